@@ -1,0 +1,159 @@
+/**
+ * `npm run bench`: what Tandem adds on top of an upstream, measured in one run against two baselines.
+ *   (a) the fake upstream directly, (b) a bare undici proxy with no logic, (c) Tandem on a route with
+ *   policies (privacy, context-fit, capability, budget), the scored router and body logging to SQLite.
+ * Each server runs in its own process; this process generates load over keep-alive undici Pools.
+ * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, and Tandem's RSS after N requests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Pool } from 'undici';
+
+const TOTAL_FOR_RSS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
+const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3_000);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const BODY = JSON.stringify({
+  model: 'tandem/bench',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'What is the answer to life, the universe and everything? Answer briefly.' },
+  ],
+  max_tokens: 64,
+});
+
+interface Target {
+  name: string;
+  origin: string;
+  process: ChildProcess;
+}
+
+async function spawnServer(name: string, args: string[]): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1] ?? (/^\d+$/.test(line.trim()) ? line.trim() : undefined);
+    if (port) {
+      lines.close();
+      child.stdout?.resume();
+      return { name, origin: `http://127.0.0.1:${port}`, process: child };
+    }
+  }
+  throw new Error(`${name} exited before listening`);
+}
+
+async function send(pool: Pool): Promise<number> {
+  const started = performance.now();
+  const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: BODY });
+  await res.body.arrayBuffer();
+  if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+  return performance.now() - started;
+}
+
+async function latencies(origin: string, count: number): Promise<number[]> {
+  const pool = new Pool(origin, { connections: 1 });
+  for (let i = 0; i < 200; i++) await send(pool); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(await send(pool));
+  await pool.close();
+  return out;
+}
+
+async function concurrent(origin: string, options: { concurrency: number; seconds?: number; total?: number }): Promise<{ rps: number; latencies: number[] }> {
+  const pool = new Pool(origin, { connections: options.concurrency });
+  const out: number[] = [];
+  const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
+  let remaining = options.total ?? Infinity;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline && remaining-- > 0) out.push(await send(pool));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return { rps: out.length / seconds, latencies: out };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+const upstream = await spawnServer('upstream', ['bench/servers/upstream-server.ts']);
+const configPath = join(dir, 'tandem.yaml');
+writeFileSync(
+  configPath,
+  `server: { port: 0 }
+store: { type: sqlite, path: ${join(dir, 'bench.db')}, log_bodies: true }
+models:
+  small:
+    provider: openai-compatible
+    base_url: ${upstream.origin}/v1
+    locality: local
+    context_window: 8192
+    pricing: { input_per_1m: 0.05, output_per_1m: 0.1 }
+  large:
+    provider: openai-compatible
+    base_url: ${upstream.origin}/v1
+    locality: cloud
+    context_window: 128000
+    pricing: { input_per_1m: 2.5, output_per_1m: 10 }
+routes:
+  tandem/bench:
+    models: [small, large]
+    policies: [{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]
+    router: { type: scored, small: small, large: large, threshold: 0.5 }
+`,
+);
+const proxy = await spawnServer('bare proxy', ['bench/servers/bare-proxy.ts', upstream.origin]);
+const tandem = await spawnServer('tandem', ['src/cli/main.ts', 'serve', '--config', configPath, '--port', '0']);
+
+try {
+  const rows: string[] = [];
+  const c1: Record<string, number[]> = {};
+  // Interleave the targets in rounds so machine noise hits all three alike.
+  for (let round = 0; round < 3; round++) {
+    for (const target of [upstream, proxy, tandem]) {
+      (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3))));
+    }
+  }
+  const direct = c1.upstream ?? [];
+  const c32: Record<string, { rps: number; latencies: number[] }> = {};
+  for (const target of [upstream, proxy, tandem]) c32[target.name] = await concurrent(target.origin, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
+
+  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s |');
+  rows.push('|---|---|---|---|---|---|---|---|');
+  for (const target of [upstream, proxy, tandem]) {
+    const l1 = c1[target.name] ?? [];
+    const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
+    const added = (q: number): string => (target === upstream ? '-' : (quantile(l1, q) - quantile(direct, q)).toFixed(3));
+    rows.push(
+      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} |`,
+    );
+  }
+  const tandemRps = c32.tandem?.rps ?? NaN;
+  const proxyRps = c32['bare proxy']?.rps ?? NaN;
+  const overheadP50 = quantile(c1.tandem ?? [], 0.5) - quantile(c1['bare proxy'] ?? [], 0.5);
+  console.log(rows.join('\n'));
+  console.log(`\nTandem vs bare proxy: p50 added at c=1 ${overheadP50.toFixed(3)} ms; req/s at c=32 ${((100 * tandemRps) / proxyRps).toFixed(1)}% of the proxy`);
+
+  const before = rssMb(tandem.process.pid ?? 0);
+  const sent = (c1.tandem?.length ?? 0) + (c32.tandem?.latencies.length ?? 0) + 200 * 3;
+  const rest = Math.max(0, TOTAL_FOR_RSS - sent);
+  await concurrent(tandem.origin, { concurrency: 32, total: rest });
+  const after = rssMb(tandem.process.pid ?? 0);
+  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests`);
+} finally {
+  for (const target of [tandem, proxy, upstream]) target.process.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,124 @@
+/**
+ * Precision and recall of the PII detectors on Presidio's synthetic data set
+ * (../shared/data/pii/presidio_synth_dataset_v2.json, MIT, Microsoft).
+ *
+ *   npm run bench:pii                         both halves, markdown tables
+ *   npm run bench:pii -- --errors PERSON      also print misses and false alarms of one type (tuning half only)
+ *
+ * Split: the set is generated from ~200 templates; records whose template_id is even form the tuning half
+ * (the detectors were developed against it), odd ones the held-out half, so no held-out template was seen.
+ *
+ * Matching (span overlap): a gold span counts as found when a prediction of the mapped type shares at least
+ * one character with it; a prediction counts as correct when it shares at least one character with a gold
+ * span of a label mapped to its type. Precision = correct predictions / predictions, recall = found gold
+ * spans / gold spans. "char recall" is the share of gold characters covered by a prediction of the right type
+ * (what pseudonymisation actually hides).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectPii } from '../src/privacy/detect-pii.js';
+import type { PiiFinding, PiiType } from '../src/privacy/pii-finding.js';
+
+interface GoldSpan {
+  entity_type: string;
+  start_position: number;
+  end_position: number;
+  entity_value: string;
+}
+interface Record_ {
+  full_text: string;
+  spans: GoldSpan[];
+  template_id: number;
+}
+
+/** The data set's labels that correspond to ours. Its other labels (GPE, ORGANIZATION, TITLE, AGE, NRP, …) we do not detect. */
+const LABEL_MAP: Record<string, PiiType> = {
+  EMAIL_ADDRESS: 'EMAIL_ADDRESS',
+  PHONE_NUMBER: 'PHONE_NUMBER',
+  CREDIT_CARD: 'CREDIT_CARD',
+  IBAN_CODE: 'IBAN_CODE',
+  US_SSN: 'US_SSN',
+  IP_ADDRESS: 'IP_ADDRESS',
+  STREET_ADDRESS: 'STREET_ADDRESS',
+  PERSON: 'PERSON',
+  // Any date; we only report dates of birth, so recall against this label is bounded by how many are birth dates.
+  DATE_TIME: 'DATE_OF_BIRTH',
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataPath = process.env.PII_DATASET ?? join(here, '../../shared/data/pii/presidio_synth_dataset_v2.json');
+const records = JSON.parse(readFileSync(dataPath, 'utf8')) as Record_[];
+const errorsFor = process.argv.includes('--errors') ? process.argv[process.argv.indexOf('--errors') + 1] : undefined;
+const minConfidenceArg = process.argv.includes('--min-confidence')
+  ? Number(process.argv[process.argv.indexOf('--min-confidence') + 1])
+  : undefined;
+
+interface Tally {
+  gold: number;
+  found: number;
+  predicted: number;
+  correct: number;
+  goldChars: number;
+  coveredChars: number;
+}
+const emptyTally = (): Tally => ({ gold: 0, found: 0, predicted: 0, correct: 0, goldChars: 0, coveredChars: 0 });
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+
+function evaluate(subset: Record_[], showErrors: boolean): Map<string, Tally> {
+  const tallies = new Map<string, Tally>();
+  const tally = (key: string): Tally => {
+    let t = tallies.get(key);
+    if (!t) tallies.set(key, (t = emptyTally()));
+    return t;
+  };
+  for (const record of subset) {
+    const text = record.full_text;
+    const predictions: PiiFinding[] = detectPii(text, minConfidenceArg === undefined ? {} : { minConfidence: minConfidenceArg });
+    const gold = record.spans
+      .filter((s) => LABEL_MAP[s.entity_type] !== undefined)
+      .map((s) => ({ type: LABEL_MAP[s.entity_type] as PiiType, start: s.start_position, end: s.end_position }));
+    for (const key of [...new Set<string>([...gold.map((g) => g.type), ...predictions.map((p) => p.type)]), 'ANY']) {
+      const g = key === 'ANY' ? gold : gold.filter((x) => x.type === key);
+      const p = key === 'ANY' ? predictions : predictions.filter((x) => x.type === key);
+      const t = tally(key);
+      t.gold += g.length;
+      t.predicted += p.length;
+      for (const span of g) {
+        if (p.some((x) => overlaps(x, span))) t.found++;
+        else if (showErrors && key === errorsFor) console.log(`MISS  ${JSON.stringify(text.slice(span.start, span.end))}  in ${JSON.stringify(text)}`);
+        t.goldChars += span.end - span.start;
+        for (let i = span.start; i < span.end; i++) if (p.some((x) => x.start <= i && i < x.end)) t.coveredChars++;
+      }
+      for (const x of p) {
+        if (g.some((span) => overlaps(x, span))) t.correct++;
+        else if (showErrors && key === errorsFor) console.log(`FALSE ${JSON.stringify(text.slice(x.start, x.end))} (${x.confidence.toFixed(2)})  in ${JSON.stringify(text)}`);
+      }
+    }
+  }
+  return tallies;
+}
+
+const pct = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}`);
+function table(title: string, tallies: Map<string, Tally>): string {
+  const rows = [`#### ${title}`, '', '| type | gold | predicted | precision % | recall % | F1 % | char recall % |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const order = [...Object.values(LABEL_MAP), 'API_KEY', 'SECRET', 'ANY'];
+  for (const key of order) {
+    const t = tallies.get(key);
+    if (!t) continue;
+    const p = t.predicted === 0 ? NaN : t.correct / t.predicted;
+    const r = t.gold === 0 ? NaN : t.found / t.gold;
+    const f1 = Number.isNaN(p) || Number.isNaN(r) || p + r === 0 ? '–' : ((200 * p * r) / (p + r)).toFixed(1);
+    rows.push(`| ${key} | ${t.gold} | ${t.predicted} | ${pct(t.correct, t.predicted)} | ${pct(t.found, t.gold)} | ${f1} | ${pct(t.coveredChars, t.goldChars)} |`);
+  }
+  return rows.join('\n');
+}
+
+const tuning = records.filter((r) => r.template_id % 2 === 0);
+const heldOut = records.filter((r) => r.template_id % 2 === 1);
+const tuningTallies = evaluate(tuning, errorsFor !== undefined);
+if (errorsFor === undefined) {
+  console.log(table(`Tuning half (even template_id, ${tuning.length} records)`, tuningTallies));
+  console.log();
+  console.log(table(`Held-out half (odd template_id, ${heldOut.length} records)`, evaluate(heldOut, false)));
+}

@@ -1,0 +1,28 @@
+/** The baseline: a proxy with no logic at all, forwarding bodies through an undici Pool. Prints its port. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+
+const upstream = process.argv[2];
+if (!upstream) throw new Error('usage: bare-proxy.ts <upstream origin>');
+const pool = new Pool(upstream, { connections: 64 });
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    pool
+      .request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+      .then(async (up) => {
+        const body = Buffer.from(await up.body.arrayBuffer());
+        res.writeHead(up.statusCode, { 'content-type': 'application/json', 'content-length': body.length });
+        res.end(body);
+      })
+      .catch((error: unknown) => {
+        res.writeHead(502);
+        res.end(String(error));
+      });
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));

@@ -1,0 +1,279 @@
+/**
+ * POST /v1/chat/completions: parse, plan, execute with fallbacks, encode, account, log.
+ *
+ * The request-log row is written before the last byte reaches the client (the store makes that a
+ * microsecond-scale local write), so a client that got an answer always has a row, even if the process is
+ * killed right after.
+ */
+import type { ServerResponse } from 'node:http';
+import { costOf } from '../accounting/cost.js';
+import { settleUsage } from '../accounting/settle-usage.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { executeGenerate, executeStream, type AttemptRecord, type CallOptions, type DiscardedCall } from '../routing/execute-plan.js';
+import { planRoute, type RoutePlan } from '../routing/plan-route.js';
+import type { ChatRequest, ToolCall } from '../spec/chat-request.js';
+import { GatewayError } from '../spec/errors.js';
+import type { ModelInfo } from '../spec/model-info.js';
+import type { RequestRecord } from '../spec/request-record.js';
+import type { StreamPart } from '../spec/stream-part.js';
+import type { FinishReason, Usage } from '../spec/usage.js';
+import { ChunkEncoder, DONE_LINE, encodeCompletion, streamErrorLine } from './openai-chat-encoder.js';
+import { parseChatRequest } from './parse-chat-request.js';
+import { policyContextFor } from './policy-context.js';
+import type { RequestContext } from './request-context.js';
+import { headerSafe, routeHeaders } from './route-headers.js';
+import { parseJsonBody } from './read-body.js';
+
+export async function handleChatCompletions(gateway: Gateway, ctx: RequestContext, res: ServerResponse): Promise<void> {
+  const record = newRecord(ctx, gateway.logBodies);
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  const warnings: string[] = [];
+  const call: CallOptions = { signal: abort.signal, requestId: ctx.id, warn: (m) => void (warnings.includes(m) || warnings.push(m)) };
+  let plan: RoutePlan | undefined;
+  try {
+    const request = parseChatRequest(parseJsonBody(ctx.bodyText));
+    record.requestedModel = request.model;
+    record.stream = request.stream;
+    const route = gateway.resolve(request.model);
+    record.route = route.name;
+    plan = await planRoute(route, request, policyContextFor(request, ctx.headers, gateway.latency));
+    record.candidates = plan.candidates;
+    record.reason = plan.reason;
+    record.score = plan.decision.score;
+    record.threshold = plan.decision.threshold;
+    const deps = { adapters: gateway.adapters, breaker: gateway.breaker, latency: gateway.latency, verifier: gateway.verifier };
+    if (request.stream) await streamAnswer({ gateway, ctx, res, request, plan, call, deps, record, warnings });
+    else await wholeAnswer({ gateway, ctx, res, request, plan, call, deps, record, warnings });
+  } catch (error) {
+    const failure = error instanceof GatewayError ? error : internalError(error);
+    record.status = failure.status;
+    record.error = failure.message;
+    record.totalMs = performance.now() - ctx.started;
+    record.overheadMs = record.totalMs;
+    await gateway.store.requestLog.append(record);
+    if (!res.headersSent && !res.destroyed) {
+      sendError(res, failure, routeHeaders({ ctx, model: record.model, reason: record.reason || failure.code || 'error', overheadMs: record.overheadMs }));
+    } else if (!res.writableEnded && !res.destroyed) {
+      res.end(streamErrorLine(failure.message, failure.type) + DONE_LINE);
+    }
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+/** Logged as the error (status 499, nginx's convention) when the client goes away mid-stream. */
+const CLIENT_CLOSED = 'client closed the stream';
+
+interface AnswerOptions {
+  /** Notes from adapters about settings they could not honour; sent as x-tandem-warnings. */
+  warnings: string[];
+  gateway: Gateway;
+  ctx: RequestContext;
+  res: ServerResponse;
+  request: ChatRequest;
+  plan: RoutePlan;
+  call: CallOptions;
+  deps: Parameters<typeof executeGenerate>[3];
+  record: RequestRecord;
+}
+
+async function wholeAnswer(o: AnswerOptions): Promise<void> {
+  const outcome = await executeGenerate(o.plan, o.request, o.call, o.deps);
+  const { result, model } = outcome;
+  const usage = await settleUsage({ reported: result.usage, request: o.request, text: result.text, toolCalls: result.toolCalls, adapter: o.gateway.adapters.get(model.name) });
+  const body = JSON.stringify(
+    encodeCompletion({ id: `chatcmpl-${o.ctx.id}`, created: Math.floor(o.ctx.time / 1000), model: model.name, result, usage }),
+  );
+  const totalMs = performance.now() - o.ctx.started;
+  const overheadMs = Math.max(0, totalMs - outcome.upstreamMs);
+  finishRecord(o, { model, usage, attempts: outcome.attempts, discarded: outcome.discarded, ttftMs: outcome.ttftMs, totalMs, overheadMs, status: 200 });
+  if (o.record.responseBody === null && o.gateway.logBodies) o.record.responseBody = body;
+  if (outcome.verifierScore !== null) o.record.score = outcome.verifierScore;
+  await o.gateway.store.requestLog.append(o.record);
+  o.res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...routeHeaders({ ctx: o.ctx, model: model.name, reason: o.plan.reason, overheadMs }),
+    ...warningHeader(o.warnings),
+  });
+  o.res.end(body);
+}
+
+async function streamAnswer(o: AnswerOptions): Promise<void> {
+  const outcome = await executeStream(o.plan, o.request, o.call, o.deps);
+  const { model, res } = { model: outcome.model, res: o.res };
+  const overheadMs = Math.max(0, performance.now() - o.ctx.started - outcome.upstreamMs);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...routeHeaders({ ctx: o.ctx, model: model.name, reason: o.plan.reason, overheadMs }),
+    ...warningHeader(o.warnings),
+  });
+  const encoder = new ChunkEncoder(`chatcmpl-${o.ctx.id}`, Math.floor(o.ctx.time / 1000), model.name);
+  const collected = new Collected();
+  let pending = encoder.role();
+  let failure: string | null = null;
+  const emit = async (part: StreamPart): Promise<void> => {
+    collected.add(part);
+    pending += encoder.part(part);
+    if (pending.length > 0 && part.type !== 'finish') {
+      const ok = res.write(pending);
+      pending = '';
+      if (!ok) await waitForDrain(res, o.call.signal);
+    }
+  };
+  try {
+    for (const part of outcome.head) await emit(part);
+    for (;;) {
+      if (o.call.signal.aborted) throw new Error(CLIENT_CLOSED);
+      const next = await outcome.tail.next();
+      if (next.done) break;
+      if (next.value.type === 'error') {
+        failure = o.call.signal.aborted ? CLIENT_CLOSED : next.value.error.message;
+        break;
+      }
+      await emit(next.value);
+    }
+  } catch (error) {
+    if (o.call.signal.aborted) failure = CLIENT_CLOSED;
+    else failure = error instanceof Error ? error.message : String(error);
+    await outcome.tail.return?.();
+  }
+  const usage = await settleUsage({ reported: collected.usage, request: o.request, text: collected.text, toolCalls: collected.toolCalls(), adapter: o.gateway.adapters.get(model.name) });
+  if (failure === null) {
+    if (!collected.finish) pending += encoder.part({ type: 'finish', finishReason: { unified: 'other', raw: undefined } });
+    if (o.request.includeUsage) pending += encoder.usage(usage);
+  } else {
+    pending += streamErrorLine(`upstream stream failed: ${failure}`);
+  }
+  const totalMs = performance.now() - o.ctx.started;
+  finishRecord(o, {
+    model,
+    usage,
+    attempts: outcome.attempts,
+    discarded: outcome.discarded,
+    ttftMs: outcome.ttftMs,
+    totalMs,
+    overheadMs,
+    status: failure === null ? 200 : failure === CLIENT_CLOSED ? 499 : 502,
+  });
+  if (failure !== null) o.record.error = failure;
+  if (outcome.verifierScore !== null) o.record.score = outcome.verifierScore;
+  if (o.gateway.logBodies) {
+    o.record.responseBody = JSON.stringify(
+      encodeCompletion({
+        id: `chatcmpl-${o.ctx.id}`,
+        created: Math.floor(o.ctx.time / 1000),
+        model: model.name,
+        result: { id: '', model: model.name, text: collected.text, toolCalls: collected.toolCalls(), finishReason: collected.finish ?? { unified: 'other', raw: undefined } },
+        usage,
+      }),
+    );
+  }
+  await o.gateway.store.requestLog.append(o.record);
+  if (!res.destroyed) res.end(pending + DONE_LINE);
+}
+
+/** Accumulates a stream's content for accounting and the logged response body. */
+class Collected {
+  text = '';
+  usage: Usage | undefined;
+  finish: FinishReason | undefined;
+  private readonly calls: Array<{ id: string; name: string; args: string }> = [];
+
+  add(part: StreamPart): void {
+    if (part.type === 'text-delta') this.text += part.text;
+    else if (part.type === 'tool-call-delta') {
+      const call = (this.calls[part.index] ??= { id: '', name: '', args: '' });
+      if (part.id) call.id = part.id;
+      if (part.name) call.name += part.name;
+      call.args += part.argumentsDelta;
+    } else if (part.type === 'finish') {
+      this.finish = part.finishReason;
+      this.usage = part.usage;
+    }
+  }
+
+  toolCalls(): ToolCall[] {
+    return this.calls.filter(Boolean).map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } }));
+  }
+}
+
+function warningHeader(warnings: readonly string[]): Record<string, string> {
+  return warnings.length === 0 ? {} : { 'x-tandem-warnings': headerSafe(warnings.join('; ')) };
+}
+
+function finishRecord(
+  o: AnswerOptions,
+  r: { model: ModelInfo; usage: Usage; attempts: AttemptRecord[]; discarded: DiscardedCall[]; ttftMs: number; totalMs: number; overheadMs: number; status: number },
+): void {
+  const record = o.record;
+  record.model = r.model.name;
+  record.attempts = r.attempts;
+  record.inputTokens = r.usage.inputTokens;
+  record.outputTokens = r.usage.outputTokens;
+  record.tokensEstimated = r.usage.estimated;
+  const discardedCost = r.discarded.reduce((sum, d) => sum + (d.result.usage ? costOf(d.result.usage, d.model.pricing) : 0), 0);
+  record.cost = costOf(r.usage, r.model.pricing) + discardedCost;
+  record.baselineCost = costOf(r.usage, o.plan.route.baseline.pricing);
+  record.ttftMs = r.ttftMs;
+  record.totalMs = r.totalMs;
+  record.overheadMs = r.overheadMs;
+  record.status = r.status;
+}
+
+function newRecord(ctx: RequestContext, logBodies: boolean): RequestRecord {
+  return {
+    id: ctx.id,
+    time: ctx.time,
+    keyId: ctx.keyId,
+    route: null,
+    requestedModel: '',
+    model: null,
+    candidates: [],
+    reason: '',
+    score: null,
+    threshold: null,
+    attempts: [],
+    stream: false,
+    inputTokens: 0,
+    outputTokens: 0,
+    tokensEstimated: false,
+    cost: 0,
+    baselineCost: 0,
+    ttftMs: null,
+    totalMs: 0,
+    overheadMs: 0,
+    status: 0,
+    error: null,
+    requestBody: logBodies ? ctx.bodyText : null,
+    responseBody: null,
+  };
+}
+
+export function sendError(res: ServerResponse, error: GatewayError, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(error.toJSON());
+  res.writeHead(error.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers, ...error.headers });
+  res.end(body);
+}
+
+export function internalError(error: unknown): GatewayError {
+  return new GatewayError({ status: 500, type: 'server_error', message: `Internal error: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+}
+
+function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

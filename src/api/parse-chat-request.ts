@@ -1,0 +1,150 @@
+/**
+ * Validates an OpenAI chat-completions body once, at the edge, into Tandem's ChatRequest.
+ * Errors name the offending field's path (`messages[1].content`) so a client can fix its request.
+ * Fields Tandem does not model are kept in `extra` and reach OpenAI-compatible upstreams unchanged.
+ */
+import { z } from 'zod';
+import type { ChatRequest, GenerationParams } from '../spec/chat-request.js';
+import { GatewayError } from '../spec/errors.js';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
+});
+const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url') });
+const contentPart = z.union([textPart, imagePart, otherPart]);
+const content = z.union([z.string(), z.array(contentPart)]);
+
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), content, name: z.string().optional() }),
+  z.object({ role: z.literal('developer'), content, name: z.string().optional() }),
+  z.object({ role: z.literal('user'), content, name: z.string().optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: content.nullable().optional(),
+    name: z.string().optional(),
+    tool_calls: z.array(toolCall).optional(),
+    refusal: z.string().nullable().optional(),
+  }),
+  z.object({ role: z.literal('tool'), content, tool_call_id: z.string() }),
+]);
+
+const tool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+]);
+
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullable().optional(),
+      description: z.string().optional(),
+    }),
+  }),
+]);
+
+const body = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(message).min(1, 'messages must contain at least one message'),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  max_tokens: z.number().int().positive().nullable().optional(),
+  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  n: z.number().int().min(1).max(1, 'n > 1 is not supported').nullable().optional(),
+  logprobs: z.boolean().nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  user: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice.optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: responseFormat.optional(),
+});
+
+const KNOWN = new Set(Object.keys(body.shape));
+
+export function parseChatRequest(json: unknown): ChatRequest {
+  const parsed = body.safeParse(json);
+  if (!parsed.success) throw zodToGatewayError(parsed.error);
+  const b = parsed.data;
+  const params: GenerationParams = {};
+  const maxTokens = b.max_completion_tokens ?? b.max_tokens;
+  if (maxTokens != null) params.max_tokens = maxTokens;
+  if (b.temperature != null) params.temperature = b.temperature;
+  if (b.top_p != null) params.top_p = b.top_p;
+  if (b.stop != null) params.stop = typeof b.stop === 'string' ? [b.stop] : b.stop;
+  if (b.seed != null) params.seed = b.seed;
+  if (b.presence_penalty != null) params.presence_penalty = b.presence_penalty;
+  if (b.frequency_penalty != null) params.frequency_penalty = b.frequency_penalty;
+  if (b.n != null) params.n = b.n;
+  if (b.logprobs != null) params.logprobs = b.logprobs;
+  if (b.top_logprobs != null) params.top_logprobs = b.top_logprobs;
+  if (b.user !== undefined) params.user = b.user;
+  if (b.metadata != null) params.metadata = b.metadata;
+  if (b.tools !== undefined) params.tools = b.tools as GenerationParams['tools'];
+  if (b.tool_choice !== undefined) params.tool_choice = b.tool_choice;
+  if (b.parallel_tool_calls !== undefined) params.parallel_tool_calls = b.parallel_tool_calls;
+  if (b.response_format !== undefined) params.response_format = b.response_format as GenerationParams['response_format'];
+
+  const extra: Record<string, unknown> = {};
+  for (const key of Object.keys(b)) if (!KNOWN.has(key)) extra[key] = (b as Record<string, unknown>)[key];
+  // Newer OpenAI models reject max_tokens: remember which name the client used so the upstream gets the same.
+  if (b.max_completion_tokens != null) extra.max_completion_tokens = b.max_completion_tokens;
+
+  return {
+    model: b.model,
+    messages: b.messages as ChatRequest['messages'],
+    stream: b.stream === true,
+    includeUsage: b.stream_options?.include_usage === true,
+    params,
+    extra,
+  };
+}
+
+export function zodToGatewayError(error: z.ZodError): GatewayError {
+  const issue = error.issues[0];
+  if (!issue) return new GatewayError({ status: 400, message: 'Invalid request body.' });
+  const param = formatPath(issue.path);
+  let message = issue.message;
+  if (issue.code === 'invalid_union' && param.endsWith('content')) {
+    message = 'must be a string or an array of content parts ({type: "text", text} or {type: "image_url", image_url: {url}})';
+  }
+  return new GatewayError({ status: 400, param: param || null, code: issue.code, message: param ? `Invalid value at ${param}: ${message}` : message });
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * `tandem init`: writes a commented starter tandem.yaml from what is already on this machine (cloud API
+ * keys in the environment, local OpenAI-compatible servers on their usual ports). Refuses to overwrite an
+ * existing file without --force.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { BUILTIN_MODEL_PATH, PACKAGE_ROOT } from '../config/builtin-config.js';
+import { detectEnvironment, type DetectedEnvironment, type LocalServerProbe } from '../config/detect-environment.js';
+import { starterConfig } from '../config/starter-config.js';
+import { CommandFailure, type CliDeps } from './cli-deps.js';
+
+export { starterConfig } from '../config/starter-config.js';
+export type { DetectedEnvironment, DetectedServer, LocalServerProbe } from '../config/detect-environment.js';
+
+export interface InitCommandDeps extends Pick<CliDeps, 'stdout' | 'stderr'> {
+  /** Where API keys are looked for; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Relative --file paths resolve against it; defaults to process.cwd(). */
+  cwd?: string;
+  /** Servers to probe; defaults to Ollama 11434, llama.cpp 8080, vLLM 8000, LM Studio 1234. */
+  probes?: readonly LocalServerProbe[];
+  probeTimeoutMs?: number;
+}
+
+interface InitOptions {
+  force?: boolean;
+  file: string;
+}
+
+export function registerInitCommand(program: Command, deps: InitCommandDeps): void {
+  program
+    .command('init')
+    .description('write a starter tandem.yaml from the local model servers and API keys found on this machine')
+    .option('-f, --file <file>', 'where to write it', 'tandem.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (options: InitOptions) => {
+      try {
+        await runInit(deps, options);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.stderr(`tandem init: ${message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function runInit(deps: InitCommandDeps, options: InitOptions): Promise<void> {
+  const target = resolve(deps.cwd ?? process.cwd(), options.file);
+  if (!options.force && existsSync(target)) {
+    throw new CommandFailure(`${options.file} already exists; run \`tandem init --force\` to overwrite it`);
+  }
+  const detected = await detectEnvironment({
+    env: deps.env ?? process.env,
+    ...(deps.probes === undefined ? {} : { probes: deps.probes }),
+    ...(deps.probeTimeoutMs === undefined ? {} : { timeoutMs: deps.probeTimeoutMs }),
+  });
+  const found: DetectedEnvironment = {
+    ...detected,
+    embeddedModelPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, BUILTIN_MODEL_PATH)),
+    schemaPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, 'tandem.schema.json')),
+  };
+  await mkdir(dirname(target), { recursive: true });
+  // 'wx' closes the gap between the existence check and the write.
+  await writeFile(target, starterConfig(found), { flag: options.force ? 'w' : 'wx' });
+  deps.stdout(`wrote ${options.file}\n${summary(found).join('\n')}\n`);
+}
+
+function summary(found: DetectedEnvironment): string[] {
+  const lines: string[] = [];
+  for (const server of found.servers) {
+    const first = server.models[0];
+    lines.push(
+      first === undefined
+        ? `  ${server.label} at ${server.baseUrl}: running, but lists no models`
+        : `  ${server.label} at ${server.baseUrl}: using ${first}${server.models.length > 1 ? ` (of ${server.models.length} models)` : ''}`,
+    );
+  }
+  if (found.openaiKey) lines.push('  OPENAI_API_KEY: set, referenced as ${OPENAI_API_KEY}');
+  if (found.anthropicKey) lines.push('  ANTHROPIC_API_KEY: set, referenced as ${ANTHROPIC_API_KEY}');
+  if (lines.length === 0) {
+    lines.push('  no local model server and no cloud API key found: the file uses the built-in demo model only');
+  }
+  lines.push('next: `tandem validate`, then `tandem serve`');
+  return lines;
+}
+
+/** A path as written in the config: relative to the config's directory, with forward slashes. */
+function pathFrom(fromDir: string, to: string): string {
+  const rel = relative(fromDir, to);
+  return rel.split(sep).join('/');
+}

@@ -1,0 +1,85 @@
+/** `tandem logs`: the most recent routing decisions from the request log, as a table or JSON. */
+import type { Command } from 'commander';
+import type { RequestRecord } from '../spec/request-record.js';
+import { openLogForReading, parsePositiveInt, reportCommandFailure, type CliDeps } from './cli-deps.js';
+import { formatLocalTime, formatTable, truncate, type TableColumn } from './format-table.js';
+
+interface LogsOptions {
+  config?: string;
+  limit: number;
+  route?: string;
+  model?: string;
+  json?: boolean;
+}
+
+export function registerLogsCommand(program: Command, deps: CliDeps): void {
+  program
+    .command('logs')
+    .description('show recent requests: where each went, why, and what it cost')
+    .option('-c, --config <file>', 'config file (default: ./tandem.yaml, else the built-in ./.tandem/tandem.db)')
+    .option('-n, --limit <n>', 'how many requests to show', parsePositiveInt, 20)
+    .option('-r, --route <name>', 'only requests on this route')
+    .option('-m, --model <name>', 'only requests answered by this model')
+    .option('--json', 'print the full records as JSON (bodies included when logged)')
+    .action(async (options: LogsOptions) => {
+      try {
+        await runLogs(deps, options);
+      } catch (error) {
+        reportCommandFailure(deps, 'logs', error);
+      }
+    });
+}
+
+async function runLogs(deps: CliDeps, options: LogsOptions): Promise<void> {
+  const { store, currency, location } = await openLogForReading(deps, options.config);
+  try {
+    const query: { limit: number; route?: string; model?: string } = { limit: options.limit };
+    if (options.route !== undefined) query.route = options.route;
+    if (options.model !== undefined) query.model = options.model;
+    const records = await store.requestLog.recent(query);
+    if (options.json) {
+      deps.stdout(`${JSON.stringify(records, null, 2)}\n`);
+    } else if (records.length === 0) {
+      const filtered = options.route !== undefined || options.model !== undefined;
+      deps.stdout(filtered ? 'no requests match these filters\n' : `no requests logged yet at ${location}\n`);
+    } else {
+      deps.stdout(`${formatLogsTable(records, { currency })}\n`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+const columns: TableColumn[] = [
+  { header: 'time' },
+  { header: 'id' },
+  { header: 'route' },
+  { header: 'model' },
+  { header: 'reason' },
+  { header: 'in', align: 'right' },
+  { header: 'out', align: 'right' },
+  { header: 'cost', align: 'right' },
+  { header: 'ttft ms', align: 'right' },
+  { header: 'total ms', align: 'right' },
+  { header: 'status', align: 'right' },
+];
+
+/** Newest first, as given. `~` marks estimated token counts; `(direct)` a request that named a model, not a route. */
+export function formatLogsTable(records: readonly RequestRecord[], options: { currency: string }): string {
+  const rows = records.map((r) => [
+    formatLocalTime(r.time),
+    r.id,
+    r.route ?? '(direct)',
+    r.model ?? '(none)',
+    truncate(r.status >= 400 && r.error !== null ? `${r.reason}; ${r.error}` : r.reason, 48),
+    `${r.tokensEstimated ? '~' : ''}${r.inputTokens}`,
+    `${r.tokensEstimated ? '~' : ''}${r.outputTokens}`,
+    r.cost.toFixed(6),
+    r.ttftMs === null ? '-' : Math.round(r.ttftMs).toString(),
+    Math.round(r.totalMs).toString(),
+    r.status.toString(),
+  ]);
+  const notes = [`cost in ${options.currency}`];
+  if (records.some((r) => r.tokensEstimated)) notes.push('~ = estimated token count');
+  return `${formatTable({ columns, rows })}\n(${notes.join('; ')})`;
+}

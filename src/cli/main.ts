@@ -1,0 +1,40 @@
+/**
+ * The `tandem` command. Each subcommand lives in its own file and registers itself here.
+ * Failures print one clear line on stderr and exit non-zero.
+ */
+import { Command } from 'commander';
+import { ConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import type { CliDeps } from './cli-deps.js';
+import { registerInitCommand } from './init-command.js';
+import { registerLogsCommand } from './logs-command.js';
+import { registerRouteCommand } from './route-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerStatsCommand } from './stats-command.js';
+
+const deps: CliDeps = {
+  loadConfig: async (path) => {
+    const loaded = await loadConfig(path);
+    return { config: loaded.config, baseDir: loaded.baseDir };
+  },
+  stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+const program = new Command('tandem')
+  .description('An OpenAI-compatible gateway that routes each request to a small local model or a large cloud model.')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerInitCommand(program, deps);
+registerRouteCommand(program);
+registerLogsCommand(program, deps);
+registerStatsCommand(program, deps);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) process.stderr.write(`${error.format()}\n`);
+  else process.stderr.write(`tandem: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,38 @@
+/**
+ * Loads a config (or the built-in one when the default file is absent) and builds a Gateway with its store.
+ * Shared by `serve` and `route --explain`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { builtinConfig, PACKAGE_ROOT } from '../config/builtin-config.js';
+import { loadConfig } from '../config/load-config.js';
+import type { TandemConfig } from '../config/schema.js';
+import { Gateway } from '../gateway/gateway.js';
+import { openStore } from '../store/open-store.js';
+
+export const DEFAULT_CONFIG_FILE = 'tandem.yaml';
+
+export interface LoadedSetup {
+  config: TandemConfig;
+  baseDir: string;
+  /** Where the config came from: a file path, or 'built-in'. */
+  source: string;
+  warnings: string[];
+}
+
+/** An explicit --config must exist; the default tandem.yaml falls back to the built-in config. */
+export async function loadSetup(configPath: string | undefined, cwd = process.cwd()): Promise<LoadedSetup> {
+  const path = resolve(cwd, configPath ?? DEFAULT_CONFIG_FILE);
+  if (configPath === undefined && !existsSync(path)) {
+    const config = builtinConfig();
+    config.store = { type: 'sqlite', path: resolve(cwd, '.tandem/tandem.db'), log_bodies: true };
+    return { config, baseDir: PACKAGE_ROOT, source: 'built-in', warnings: [] };
+  }
+  const loaded = await loadConfig(path);
+  return { config: loaded.config, baseDir: loaded.baseDir ?? dirname(path), source: path, warnings: loaded.warnings };
+}
+
+export async function openGateway(setup: LoadedSetup, options: { store?: boolean } = {}): Promise<Gateway> {
+  const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false } : setup.config.store, setup.baseDir);
+  return Gateway.create({ config: setup.config, baseDir: setup.baseDir, store });
+}

@@ -1,0 +1,28 @@
+/**
+ * The JSON Schema of tandem.yaml, generated from the same zod schema the loader validates with, so editor
+ * completion and validation can never disagree with `tandem validate`. It describes the input side:
+ * a key with a default is optional. `npm run schema` writes it to tandem.schema.json.
+ */
+import { z } from 'zod';
+import { configSchema } from './schema.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export function tandemJsonSchema(): JsonSchema {
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    // draft-07 is the draft editors' YAML and JSON language servers support best.
+    target: 'draft-07',
+    override: ({ jsonSchema }) => {
+      // zod writes JavaScript's safe-integer range on every integer; it is noise to a reader.
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+    },
+  }) as JsonSchema;
+  return { ...schema, $id: 'https://tandem.dev/tandem.schema.json', title: 'tandem.yaml' };
+}
+
+/** The file's exact text, so a test can compare the committed copy byte for byte. */
+export function renderJsonSchema(): string {
+  return `${JSON.stringify(tandemJsonSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,326 @@
+/**
+ * The shape of `tandem.yaml`, the single source of truth for configuration: the loader validates with it,
+ * `tandem validate` reports its errors, and `npm run schema` writes the JSON Schema editors complete from
+ * (and the reference table in docs/configuration.md), so the `.describe()` texts here are user documentation.
+ *
+ * Every object is strict: an unknown key is an error (with a "did you mean" suggestion), never ignored.
+ * Names of models and routes are references resolved in a second phase (see resolve-references.ts).
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+// `new URL('localhost:11434')` parses (as scheme "localhost:"), so a bare z.url() accepts a common typo.
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const pricingSchema = z
+  .strictObject({
+    input_per_1m: nonNegative.default(0).describe('Price per 1M input tokens, in `currency`.'),
+    output_per_1m: nonNegative.default(0).describe('Price per 1M output tokens.'),
+    cached_input_per_1m: nonNegative
+      .optional()
+      .describe('Price per 1M cached input tokens; defaults to the input price.'),
+  })
+  .describe('Prices used for cost accounting and the budget policy; local models usually leave them at 0.');
+
+export const capabilitiesSchema = z
+  .strictObject({
+    stream: z.boolean().default(true).describe('Can stream responses (SSE).'),
+    tools: z.boolean().default(false).describe('Supports tool (function) calls.'),
+    json: z.boolean().default(false).describe('Supports `response_format` JSON mode / JSON schema.'),
+    vision: z.boolean().default(false).describe('Accepts image inputs.'),
+    embeddings: z.boolean().default(false).describe('Serves POST /v1/embeddings.'),
+  })
+  .describe('What the model supports; the capability policy only sends a request to a model that declares what it needs.');
+
+const modelCommon = {
+  locality: z
+    .enum(['local', 'cloud'])
+    .describe('`local` models run on your own hardware; `cloud` models send data off-site (the privacy policy keeps sensitive requests away from them).'),
+  context_window: positiveInt.default(8192).describe('The model\'s context window in tokens.'),
+  default_max_output_tokens: positiveInt
+    .default(1024)
+    .describe('Output tokens assumed for cost and context estimates when a request sets no max_tokens.'),
+  pricing: pricingSchema.prefault({}),
+  capabilities: capabilitiesSchema.prefault({}),
+  timeout_ms: positiveInt
+    .default(60_000)
+    .describe('Time allowed for a whole non-streaming call, or until the first byte of a stream.'),
+};
+
+const modelId = z.string().min(1).optional().describe('The model id the upstream expects; defaults to the entry\'s name.');
+const apiKey = z
+  .string()
+  .optional()
+  .describe('API key sent upstream. Write `${ENV_VAR}`, never the key itself; an unset variable leaves the model unavailable with a warning.');
+const headers = z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers sent upstream (e.g. OpenRouter\'s HTTP-Referer).');
+const connections = positiveInt.default(64).describe('Keep-alive connections per upstream origin.');
+
+export const openAICompatibleModelSchema = z
+  .strictObject({
+    provider: z.literal('openai-compatible'),
+    model: modelId,
+    base_url: httpUrl.describe('The API base URL including `/v1`, as in the OpenAI SDK, e.g. `http://127.0.0.1:11434/v1`.'),
+    api_key: apiKey,
+    headers,
+    connections,
+    ...modelCommon,
+  })
+  .describe('Any server speaking the OpenAI chat completions API: OpenAI, Ollama, llama.cpp, vLLM, LM Studio, OpenRouter, ...');
+
+export const anthropicModelSchema = z
+  .strictObject({
+    provider: z.literal('anthropic'),
+    model: modelId,
+    base_url: httpUrl.default('https://api.anthropic.com').describe('The Anthropic API base URL (without `/v1`).'),
+    api_key: apiKey,
+    api_version: z.string().default('2023-06-01').describe('Sent as the `anthropic-version` header.'),
+    headers,
+    connections,
+    ...modelCommon,
+  })
+  .describe('Anthropic\'s Messages API.');
+
+export const embeddedModelSchema = z
+  .strictObject({
+    provider: z.literal('embedded'),
+    path: z.string().min(1).describe('Path to a GGUF file, relative to the config file.'),
+    threads: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('CPU threads; 0 lets Tandem choose (1 on machines with 2 cores or fewer).'),
+    gpu: z.boolean().default(false).describe('Use a GPU when node-llama-cpp has a GPU build installed.'),
+    context_size: positiveInt.optional().describe('Context size to allocate; defaults to `context_window`.'),
+    parallel: positiveInt.default(1).describe('Sequences decoded in parallel.'),
+    ...modelCommon,
+  })
+  .describe('A GGUF model run inside the Tandem process with node-llama-cpp; needs no server.');
+
+export const modelSchema = z.discriminatedUnion('provider', [
+  openAICompatibleModelSchema,
+  anthropicModelSchema,
+  embeddedModelSchema,
+]);
+
+export const policySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('privacy') }).describe('Requests marked sensitive may only reach local models.'),
+  z
+    .strictObject({
+      type: z.literal('context-fit'),
+      safety_margin: z
+        .number()
+        .min(0)
+        .max(0.5)
+        .default(0.05)
+        .describe('Share of the context window kept free for tokenizer differences.'),
+    })
+    .describe('Estimated prompt tokens plus the requested output must fit the model\'s context window.'),
+  z.strictObject({ type: z.literal('capability') }).describe('Tools, JSON schema and images need a model that declares them.'),
+  z
+    .strictObject({
+      type: z.literal('budget'),
+      max_cost_per_request: nonNegative.describe('Largest estimated cost of one request, in `currency`.'),
+    })
+    .describe('Models whose estimated cost for this request exceeds the budget are removed.'),
+  z
+    .strictObject({
+      type: z.literal('latency'),
+      max_ttft_ms: positiveInt
+        .optional()
+        .describe('Largest acceptable p90 time to first token; a request\'s x-tandem-max-latency-ms header overrides it.'),
+      min_samples: positiveInt.default(5).describe('Observations needed before a model\'s p90 is trusted.'),
+    })
+    .describe('Models whose recent p90 time to first token exceeds the budget are removed.'),
+]);
+
+export const ruleConditionSchema = z
+  .strictObject({
+    metadata: z.record(z.string(), z.string()).optional().describe('All listed request metadata keys must have these values.'),
+    min_messages: z.number().int().nonnegative().optional().describe('At least this many messages.'),
+    max_messages: z.number().int().nonnegative().optional().describe('At most this many messages.'),
+    min_tokens: z.number().int().nonnegative().optional().describe('At least this many estimated prompt tokens.'),
+    max_tokens: z.number().int().nonnegative().optional().describe('At most this many estimated prompt tokens.'),
+    last_user_matches: z.string().optional().describe('A JavaScript regular expression tested against the last user message.'),
+    ignore_case: z.boolean().default(true).describe('Case-insensitive matching for `last_user_matches`.'),
+  })
+  .describe('Conditions that must all hold; an empty `when` always matches.');
+
+export const scorerSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({ type: z.literal('heuristic') })
+    .describe('A transparent heuristic: longer, multi-step, code- or math-heavy prompts score higher.'),
+]);
+
+const smallModel = z.string().describe('The model for prompts that score low (usually local and cheap).');
+const largeModel = z.string().describe('The model for prompts that score high (usually a cloud model).');
+
+export const routerSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({ type: z.literal('fixed'), model: z.string().describe('The model every request goes to.') })
+    .describe('Always the same model (policies and fallbacks still apply).'),
+  z
+    .strictObject({
+      type: z.literal('weighted'),
+      weights: z.record(z.string(), nonNegative).describe('Model name -> relative weight; at least one must be above 0.'),
+      sticky: z.boolean().default(true).describe('Hash the request\'s `user` so one user always lands on the same model.'),
+    })
+    .describe('Splits traffic by weight, e.g. for an A/B test.'),
+  z
+    .strictObject({
+      type: z.literal('rules'),
+      rules: z
+        .array(
+          z.strictObject({
+            when: ruleConditionSchema,
+            model: z.string().describe('The model used when `when` matches.'),
+          }),
+        )
+        .min(1)
+        .describe('Checked in order; the first match wins.'),
+      default: z.string().describe('The model used when no rule matches.'),
+    })
+    .describe('First matching rule wins.'),
+  z
+    .strictObject({
+      type: z.literal('scored'),
+      scorer: scorerSchema.prefault({ type: 'heuristic' }).describe('How prompts are scored.'),
+      threshold: z.number().min(0).max(1).default(0.5).describe('Scores at or above the threshold go to `large`.'),
+      small: smallModel,
+      large: largeModel,
+    })
+    .describe('A scorer rates each prompt in [0,1]; a threshold sends hard prompts to `large`.'),
+  z
+    .strictObject({
+      type: z.literal('learned'),
+      artifact: z
+        .string()
+        .min(1)
+        .describe('Path to a scorer artifact written by `tandem train-router`, relative to the config file.'),
+      llm_share: z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .describe('Share of traffic to send to `large`; overrides the artifact\'s calibrated threshold when set.'),
+      threshold: z.number().min(0).max(1).optional().describe('Explicit threshold; wins over `llm_share`.'),
+      small: smallModel,
+      large: largeModel,
+    })
+    .describe('A trained scorer with a calibrated threshold.'),
+  z
+    .strictObject({
+      type: z.literal('cascade'),
+      small: z.string().describe('The model that answers first.'),
+      large: z.string().describe('The model a rejected answer escalates to.'),
+      threshold: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe('Verifier scores at or above this accept the small model\'s answer.'),
+      verifier_artifact: z
+        .string()
+        .optional()
+        .describe('A trained verifier artifact; defaults to the built-in response-feature verifier.'),
+    })
+    .describe('The small model answers first; its answer is verified and escalated to `large` when the score is below the threshold.'),
+]);
+
+export const retrySchema = z
+  .strictObject({
+    max_attempts: positiveInt.default(2).describe('Attempts per candidate model, the first included.'),
+    initial_backoff_ms: nonNegative.default(100).describe('Wait before the first retry.'),
+    max_backoff_ms: nonNegative.default(2_000).describe('Longest wait between retries.'),
+  })
+  .describe('Retries of retryable upstream failures (timeouts, 429, 5xx, connection errors); a stream is never retried after its first byte.');
+
+export const routeSchema = z.strictObject({
+  description: z.string().optional().describe('Free text for people reading the config.'),
+  models: z.array(z.string()).min(1).describe('The models this route may use, most preferred first.'),
+  policies: z
+    .array(policySchema)
+    .default([])
+    .describe('Policies narrow the candidates for each request; a model stays only if every policy allows it.'),
+  router: routerSchema.optional().describe('Picks one of the candidates the policies allowed; without a router, the first allowed model in `models` order.'),
+  fallbacks: z
+    .array(z.string())
+    .optional()
+    .describe('Order to try after the router\'s choice fails; defaults to the remaining allowed models in `models` order. Policies apply to fallbacks too.'),
+  retry: retrySchema.prefault({}),
+  baseline_model: z
+    .string()
+    .optional()
+    .describe('The model whose prices define this route\'s baseline cost ("what it would have cost"); defaults to its most expensive cloud model.'),
+});
+
+export const storeSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({
+      type: z.literal('sqlite'),
+      path: z.string().default('.tandem/tandem.db').describe('Database file, relative to the config file.'),
+      log_bodies: z.boolean().default(true).describe('Store request and response bodies, not only metadata.'),
+    })
+    .describe('A SQLite file (the default).'),
+  z
+    .strictObject({
+      type: z.literal('memory'),
+      log_bodies: z.boolean().default(true).describe('Keep request and response bodies, not only metadata.'),
+    })
+    .describe('In memory only; lost on restart.'),
+]);
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().default('127.0.0.1').describe('Interface to listen on; `0.0.0.0` exposes the gateway to the network.'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks a free one.'),
+    max_body_bytes: positiveInt.default(8 * 1024 * 1024).describe('Largest request body accepted; larger bodies get 413.'),
+    api_keys: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Bearer tokens accepted on the API; empty means no authentication (local development only).'),
+  })
+  .describe('The HTTP listener.');
+
+export const breakerSchema = z
+  .strictObject({
+    failure_threshold: positiveInt.default(5).describe('Consecutive failures that open an upstream\'s circuit.'),
+    cooldown_ms: positiveInt.default(30_000).describe('How long an open circuit rejects calls before letting one probe through.'),
+  })
+  .describe('Stops calling an upstream that keeps failing.');
+
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    store: storeSchema
+      .default({ type: 'sqlite', path: '.tandem/tandem.db', log_bodies: true })
+      .describe('Where request logs, decisions and feedback are kept.'),
+    circuit_breaker: breakerSchema.prefault({}),
+    currency: z.string().default('USD').describe('Currency code the prices are in (display only).'),
+    models: z
+      .record(z.string().min(1), modelSchema)
+      .describe('Upstream models by name. Clients may send a model name directly, or a route name.'),
+    routes: z
+      .record(z.string().min(1), routeSchema)
+      .default({})
+      .describe('Virtual models by name (e.g. `tandem/auto`) that choose among several models per request.'),
+    embeddings_model: z
+      .string()
+      .optional()
+      .describe('Model used for POST /v1/embeddings when the request names none that declares embeddings.'),
+  })
+  .describe('Tandem gateway configuration (tandem.yaml).');
+
+export type TandemConfig = z.output<typeof configSchema>;
+export type TandemConfigInput = z.input<typeof configSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type OpenAICompatibleModelConfig = z.output<typeof openAICompatibleModelSchema>;
+export type AnthropicModelConfig = z.output<typeof anthropicModelSchema>;
+export type EmbeddedModelConfig = z.output<typeof embeddedModelSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type PolicyConfig = z.output<typeof policySchema>;
+export type RouterConfig = z.output<typeof routerSchema>;
+export type RuleCondition = z.output<typeof ruleConditionSchema>;
+export type RetryConfig = z.output<typeof retrySchema>;
+export type StoreConfig = z.output<typeof storeSchema>;

@@ -1,0 +1,88 @@
+/**
+ * The gateway's runtime, built once from a loaded config: model infos and adapters, compiled routes,
+ * the circuit breaker and latency tracker shared by all requests, and the store.
+ */
+import type { TandemConfig } from '../config/schema.js';
+import { createProviderAdapter, modelInfoFromConfig } from '../providers/create-provider-adapter.js';
+import type { ProviderAdapter } from '../providers/provider-adapter.js';
+import { CircuitBreaker } from '../routing/circuit-breaker.js';
+import type { AnswerVerifier } from '../routing/execute-plan.js';
+import { LatencyTracker } from '../routing/latency-tracker.js';
+import { buildRoute, implicitRoute, type RouteRuntime } from '../routing/route-runtime.js';
+import { GatewayError } from '../spec/errors.js';
+import type { ModelInfo } from '../spec/model-info.js';
+import type { Store } from '../store/request-log.js';
+
+export interface GatewayOptions {
+  config: TandemConfig;
+  baseDir: string;
+  store: Store;
+  /** Replaces the adapter built from config for these models (tests). */
+  adapters?: ReadonlyMap<string, ProviderAdapter>;
+  verifier?: AnswerVerifier;
+}
+
+export class Gateway {
+  readonly models = new Map<string, ModelInfo>();
+  readonly adapters = new Map<string, ProviderAdapter>();
+  readonly routes = new Map<string, RouteRuntime>();
+  private readonly implicit = new Map<string, RouteRuntime>();
+  readonly breaker: CircuitBreaker;
+  readonly latency = new LatencyTracker();
+  readonly logBodies: boolean;
+  verifier: AnswerVerifier | undefined;
+  /** Set while shutting down: /readyz turns 503. */
+  draining = false;
+
+  private constructor(readonly config: TandemConfig, readonly baseDir: string, readonly store: Store) {
+    this.breaker = new CircuitBreaker({
+      failureThreshold: config.circuit_breaker.failure_threshold,
+      cooldownMs: config.circuit_breaker.cooldown_ms,
+    });
+    this.logBodies = config.store.log_bodies;
+  }
+
+  static async create(options: GatewayOptions): Promise<Gateway> {
+    const gateway = new Gateway(options.config, options.baseDir, options.store);
+    gateway.verifier = options.verifier;
+    for (const [name, modelConfig] of Object.entries(options.config.models)) {
+      const info = modelInfoFromConfig(name, modelConfig);
+      const adapter =
+        options.adapters?.get(name) ?? (await createProviderAdapter({ name, config: modelConfig, info, baseDir: options.baseDir }));
+      // The adapter may know more than config alone (e.g. the embedded model's resolved file path).
+      gateway.models.set(name, adapter.info);
+      gateway.adapters.set(name, adapter);
+    }
+    for (const [name, routeConfig] of Object.entries(options.config.routes)) {
+      gateway.routes.set(name, await buildRoute({ name, config: routeConfig, models: gateway.models, baseDir: options.baseDir }));
+    }
+    if (!gateway.verifier && [...gateway.routes.values()].some((r) => r.router.type === 'cascade')) {
+      const { createCascadeVerifier } = await import('../quality/cascade-verifier.js');
+      gateway.verifier = await createCascadeVerifier();
+    }
+    return gateway;
+  }
+
+  /** The route a client's `model` names: a route, or a model's implicit route. 404 lists the valid names. */
+  resolve(name: string): RouteRuntime {
+    const route = this.routes.get(name) ?? this.implicit.get(name);
+    if (route) return route;
+    const model = this.models.get(name);
+    if (model) {
+      const created = implicitRoute(model);
+      this.implicit.set(name, created);
+      return created;
+    }
+    throw new GatewayError({
+      status: 404,
+      code: 'model_not_found',
+      param: 'model',
+      message: `The model "${name}" does not exist. Valid routes: ${[...this.routes.keys()].join(', ') || '(none)'}; valid models: ${[...this.models.keys()].join(', ')}.`,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.adapters.values()].map((a) => a.close()));
+    await this.store.close();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Payment card numbers: 12 to 19 digits, optionally grouped by spaces or dashes, that pass the Luhn check.
+ * One random digit string in ten passes Luhn, so a known issuer prefix or a cue word raises confidence.
+ */
+import type { PiiFinding } from '../pii-finding.js';
+import { hasContextBefore, matchesOf } from './context-words.js';
+
+const CANDIDATE = /(?<![\w.,-])\d(?:[ -]?\d){11,18}(?![\d]|[.,]\d)/g;
+const CUE = /\b(?:card|visa|master ?card|amex|american express|credit|debit|cc|payment|pay with|discover|jcb|maestro)\b/i;
+// Issuer prefixes of the major networks (Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37,
+// Discover 6011/64/65, JCB 35, Diners 30/36/38, Maestro 50/56-69, UnionPay 62).
+const ISSUER = /^(?:4|5[0-9]|2[2-7]|3[0-8]|6[0-9]|1800|2131)/;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+export function detectCreditCards(text: string): PiiFinding[] {
+  const findings: PiiFinding[] = [];
+  for (const m of matchesOf(CANDIDATE, text)) {
+    const raw = m[0];
+    const digits = raw.replace(/[ -]/g, '');
+    if (digits.length < 12 || digits.length > 19 || !luhnValid(digits)) continue;
+    if (/^(\d)\1+$/.test(digits)) continue;
+    let confidence = ISSUER.test(digits) ? 0.7 : 0.5;
+    if (digits.length >= 15 && digits.length <= 16) confidence += 0.1;
+    if (/^\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}$/.test(raw)) confidence += 0.1;
+    if (hasContextBefore(text, m.index, CUE, 50)) confidence += 0.2;
+    findings.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + raw.length, confidence: Math.min(confidence, 0.99) });
+  }
+  return findings;
+}

@@ -1,0 +1,28 @@
+/** IPv4 dotted quads and IPv6 addresses (validated by node:net, so `10:30:00` is not an address). */
+import { isIPv6 } from 'node:net';
+import type { PiiFinding } from '../pii-finding.js';
+import { matchesOf } from './context-words.js';
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`, 'g');
+// One character class, so matching stays linear on hostile input; node:net decides what is an address.
+const IPV6 = /(?<![0-9A-Za-z:.])[0-9A-Fa-f:.]{3,45}(?![0-9A-Za-z:.])/g;
+
+export function detectIpAddresses(text: string): PiiFinding[] {
+  const findings: PiiFinding[] = [];
+  if (text.includes('.')) {
+    for (const m of matchesOf(IPV4, text)) {
+      // Version-like strings ("1.0.0.0") are common in technical prompts; lower confidence for them.
+      const confidence = /^\d\.\d\.\d\.\d$/.test(m[0]) ? 0.5 : 0.9;
+      findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, confidence });
+    }
+  }
+  if (text.includes(':')) {
+    for (const m of matchesOf(IPV6, text)) {
+      const value = m[0];
+      if (value.length < 6 || value.indexOf(':') === value.lastIndexOf(':') || !isIPv6(value)) continue;
+      findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + value.length, confidence: 0.9 });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,84 @@
+/**
+ * API keys and secrets. Well-known key formats are API_KEY with high confidence; PEM private-key blocks,
+ * JWTs, values assigned to password/secret/token names and high-entropy tokens are SECRET.
+ * Sources for the formats: each vendor's key documentation and gitleaks' rule set.
+ */
+import type { PiiFinding } from '../pii-finding.js';
+import { matchesOf } from './context-words.js';
+
+const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number }> = [
+  { pattern: /(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}/g, confidence: 0.99 },
+  { pattern: /(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, confidence: 0.95 },
+  { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, confidence: 0.95 },
+  { pattern: /(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}/g, confidence: 0.99 },
+  { pattern: /(?<![\w])github_pat_[A-Za-z0-9_]{22,255}/g, confidence: 0.99 },
+  { pattern: /(?<![\w])glpat-[A-Za-z0-9_-]{20,}/g, confidence: 0.99 },
+  { pattern: /(?<![\w])xox[abposr]-[A-Za-z0-9-]{10,}/g, confidence: 0.97 },
+  { pattern: /(?<![\w])AIza[0-9A-Za-z_-]{35}/g, confidence: 0.97 },
+  { pattern: /(?<![\w])(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, confidence: 0.97 },
+  { pattern: /(?<![\w])hf_[A-Za-z0-9]{30,}/g, confidence: 0.95 },
+  { pattern: /(?<![\w])npm_[A-Za-z0-9]{36}/g, confidence: 0.95 },
+];
+
+const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
+const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+const ASSIGNED =
+  /\b(?:password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|private[_-]?key|aws_secret_access_key)["']?\s*[:=]\s*["']?([^\s"',;]{6,200})/gi;
+const TOKEN = /(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=.-])/g;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+function looksRandom(token: string): boolean {
+  if (UUID.test(token)) return false;
+  const hasDigit = /\d/.test(token);
+  const hasLower = /[a-z]/.test(token);
+  const hasUpper = /[A-Z]/.test(token);
+  const classes = Number(hasDigit) + Number(hasLower) + Number(hasUpper);
+  if (classes < 2 || !hasDigit) return false;
+  // Identifiers like some_long_function_name_2 are long but readable: require few separators.
+  if ((token.match(/[_\-/]/g) ?? []).length > token.length / 8) return false;
+  const threshold = /^[0-9a-f]+$/i.test(token) ? 3.5 : 4.0;
+  return shannonEntropy(token) >= threshold;
+}
+
+export function detectSecrets(text: string): PiiFinding[] {
+  const findings: PiiFinding[] = [];
+  for (const { pattern, confidence } of KEY_PATTERNS) {
+    for (const m of matchesOf(pattern, text)) {
+      findings.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, confidence });
+    }
+  }
+  if (text.includes('-----BEGIN')) {
+    for (const m of matchesOf(PEM, text)) {
+      findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.99 });
+    }
+  }
+  if (text.includes('eyJ')) {
+    for (const m of matchesOf(JWT, text)) {
+      findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.9 });
+    }
+  }
+  for (const m of matchesOf(ASSIGNED, text)) {
+    const value = m[1] ?? '';
+    const start = m.index + m[0].length - value.length;
+    // "password: is required" is prose, not a secret: the value must not be a plain lowercase word.
+    if (/^[a-z]+$/.test(value)) continue;
+    findings.push({ type: 'SECRET', start, end: start + value.length, confidence: 0.8 });
+  }
+  for (const m of matchesOf(TOKEN, text)) {
+    if (!looksRandom(m[0])) continue;
+    findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.6 });
+  }
+  return findings;
+}

@@ -1,0 +1,105 @@
+/**
+ * Street addresses, found by their anchors rather than by a full grammar: a house number with a street
+ * suffix ("12 Baker Street"), a street-type word with a number ("Rue de Rivoli 5", "ul. Długa 12"), a
+ * compound street name ("Pohlstrasse 9", "Ringvej 144"), unit and box lines ("Apt. 4", "P.O. Box 12",
+ * "PSC 7589, Box 0572"). Anchors close together merge into one finding, which then extends over up to
+ * three short following segments (city, region, postcode, country) on the same or the next lines.
+ */
+import type { PiiFinding } from '../pii-finding.js';
+import { matchesOf, titleCaseIfUncased } from './context-words.js';
+
+const W = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]*";
+const SUFFIX =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Trail|Trl|Alley|Row|Walk|Plaza|Loop|Bridge|Gardens|Mews|Grove|Heights|Hts|Crossing|Ridge|Pike|Expressway|Freeway|Turnpike|Causeway|Esplanade|Promenade|Quay|Wharf|Hill|Park';
+const PREFIX =
+  "Rue|Via|Viale|Vicolo|Avenida|Avda|Av|Calle|C/|Paseo|Pasaje|Plaza|Praça|Rua|Rúa|Travessa|Largo|Strada|Piazza|Piazzale|Corso|Contrada|Carrer|Avinguda|Camino|Ronda|Carretera|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Route|Ul|Ulica|Aleja|Al|Os|Osiedle|Plac|Calea|Strada|Bulevardul|Odos|Leoforos|Sokak|Cadde|Caddesi";
+const COMPOUND =
+  'strasse|straße|str|weg|gasse|platz|allee|ring|damm|ufer|chaussee|katu|tie|kuja|polku|raitti|vej|veien|vegen|gata|gatan|gaten|vägen|väg|gränd|laan|straat|gracht|plein|kade|dreef|utca|út|tér|ulice|ulica|cesta|iela|gatvė|gatve|tee|tänav|vei|stræde|allé|torget|torg';
+
+const ANCHORS: Array<{ pattern: RegExp; confidence: number }> = [
+  {
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?\\d{1,6}[A-Za-z]?(?:[ ]+${W}){1,5}?[ ]+(?:${SUFFIX})\\b\\.?`, 'gu'),
+    confidence: 0.75,
+  },
+  {
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${PREFIX})\\.?[ ]+(?:${W}[ ]+){0,5}?\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu'),
+    confidence: 0.7,
+  },
+  {
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${W}[ ]+){0,2}?[\\p{L}\\p{M}\\-]*(?:${COMPOUND})\\.?[ ]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu'),
+    confidence: 0.65,
+  },
+  {
+    pattern: /(?<![\p{L}\p{N}])(?:P\.? ?O\.? ?Box|Post(?:al)? Office Box|(?:PSC|Unit|USNS|USS|USCGC)[ ]+\d{1,6},?[ ]+Box)[ ]+\d{1,6}(?![\p{L}\p{N}])/giu,
+    confidence: 0.75,
+  },
+  {
+    // "12 Tylova 285": a leading house or postcode number, a capitalised name, a street number.
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}.,])\\d{1,6}[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]+(?:[ ]+(?!(?:of|the|and|in|to|for|from|by)\\b)${W}){0,3}?[ ]+\\d{1,5}(?![\\p{L}\\p{N}]|[.,:]\\d)`, 'gu'),
+    confidence: 0.5,
+  },
+  {
+    pattern: new RegExp(`(?<![\\p{L}])(?:the )?corner of (?:[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*[ ]+){1,4}?and(?:[ ]+[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*){1,4}`, 'giu'),
+    confidence: 0.6,
+  },
+  { pattern: /(?<![\p{L}\p{N}])(?:APO|FPO|DPO)[ ]+(?:AA|AE|AP)[ ]+\d{5}(?!\d)/gu, confidence: 0.75 },
+  {
+    pattern: /(?<![\p{L}\p{N}])(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building)\.?[ ]*#?[ ]*\d{1,6}[A-Za-z]?(?![\p{L}\p{N}])/gu,
+    confidence: 0.5,
+  },
+];
+
+/** A following segment that reads like a city, region, postcode or country line. */
+const TAIL_SEGMENT = /^[ \t]*(?:[\p{L}\p{M}\d][\p{L}\p{M}\d'’. \-]{0,38})$/u;
+const NOT_ADDRESS = /\b(?:phone|mobile|tel|fax|e-?mail|website|http|www|date|name)\b|@/i;
+
+function mergeAnchors(anchors: PiiFinding[], text: string): PiiFinding[] {
+  anchors.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: PiiFinding[] = [];
+  for (const anchor of anchors) {
+    const last = merged[merged.length - 1];
+    if (last && anchor.start <= last.end + 3 && /^[\s,]*$/.test(text.slice(last.end, Math.max(last.end, anchor.start)))) {
+      last.end = Math.max(last.end, anchor.end);
+      last.confidence = Math.min(0.9, Math.max(last.confidence, anchor.confidence) + 0.1);
+    } else if (last && anchor.start < last.end) {
+      last.end = Math.max(last.end, anchor.end);
+    } else {
+      merged.push({ ...anchor });
+    }
+  }
+  return merged;
+}
+
+function extendTail(finding: PiiFinding, text: string): void {
+  let end = finding.end;
+  for (let segments = 0; segments < 4; segments++) {
+    const sep = /^(?:[ \t]*,[ \t]*\n?|[ \t]*\n{1,2}[ \t>*•·?-]*,?[ \t]*)/.exec(text.slice(end, end + 12));
+    if (!sep) break;
+    const from = end + sep[0].length;
+    let to = from;
+    while (to < text.length && text[to] !== ',' && text[to] !== '\n' && to - from <= 40) {
+      if (/[.;!?]/.test(text[to] ?? '') && /\s/.test(text[to + 1] ?? ' ') && to - from > 3) break;
+      to++;
+    }
+    const segment = text.slice(from, to).replace(/[.?!;:]+[ \t]*$/, '');
+    if (segment.trim().length === 0 || !TAIL_SEGMENT.test(segment) || NOT_ADDRESS.test(segment)) break;
+    // A new sentence is not part of the address.
+    if (/^\s*(?:I|We|The|It|Please|Thank|Can|Could|My|Our|This)\b/.test(segment)) break;
+    end = from + segment.trimEnd().length;
+  }
+  finding.end = end;
+}
+
+export function detectStreetAddresses(original: string): PiiFinding[] {
+  const text = titleCaseIfUncased(original);
+  const anchors: PiiFinding[] = [];
+  for (const { pattern, confidence } of ANCHORS) {
+    for (const m of matchesOf(pattern, text)) {
+      anchors.push({ type: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, confidence });
+    }
+  }
+  if (anchors.length === 0) return [];
+  const merged = mergeAnchors(anchors, text);
+  for (const finding of merged) extendTail(finding, text);
+  return merged;
+}

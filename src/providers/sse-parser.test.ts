@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SseParser, parseSseStream, type SseEvent } from './sse-parser.js';
+
+const STREAM =
+  ': ping\n\n' +
+  'data: {"a":1}\n\n' +
+  'event: error\r\ndata: {"message":"boom"}\r\n\r\n' +
+  'data: line one\ndata: line two\n\n' +
+  'data: héllo ✓\n\n' +
+  'data: [DONE]\n\n';
+
+const EXPECTED: SseEvent[] = [
+  { event: 'message', data: '{"a":1}' },
+  { event: 'error', data: '{"message":"boom"}' },
+  { event: 'message', data: 'line one\nline two' },
+  { event: 'message', data: 'héllo ✓' },
+  { event: 'message', data: '[DONE]' },
+];
+
+test('parses comments, named events, CRLF and multi-line data', () => {
+  const parser = new SseParser();
+  assert.deepEqual([...parser.push(STREAM), ...parser.end()], EXPECTED);
+});
+
+test('gives the same events however the bytes are split, multi-byte characters included', () => {
+  const bytes = new TextEncoder().encode(STREAM);
+  for (let cut = 1; cut < bytes.length; cut++) {
+    const parser = new SseParser();
+    const events = [...parser.push(bytes.subarray(0, cut)), ...parser.push(bytes.subarray(cut)), ...parser.end()];
+    assert.deepEqual(events, EXPECTED, `split at byte ${cut}`);
+  }
+});
+
+test('dispatches a last event that has no trailing blank line', async () => {
+  async function* body(): AsyncGenerator<string> {
+    yield 'data: {"x":1}\n\n';
+    yield 'data: {"x":2}';
+  }
+  const events: SseEvent[] = [];
+  for await (const event of parseSseStream(body())) events.push(event);
+  assert.deepEqual(events.map((e) => e.data), ['{"x":1}', '{"x":2}']);
+});
+
+test('parses a large chunk of many events in linear time', () => {
+  const event = 'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n';
+  const big = event.repeat(20_000);
+  const started = performance.now();
+  const parser = new SseParser();
+  const events = [...parser.push(big), ...parser.end()];
+  assert.equal(events.length, 20_000);
+  // Rescanning the buffer for CR on every line made this take seconds.
+  assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`);
+});

@@ -1,0 +1,260 @@
+/**
+ * Carries out a RoutePlan: tries the planned models in order, retrying retryable failures with jittered
+ * backoff (honouring retry-after), skipping upstreams whose circuit is open, and falling back to the next
+ * model — all before the first byte reaches the client. After that, a stream is never retried.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallContext, ProviderAdapter } from '../providers/provider-adapter.js';
+import type { ChatRequest } from '../spec/chat-request.js';
+import { GatewayError, ProviderError } from '../spec/errors.js';
+import type { ModelInfo } from '../spec/model-info.js';
+import type { ChatResult, StreamPart } from '../spec/stream-part.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { LatencyTracker } from './latency-tracker.js';
+import type { RoutePlan } from './plan-route.js';
+import { resultToParts } from './result-to-parts.js';
+
+export interface AttemptRecord {
+  model: string;
+  error: string | null;
+  durationMs: number;
+}
+
+/** Scores a small model's answer for the cascade: the probability it is good enough, in [0,1]. */
+export interface AnswerVerifier {
+  score(input: { request: ChatRequest; answer: string }): number;
+}
+
+export interface ExecutionDeps {
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  breaker: CircuitBreaker;
+  latency: LatencyTracker;
+  verifier: AnswerVerifier | undefined;
+  random?: () => number;
+}
+
+export interface CallOptions {
+  signal: AbortSignal;
+  requestId: string;
+  warn(message: string): void;
+}
+
+/** A model call whose answer the client did not get (a cascade's rejected small answer): still paid for. */
+export interface DiscardedCall {
+  model: ModelInfo;
+  result: ChatResult;
+}
+
+interface Outcome {
+  model: ModelInfo;
+  attempts: AttemptRecord[];
+  /** Milliseconds spent waiting on upstreams, retries included: not Tandem's overhead. */
+  upstreamMs: number;
+  ttftMs: number;
+  discarded: DiscardedCall[];
+  verifierScore: number | null;
+}
+
+export interface GenerateOutcome extends Outcome {
+  result: ChatResult;
+}
+
+export interface StreamOutcome extends Outcome {
+  /** Parts already read from the upstream (up to and including the first content part). */
+  head: StreamPart[];
+  /** The rest of the stream. */
+  tail: AsyncIterator<StreamPart>;
+}
+
+export async function executeGenerate(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<GenerateOutcome> {
+  const cascade = await runCascade(plan, request, call, deps);
+  if (cascade.accepted) return cascade.accepted;
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx) => {
+    const result = await adapter.generate(request, ctx);
+    return { value: result, ttft: undefined };
+  });
+  return { ...out, result: out.value, discarded: cascade.discarded, verifierScore: cascade.score };
+}
+
+export async function executeStream(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<StreamOutcome> {
+  const cascade = await runCascade(plan, request, call, deps);
+  if (cascade.accepted) {
+    const parts = resultToParts(cascade.accepted.result);
+    return { ...cascade.accepted, head: [], tail: toAsync(parts) };
+  }
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx) => {
+    if (!adapter.info.capabilities.stream) {
+      // The model cannot stream: answer whole, replayed as one stream.
+      const result = await adapter.generate(request, ctx);
+      return { value: { head: [] as StreamPart[], tail: toAsync(resultToParts(result)) }, ttft: undefined };
+    }
+    const iterator = adapter.stream(request, ctx)[Symbol.asyncIterator]();
+    const head: StreamPart[] = [];
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const part = next.value;
+      if (part.type === 'error') throw part.error;
+      head.push(part);
+      if (part.type === 'text-delta' || part.type === 'tool-call-delta' || part.type === 'finish') break;
+    }
+    return { value: { head, tail: iterator }, ttft: undefined };
+  });
+  return { ...out, head: out.value.head, tail: out.value.tail, discarded: cascade.discarded, verifierScore: cascade.score };
+}
+
+interface CascadeState {
+  accepted: GenerateOutcome | undefined;
+  order: ModelInfo[];
+  attempts: AttemptRecord[];
+  discarded: DiscardedCall[];
+  score: number | null;
+}
+
+/** The cascade's first step: the small model answers whole, the verifier accepts it or it is discarded. */
+async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<CascadeState> {
+  const cascade = plan.decision.cascade;
+  const state: CascadeState = { accepted: undefined, order: plan.order, attempts: [], discarded: [], score: null };
+  const small = plan.order[0];
+  const large = plan.route.models.find((m) => m.name === cascade?.escalateTo);
+  if (!cascade || !deps.verifier || !small || !large || !plan.candidates.some((c) => c.model === large.name && c.allowed)) return state;
+  state.order = [large, ...plan.order.filter((m) => m !== small && m !== large)];
+  const started = performance.now();
+  try {
+    const out = await tryInOrder([small], plan, call, deps, [], async (adapter, ctx) => ({
+      value: await adapter.generate(request, ctx),
+      ttft: undefined,
+    }));
+    const score = deps.verifier.score({ request, answer: out.value.text });
+    state.score = score;
+    if (score >= cascade.threshold) {
+      state.accepted = { ...out, result: out.value, discarded: [], verifierScore: score };
+      return state;
+    }
+    state.discarded.push({ model: small, result: out.value });
+    state.attempts.push(...out.attempts.slice(0, -1), {
+      model: small.name,
+      error: `answer rejected by verifier (${score.toFixed(3)} < ${cascade.threshold.toFixed(3)})`,
+      durationMs: performance.now() - started,
+    });
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'client_closed') throw error;
+    state.attempts.push({ model: small.name, error: describe(error), durationMs: performance.now() - started });
+  }
+  return state;
+}
+
+async function tryInOrder<T>(
+  order: readonly ModelInfo[],
+  plan: RoutePlan,
+  call: CallOptions,
+  deps: ExecutionDeps,
+  attempts: AttemptRecord[],
+  run: (adapter: ProviderAdapter, ctx: CallContext) => Promise<{ value: T; ttft: number | undefined }>,
+): Promise<Outcome & { value: T }> {
+  const { retry } = plan.route;
+  const random = deps.random ?? Math.random;
+  let upstreamMs = 0;
+  let lastError: unknown;
+  for (const model of order) {
+    const adapter = deps.adapters.get(model.name);
+    if (!adapter) {
+      attempts.push({ model: model.name, error: 'model not available (adapter failed to start)', durationMs: 0 });
+      continue;
+    }
+    for (let attempt = 1; attempt <= retry.max_attempts; attempt++) {
+      if (call.signal.aborted) throw clientClosed();
+      if (!deps.breaker.tryAcquire(model.upstreamKey)) {
+        attempts.push({ model: model.name, error: 'circuit open', durationMs: 0 });
+        lastError ??= new ProviderError({ provider: model.name, message: `circuit open for ${model.upstreamKey}`, statusCode: 503 });
+        break;
+      }
+      const started = performance.now();
+      const ctx: CallContext = { signal: call.signal, requestId: call.requestId, warn: call.warn, requestStreamUsage: true };
+      try {
+        const { value } = await run(adapter, ctx);
+        const durationMs = performance.now() - started;
+        upstreamMs += durationMs;
+        deps.breaker.recordSuccess(model.upstreamKey);
+        deps.latency.record(model.name, durationMs);
+        attempts.push({ model: model.name, error: null, durationMs });
+        return { value, model, attempts, upstreamMs, ttftMs: durationMs, discarded: [], verifierScore: null };
+      } catch (error) {
+        const durationMs = performance.now() - started;
+        upstreamMs += durationMs;
+        attempts.push({ model: model.name, error: describe(error), durationMs });
+        if (call.signal.aborted) throw clientClosed();
+        lastError = error;
+        const failure = classify(error);
+        if (failure === 'fatal') {
+          deps.breaker.recordSuccess(model.upstreamKey);
+          throw upstreamRejected(model, error);
+        }
+        deps.breaker.recordFailure(model.upstreamKey);
+        if (failure === 'next-model' || attempt === retry.max_attempts) break;
+        const retryAfter = error instanceof ProviderError ? error.retryAfterMs : undefined;
+        if (retryAfter !== undefined && retryAfter > retry.max_backoff_ms) break; // rather try the next model now
+        const backoff = Math.min(retry.max_backoff_ms, retry.initial_backoff_ms * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+        try {
+          await sleep(retryAfter ?? backoff, undefined, { signal: call.signal });
+        } catch {
+          throw clientClosed();
+        }
+      }
+    }
+  }
+  throw exhausted(lastError, attempts);
+}
+
+/** retry: same model again; next-model: skip to the next candidate; fatal: the request itself is wrong. */
+function classify(error: unknown): 'retry' | 'next-model' | 'fatal' {
+  if (!(error instanceof ProviderError)) return 'next-model';
+  if (error.isRetryable) return 'retry';
+  // A bad key or an unknown model upstream is the upstream's configuration, not the client's fault.
+  if (error.statusCode === 401 || error.statusCode === 403 || error.statusCode === 404) return 'next-model';
+  if (error.kind === 'protocol') return 'next-model';
+  return 'fatal';
+}
+
+function upstreamRejected(model: ModelInfo, error: unknown): GatewayError {
+  const status = error instanceof ProviderError && error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 502;
+  const detail = error instanceof ProviderError ? upstreamMessage(error) : describe(error);
+  return new GatewayError({ status, code: 'upstream_rejected', message: `Model "${model.name}" rejected the request: ${detail}`, cause: error });
+}
+
+function exhausted(lastError: unknown, attempts: AttemptRecord[]): GatewayError {
+  const tried = attempts.map((a) => `${a.model}: ${a.error ?? 'ok'}`).join('; ');
+  let status = 502;
+  if (lastError instanceof ProviderError) {
+    if (lastError.kind === 'timeout') status = 504;
+    else if (lastError.statusCode === 429 || lastError.statusCode === 503 || lastError.kind === 'connection') status = 503;
+  }
+  return new GatewayError({ status, code: 'upstream_unavailable', message: `All candidate models failed. ${tried}`, cause: lastError });
+}
+
+function clientClosed(): GatewayError {
+  return new GatewayError({ status: 499, code: 'client_closed', message: 'client closed the request' });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ProviderError) {
+    return `${error.kind}${error.statusCode ? ` ${error.statusCode}` : ''}: ${error.message}`.slice(0, 300);
+  }
+  return error instanceof Error ? error.message.slice(0, 300) : String(error);
+}
+
+function upstreamMessage(error: ProviderError): string {
+  if (error.body) {
+    try {
+      const parsed = JSON.parse(error.body) as { error?: { message?: unknown } };
+      if (typeof parsed.error?.message === 'string') return parsed.error.message;
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return error.message;
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}

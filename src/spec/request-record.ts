@@ -1,0 +1,46 @@
+/** One row of the request log: everything needed to explain, bill and audit a request afterwards. */
+export interface CandidateVerdict {
+  model: string;
+  allowed: boolean;
+  /** Every policy's verdict on it, as `policy: reason`. */
+  reasons: string[];
+  /** The verdicts of the policies that refused it (a subset of reasons). */
+  refusals: string[];
+}
+
+export interface RequestRecord {
+  id: string;
+  /** Milliseconds since the epoch when the request arrived. */
+  time: number;
+  /** Which API key made the call (its id, never the secret); null without auth. */
+  keyId: string | null;
+  /** The route name, or null when the client named a model directly. */
+  route: string | null;
+  /** What the client put in `model`. */
+  requestedModel: string;
+  /** The model that answered (or last failed). */
+  model: string | null;
+  candidates: CandidateVerdict[];
+  /** Short text, as in x-tandem-route-reason. */
+  reason: string;
+  score: number | null;
+  threshold: number | null;
+  /** Models tried before the one that answered, with why each failed. */
+  attempts: Array<{ model: string; error: string | null; durationMs: number }>;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  tokensEstimated: boolean;
+  cost: number;
+  /** What the same tokens would have cost on the route's baseline (most capable cloud) model. */
+  baselineCost: number;
+  ttftMs: number | null;
+  totalMs: number;
+  overheadMs: number;
+  /** HTTP status returned to the client. */
+  status: number;
+  error: string | null;
+  /** Present only when log_bodies is on. */
+  requestBody: string | null;
+  responseBody: string | null;
+}

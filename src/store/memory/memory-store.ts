@@ -1,0 +1,89 @@
+/**
+ * An in-process store for `store: {type: memory}` and tests: nothing survives a restart, which is the
+ * point. Records are cloned on the way in and out so callers cannot change what was logged.
+ */
+import type { RequestRecord } from '../../spec/request-record.js';
+import type { StatsRow, Store } from '../request-log.js';
+
+export interface MemoryStoreOptions {
+  /** When false, request and response bodies are dropped (default true, as in the config). */
+  logBodies?: boolean;
+}
+
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const logBodies = options.logBodies ?? true;
+  // In arrival order; "most recent" sorts by time and breaks ties by this order, like the SQL stores.
+  const records: RequestRecord[] = [];
+  const byId = new Map<string, RequestRecord>();
+
+  return {
+    requestLog: {
+      async append(record: RequestRecord): Promise<void> {
+        if (byId.has(record.id)) throw new Error(`request ${record.id} is already logged`);
+        const copy = structuredClone(record);
+        if (!logBodies) {
+          copy.requestBody = null;
+          copy.responseBody = null;
+        }
+        records.push(copy);
+        byId.set(copy.id, copy);
+      },
+      async recent(query): Promise<RequestRecord[]> {
+        const matching: Array<{ record: RequestRecord; index: number }> = [];
+        records.forEach((record, index) => {
+          if (query.route !== undefined && record.route !== query.route) return;
+          if (query.model !== undefined && record.model !== query.model) return;
+          matching.push({ record, index });
+        });
+        matching.sort((a, b) => b.record.time - a.record.time || b.index - a.index);
+        return matching.slice(0, Math.max(0, Math.floor(query.limit))).map((m) => structuredClone(m.record));
+      },
+      async get(id: string): Promise<RequestRecord | undefined> {
+        const record = byId.get(id);
+        return record === undefined ? undefined : structuredClone(record);
+      },
+    },
+    stats: {
+      async query(query): Promise<StatsRow[]> {
+        const groups = new Map<string, StatsRow>();
+        for (const r of records) {
+          if (query.since !== undefined && r.time < query.since) continue;
+          if (query.until !== undefined && r.time >= query.until) continue;
+          const key = JSON.stringify([r.route, r.model]);
+          let row = groups.get(key);
+          if (row === undefined) {
+            row = {
+              route: r.route,
+              model: r.model,
+              requests: 0,
+              errors: 0,
+              inputTokens: 0,
+              outputTokens: 0,
+              cost: 0,
+              baselineCost: 0,
+              savings: 0,
+            };
+            groups.set(key, row);
+          }
+          row.requests += 1;
+          if (r.status >= 400) row.errors += 1;
+          row.inputTokens += r.inputTokens;
+          row.outputTokens += r.outputTokens;
+          row.cost += r.cost;
+          row.baselineCost += r.baselineCost;
+        }
+        const rows = [...groups.values()].map((row) => ({ ...row, savings: row.baselineCost - row.cost }));
+        // Same order as the SQL stores: by route then model, nulls first.
+        return rows.sort((a, b) => compareNullsFirst(a.route, b.route) || compareNullsFirst(a.model, b.model));
+      },
+    },
+    async close(): Promise<void> {},
+  };
+}
+
+function compareNullsFirst(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

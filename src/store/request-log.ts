@@ -1,0 +1,41 @@
+/**
+ * The store's narrow interfaces. One implementation per backend (sqlite/, later postgres/), all run
+ * through the same shared test suite (request-log.contract.ts).
+ */
+import type { RequestRecord } from '../spec/request-record.js';
+
+export interface RequestLog {
+  /**
+   * Records a finished request. Resolves once the row would survive the process being killed
+   * (SIGKILL) — the gateway awaits it before the last byte reaches the client, so a client that got an
+   * answer always has a row. Implementations keep this cheap (a prepared insert, group commit).
+   */
+  append(record: RequestRecord): Promise<void>;
+  /** Most recent first. */
+  recent(options: { limit: number; route?: string; model?: string }): Promise<RequestRecord[]>;
+  get(id: string): Promise<RequestRecord | undefined>;
+}
+
+export interface StatsRow {
+  route: string | null;
+  model: string | null;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  baselineCost: number;
+  /** baselineCost - cost */
+  savings: number;
+}
+
+export interface Stats {
+  /** Totals grouped by route and model over [since, until). */
+  query(options: { since?: number; until?: number }): Promise<StatsRow[]>;
+}
+
+export interface Store {
+  requestLog: RequestLog;
+  stats: Stats;
+  close(): Promise<void>;
+}

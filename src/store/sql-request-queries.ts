@@ -1,0 +1,70 @@
+/**
+ * The read side of the request log as Kysely queries, written once for every SQL backend (SQLite now,
+ * PostgreSQL next). Writes are backend-specific because their cost matters (see sqlite/sqlite-store.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { RequestRecord } from '../spec/request-record.js';
+import type { TandemDatabase } from './database.js';
+import type { StatsRow } from './request-log.js';
+import { fromRequestRow } from './request-row.js';
+
+export async function selectRecentRequests(
+  db: Kysely<TandemDatabase>,
+  options: { limit: number; route?: string; model?: string },
+): Promise<RequestRecord[]> {
+  let query = db.selectFrom('requests').selectAll();
+  if (options.route !== undefined) query = query.where('route', '=', options.route);
+  if (options.model !== undefined) query = query.where('model', '=', options.model);
+  const rows = await query
+    .orderBy('time', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(Math.max(0, Math.floor(options.limit)))
+    .execute();
+  return rows.map(fromRequestRow);
+}
+
+export async function selectRequest(db: Kysely<TandemDatabase>, id: string): Promise<RequestRecord | undefined> {
+  const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : fromRequestRow(row);
+}
+
+export async function selectStats(
+  db: Kysely<TandemDatabase>,
+  options: { since?: number; until?: number },
+): Promise<StatsRow[]> {
+  let query = db
+    .selectFrom('requests')
+    .select((eb) => [
+      'route',
+      'model',
+      eb.fn.countAll<number>().as('requests'),
+      eb.fn.sum<number>(eb.case().when('status', '>=', 400).then(1).else(0).end()).as('errors'),
+      eb.fn.sum<number>('input_tokens').as('input_tokens'),
+      eb.fn.sum<number>('output_tokens').as('output_tokens'),
+      eb.fn.sum<number>('cost').as('cost'),
+      eb.fn.sum<number>('baseline_cost').as('baseline_cost'),
+    ]);
+  if (options.since !== undefined) query = query.where('time', '>=', options.since);
+  if (options.until !== undefined) query = query.where('time', '<', options.until);
+  const rows = await query.groupBy(['route', 'model'])
+    // Nulls first in every dialect (PostgreSQL's default puts them last), matching the memory store.
+    .orderBy('route', (ob) => ob.asc().nullsFirst())
+    .orderBy('model', (ob) => ob.asc().nullsFirst())
+    .execute();
+  return rows.map((row) => {
+    // Number(): PostgreSQL returns sums and counts of bigint columns as strings.
+    const cost = Number(row.cost);
+    const baselineCost = Number(row.baseline_cost);
+    return {
+      route: row.route,
+      model: row.model,
+      requests: Number(row.requests),
+      errors: Number(row.errors),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cost,
+      baselineCost,
+      savings: baselineCost - cost,
+    };
+  });
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { makeRecord } from '../request-log.contract.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tandem-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a row whose append resolved survives the process being killed with SIGKILL', async () => {
+  const path = join(dir, 'killed.db');
+  const storeUrl = pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href;
+  const contractUrl = pathToFileURL(join(import.meta.dirname, '..', 'request-log.contract.ts')).href;
+  // The child appends, says so, then idles with the database still open (nothing closed, nothing
+  // checkpointed) until it is killed: the same as a gateway killed right after answering a client.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { openSqliteStore } = await import(${JSON.stringify(storeUrl)});
+       const { makeRecord } = await import(${JSON.stringify(contractUrl)});
+       const store = await openSqliteStore({ path: ${JSON.stringify(path)}, logBodies: true });
+       for (let i = 0; i < 50; i++) await store.requestLog.append(makeRecord({ id: 'k' + i, time: i }));
+       process.stdout.write('appended\\n');
+       setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('appended')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child exited (${code}) before appending: ${stderr}`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+
+  const store = await openSqliteStore({ path, logBodies: true });
+  try {
+    const rows = await store.requestLog.recent({ limit: 100 });
+    assert.equal(rows.length, 50);
+    assert.deepEqual(await store.requestLog.get('k49'), makeRecord({ id: 'k49', time: 49 }));
+  } finally {
+    await store.close();
+  }
+});
+
+test('the database is in WAL mode and reopening records each migration once', async () => {
+  const path = join(dir, 'migrated.db');
+  for (let i = 0; i < 3; i++) await (await openSqliteStore({ path, logBodies: true })).close();
+  const raw = new Database(path, { readonly: true });
+  try {
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    const applied = raw.prepare('select name from kysely_migration order by name').all();
+    assert.deepEqual(applied, [{ name: '001-create-requests' }]);
+    const indexes = raw
+      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null order by name")
+      .all();
+    assert.deepEqual(indexes, [
+      { name: 'requests_model_time_idx' },
+      { name: 'requests_route_time_idx' },
+      { name: 'requests_time_idx' },
+    ]);
+  } finally {
+    raw.close();
+  }
+});
+
+test('append after close rejects instead of silently dropping the row', async () => {
+  const store = await openSqliteStore({ path: ':memory:', logBodies: true });
+  await store.close();
+  await assert.rejects(store.requestLog.append(makeRecord()));
+});

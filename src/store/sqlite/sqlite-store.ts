@@ -1,0 +1,79 @@
+/**
+ * The embedded store: one SQLite file through better-sqlite3, WAL mode.
+ *
+ * Appends use a raw prepared INSERT, run synchronously. In WAL mode with synchronous=NORMAL a committed
+ * transaction has been written to the WAL file (the OS holds it) before `run()` returns, so the row
+ * survives the process being killed; only power loss or an OS crash can lose the last commits. That is
+ * exactly RequestLog.append's contract, at a cost of tens of microseconds (bench/store-append.ts).
+ *
+ * SQLite's automatic checkpoint (every 1,000 WAL pages, ~170 appends) still runs inside an append and
+ * fsyncs, so one append in a few hundred takes milliseconds. A worker thread running PASSIVE checkpoints
+ * on its own connection was tried and cut main-thread time only ~25% on this machine, because the writer
+ * still stalls on the disk while the worker flushes; not worth a second connection and a thread yet.
+ *
+ * Reads go through Kysely so the PostgreSQL backend can share them (../sql-request-queries.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { RequestRecord } from '../../spec/request-record.js';
+import type { TandemDatabase } from '../database.js';
+import { migrateToLatest } from '../migrations/migrate-to-latest.js';
+import type { Store } from '../request-log.js';
+import { requestColumns, toRequestRow } from '../request-row.js';
+import { selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; parent directories are created. `:memory:` gives a private, throwaway database. */
+  path: string;
+  /** When false, request and response bodies are stored as null whatever the record carries. */
+  logBodies: boolean;
+  /** How long a write waits for another process's lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const sqlite = new Database(options.path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  // Kysely.destroy() closes the better-sqlite3 handle too.
+  const db = new Kysely<TandemDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const insert = sqlite.prepare(
+    `insert into requests (${requestColumns.join(', ')}) values (${requestColumns.map((c) => `@${c}`).join(', ')})`,
+  );
+  const logBodies = options.logBodies;
+  let closed = false;
+
+  return {
+    requestLog: {
+      async append(record: RequestRecord): Promise<void> {
+        insert.run(toRequestRow(record, { logBodies }));
+      },
+      recent: (query) => selectRecentRequests(db, query),
+      get: (id) => selectRequest(db, id),
+    },
+    stats: {
+      query: (query) => selectStats(db, query),
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
