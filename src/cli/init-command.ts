@@ -9,7 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BUILTIN_MODEL_PATH, PACKAGE_ROOT } from '../config/builtin-config.js';
 import { detectEnvironment, type DetectedEnvironment, type LocalServerProbe } from '../config/detect-environment.js';
-import { starterConfig } from '../config/starter-config.js';
+import { chatModelOf, starterConfig } from '../config/starter-config.js';
 import { CommandFailure, type CliDeps } from './cli-deps.js';
 
 export { starterConfig } from '../config/starter-config.js';
@@ -71,7 +71,7 @@ async function runInit(deps: InitCommandDeps, options: InitOptions): Promise<voi
 function summary(found: DetectedEnvironment): string[] {
   const lines: string[] = [];
   for (const server of found.servers) {
-    const first = server.models[0];
+    const first = chatModelOf(server.models);
     lines.push(
       first === undefined
         ? `  ${server.label} at ${server.baseUrl}: running, but lists no models`

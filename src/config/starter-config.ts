@@ -52,10 +52,10 @@ export function starterConfig(found: DetectedEnvironment): string {
     out.push(text);
   };
 
-  // Local servers: the first model each serves (the others are listed in a comment).
+  // Local servers: the first chat model each serves (the others are listed in a comment).
   const locals: { server: DetectedServer; name: string; id: string }[] = [];
   for (const server of found.servers) {
-    const id = server.models[0];
+    const id = chatModelOf(server.models);
     if (id === undefined) continue;
     let name = friendlyName(id);
     if (used.has(name)) name = `${name}@${server.id}`;
@@ -90,7 +90,7 @@ export function starterConfig(found: DetectedEnvironment): string {
   line();
   line('models:');
   for (const { server, name, id } of locals) {
-    const others = server.models.slice(1);
+    const others = server.models.filter((other) => other !== id);
     line(`  # Found ${server.label} at ${server.baseUrl}.${others.length > 0 ? ` It also serves: ${listed(others)}.` : ''}`);
     line(`  ${scalar(name)}:`);
     line('    provider: openai-compatible');
@@ -146,6 +146,14 @@ export function starterConfig(found: DetectedEnvironment): string {
     line(`      model: ${scalar(small)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+// Ollama and vLLM list embedding and reranking models beside chat models; they cannot answer a chat.
+const NOT_CHAT = /embed|rerank|whisper|tts/i;
+
+/** The first model that looks like a chat model, else the first model. */
+export function chatModelOf(ids: readonly string[]): string | undefined {
+  return ids.find((id) => !NOT_CHAT.test(id)) ?? ids[0];
 }
 
 function describeRoute(options: { small: string; large: string | undefined }): string {

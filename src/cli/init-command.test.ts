@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Command } from 'commander';
+import { loadConfig, parseConfigText } from '../config/load-config.js';
+import { startFakeUpstream, type FakeUpstream } from '../providers/testing/fake-upstream.js';
+import { registerInitCommand, starterConfig, type InitCommandDeps, type LocalServerProbe } from './init-command.js';
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+async function runInit(args: string[], deps: Omit<InitCommandDeps, 'stdout' | 'stderr'>): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('tandem').exitOverride();
+  registerInitCommand(program, { ...deps, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  const previous = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['init', ...args], { from: 'user' });
+    return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  } finally {
+    process.exitCode = previous;
+  }
+}
+
+/** A port with nothing listening: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('tandem init', () => {
+  let dir: string;
+  let ollama: FakeUpstream;
+  let hanging: Server;
+  let probes: LocalServerProbe[];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tandem-init-'));
+    ollama = await startFakeUpstream({
+      '/v1/models': { body: { object: 'list', data: [{ id: 'nomic-embed-text:latest', object: 'model' }, { id: 'llama3.2:3b', object: 'model' }, { id: 'qwen2.5:7b', object: 'model' }] } },
+    });
+    // Accepts the connection and never answers: the probe must give up on its own.
+    hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    probes = [
+      { id: 'ollama', label: 'Ollama', port: Number(new URL(ollama.url).port) },
+      { id: 'vllm', label: 'vLLM', port: await closedPort() },
+      { id: 'lm-studio', label: 'LM Studio', port: (hanging.address() as AddressInfo).port },
+    ];
+  });
+
+  after(async () => {
+    hanging.closeAllConnections();
+    await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    await ollama.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('finds a local server and an API key, writes a config naming them that loads, and never writes the key', async () => {
+    const file = join(dir, 'found.yaml');
+    const started = Date.now();
+    const run = await runInit(['--file', file], { env: { OPENAI_API_KEY: 'sk-very-secret' }, probes, probeTimeoutMs: 300 });
+    const elapsed = Date.now() - started;
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.ok(elapsed < 2_000, `init took ${elapsed} ms; the hanging server should have timed out at 300 ms`);
+    assert.deepEqual(
+      ollama.requests.map((r) => `${r.method} ${r.path}`),
+      ['GET /v1/models'],
+    );
+    assert.match(run.stdout, /Ollama at http:\/\/127\.0\.0\.1:\d+\/v1: using llama3\.2:3b \(of 3 models\)/);
+    assert.match(run.stdout, /OPENAI_API_KEY: set/);
+
+    const text = await readFile(file, 'utf8');
+    assert.ok(!text.includes('sk-very-secret'), 'the API key itself must never be written');
+    assert.match(text, /api_key: \$\{OPENAI_API_KEY\}/);
+    assert.match(text, /"llama3\.2:3b":/);
+    assert.ok(!/^  "?nomic-embed-text/m.test(text), 'an embedding model is not picked as the chat model');
+    assert.match(text, /It also serves: nomic-embed-text:latest, qwen2\.5:7b/);
+    assert.match(text, /^# yaml-language-server: \$schema=.*tandem\.schema\.json$/m);
+
+    // Loads without the key too: the cloud model is then reported unavailable, not a start-up failure.
+    const { config, warnings } = await loadConfig(file, { env: {} });
+    const local = config.models['llama3.2:3b'];
+    assert.ok(local?.provider === 'openai-compatible');
+    assert.equal(local.base_url, `${ollama.url}/v1`);
+    assert.equal(local.locality, 'local');
+    assert.equal(config.models['gpt-4.1']?.locality, 'cloud');
+    const route = config.routes['tandem/auto'];
+    assert.deepEqual(route?.models, ['llama3.2:3b', 'gpt-4.1']);
+    assert.deepEqual(route?.router, { type: 'scored', scorer: { type: 'heuristic' }, threshold: 0.5, small: 'llama3.2:3b', large: 'gpt-4.1' });
+    assert.deepEqual(route?.policies.map((p) => p.type), ['privacy', 'context-fit', 'capability']);
+    // The only warning is the unset key; the built-in model file is found relative to the config.
+    assert.deepEqual(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0] ?? '', /OPENAI_API_KEY is not set/);
+  });
+
+  test('with nothing found, the file uses the built-in model alone and still loads without warnings', async () => {
+    const file = join(dir, 'nothing', 'tandem.yaml');
+    const run = await runInit(['--file', file], { env: {}, probes: probes.slice(1), probeTimeoutMs: 200 });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.match(run.stdout, /built-in demo model only/);
+    const { config, warnings } = await loadConfig(file, { env: {} });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(Object.keys(config.models), ['stories-260k']);
+    assert.equal(config.models['stories-260k']?.provider, 'embedded');
+    assert.deepEqual(config.routes['tandem/auto']?.router, { type: 'fixed', model: 'stories-260k' });
+  });
+
+  test('refuses to overwrite an existing file unless --force', async () => {
+    const file = join(dir, 'existing.yaml');
+    await writeFile(file, '# mine\n');
+    const refused = await runInit(['--file', file], { env: {}, probes: [] });
+    assert.equal(refused.exitCode, 1);
+    assert.match(refused.stderr, /already exists; run `tandem init --force`/);
+    assert.equal(await readFile(file, 'utf8'), '# mine\n');
+
+    const forced = await runInit(['--file', file, '--force'], { env: {}, probes: [] });
+    assert.equal(forced.exitCode, 0, forced.stderr);
+    assert.match(await readFile(file, 'utf8'), /^models:$/m);
+  });
+
+  test('writes ./tandem.yaml in the working directory by default', async () => {
+    const cwd = join(dir, 'cwd');
+    const run = await runInit([], { env: {}, probes: [], cwd });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.ok(existsSync(join(cwd, 'tandem.yaml')));
+  });
+});
+
+describe('starterConfig', () => {
+  const server = (id: string, port: number, models: string[]) => ({ id, label: id, port, baseUrl: `http://127.0.0.1:${port}/v1`, models });
+
+  test('both cloud keys, llama.cpp file-path ids and clashing names still give a valid config', () => {
+    const text = starterConfig({
+      openaiKey: true,
+      anthropicKey: true,
+      servers: [
+        server('llama-cpp', 8080, ['/models/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf']),
+        server('vllm', 8000, ['Qwen2.5-1.5B-Instruct-Q4_K_M']),
+        server('lm-studio', 1234, []),
+      ],
+    });
+    const { config, warnings } = parseConfigText(text, { env: { OPENAI_API_KEY: 'a', ANTHROPIC_API_KEY: 'b' } });
+    assert.deepEqual(warnings, []);
+    const names = Object.keys(config.models);
+    assert.deepEqual(names, ['Qwen2.5-1.5B-Instruct-Q4_K_M', 'Qwen2.5-1.5B-Instruct-Q4_K_M@vllm', 'gpt-4.1', 'claude-sonnet-4-5', 'stories-260k']);
+    const first = config.models['Qwen2.5-1.5B-Instruct-Q4_K_M'];
+    assert.equal(first?.provider === 'openai-compatible' && first.model, '/models/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf');
+    assert.equal(config.models['claude-sonnet-4-5']?.provider, 'anthropic');
+    // llama.cpp holds port 8080, so the gateway moves aside.
+    assert.equal(config.server.port, 8787);
+    assert.match(text, /lm-studio answers at .* but lists no models/);
+    // The demo model is defined but not routed to when a real local model exists.
+    assert.ok(!config.routes['tandem/auto']?.models.includes('stories-260k'));
+  });
+
+  test('a cloud key and no local server: scored from the built-in model to the cloud model', () => {
+    const { config } = parseConfigText(starterConfig({ openaiKey: false, anthropicKey: true, servers: [] }), { env: {} });
+    assert.deepEqual(config.routes['tandem/auto']?.models, ['stories-260k', 'claude-sonnet-4-5']);
+    const router = config.routes['tandem/auto']?.router;
+    assert.ok(router?.type === 'scored');
+    assert.equal(router.small, 'stories-260k');
+    assert.equal(router.large, 'claude-sonnet-4-5');
+    assert.equal(config.routes['tandem/auto']?.baseline_model, 'claude-sonnet-4-5');
+  });
+});
