@@ -151,3 +151,30 @@ export function readLlama2cCheckpoint(bytes: Uint8Array): Llama2cCheckpoint {
     },
   };
 }
+
+/** The inverse of readLlama2cCheckpoint (RoPE tables written as zeros), for tests and synthetic models. */
+export function encodeLlama2cCheckpoint(checkpoint: Llama2cCheckpoint): Uint8Array {
+  const { config, weights } = checkpoint;
+  const sizes = tensorSizes(config);
+  const total = sizes.reduce((sum, [, n]) => sum + n, 0);
+  const bytes = new Uint8Array(HEADER_BYTES + total * 4);
+  const view = new DataView(bytes.buffer);
+  const header = [
+    config.dim,
+    config.hiddenDim,
+    config.nLayers,
+    config.nHeads,
+    config.nKvHeads,
+    config.sharedClassifier ? config.vocabSize : -config.vocabSize,
+    config.seqLen,
+  ];
+  header.forEach((value, i) => view.setInt32(i * 4, value, true));
+  let offset = HEADER_BYTES;
+  for (const [name, size] of sizes) {
+    const data = name === 'freqCisReal' || name === 'freqCisImag' ? undefined : weights[name];
+    if (name === 'wcls' && data === undefined) throw new Error('an unshared classifier needs wcls');
+    for (let i = 0; i < size; i++) view.setFloat32(offset + i * 4, data?.[i] ?? 0, true);
+    offset += size * 4;
+  }
+  return bytes;
+}

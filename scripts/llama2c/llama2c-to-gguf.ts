@@ -64,6 +64,10 @@ export function llama2cToGguf(options: Llama2cToGgufOptions): GgufFile {
     { key: 'tokenizer.ggml.unknown_token_id', value: u32(vocabulary.unkId) },
     { key: 'tokenizer.ggml.bos_token_id', value: u32(vocabulary.bosId) },
     { key: 'tokenizer.ggml.eos_token_id', value: u32(vocabulary.eosId) },
+    // llama2.c's training data separates stories with BOS, so its models end a text by sampling BOS, never EOS,
+    // and run.c stops there ("the BOS (=1) token delimits sequences"). Declaring BOS the end-of-turn token puts
+    // it in llama.cpp's end-of-generation set, so llama.cpp stops at the same place instead of starting a new story.
+    { key: 'tokenizer.ggml.eot_token_id', value: u32(vocabulary.bosId) },
     // llama2.c's run.c prepends BOS to every prompt and never appends EOS.
     { key: 'tokenizer.ggml.add_bos_token', value: { type: 'bool', value: true } },
     { key: 'tokenizer.ggml.add_eos_token', value: { type: 'bool', value: false } },

@@ -7,16 +7,14 @@ import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CliDeps } from './cli-deps.js';
 import { registerInitCommand } from './init-command.js';
+import { registerValidateCommand } from './validate-command.js';
 import { registerLogsCommand } from './logs-command.js';
 import { registerRouteCommand } from './route-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
 const deps: CliDeps = {
-  loadConfig: async (path) => {
-    const loaded = await loadConfig(path);
-    return { config: loaded.config, baseDir: loaded.baseDir };
-  },
+  loadConfig: (path) => loadConfig(path),
   stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
@@ -27,6 +25,7 @@ const program = new Command('tandem')
 
 registerServeCommand(program);
 registerInitCommand(program, deps);
+registerValidateCommand(program, deps);
 registerRouteCommand(program);
 registerLogsCommand(program, deps);
 registerStatsCommand(program, deps);

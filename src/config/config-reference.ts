@@ -51,7 +51,7 @@ function objectRows(options: { schema: JsonSchema; prefix: string; titlePrefix: 
     const prop = asRecord(raw) ?? {};
     const name = `${prefix}${key}`;
     const fallback = required.has(key) ? '**required**' : 'default' in prop ? code(JSON.stringify(prop.default)) : '—';
-    const meaning = typeof prop.description === 'string' ? prop.description : '';
+    const meaning = typeof prop.description === 'string' ? prop.description : prop.const !== undefined ? 'Selects this variant.' : '';
     const items = asRecord(prop.items);
     const values = asRecord(prop.additionalProperties);
     if (Array.isArray(prop.oneOf)) {
@@ -129,7 +129,7 @@ function typeName(prop: JsonSchema): string {
   const suffix = bounds.length > 0 ? ` ${bounds.join(', ')}` : '';
   switch (prop.type) {
     case 'string':
-      return prop.format === 'uri' ? 'URL' : 'string';
+      return prop.format === 'uri' || (typeof prop.pattern === 'string' && prop.pattern.startsWith('^(https?')) ? 'URL' : 'string';
     case 'integer':
       return `integer${suffix}`;
     case 'number':

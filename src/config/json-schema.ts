@@ -17,9 +17,15 @@ export function tandemJsonSchema(): JsonSchema {
       // zod writes JavaScript's safe-integer range on every integer; it is noise to a reader.
       if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
       if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+      // Editors would flag `base_url: ${LOCAL_LLM_URL}` against format "uri"; the loader checks the URL
+      // after interpolation, so the editor only checks the scheme (or that it starts with a variable).
+      if (jsonSchema.format === 'uri') {
+        delete jsonSchema.format;
+        jsonSchema.pattern = '^(https?://|\\$\\{)';
+      }
     },
   }) as JsonSchema;
-  return { ...schema, $id: 'https://tandem.dev/tandem.schema.json', title: 'tandem.yaml' };
+  return { ...schema, title: 'tandem.yaml' };
 }
 
 /** The file's exact text, so a test can compare the committed copy byte for byte. */

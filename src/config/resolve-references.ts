@@ -46,7 +46,7 @@ export function resolveReferences(config: TandemConfig): ResolveResult {
     const base: PathSegment[] = ['routes', routeName];
     const within = { routePath: formatPath(base), models: route.models };
     if (routeName in config.models) {
-      warnings.push(`${formatPath(base)}: a model has the same name as this route; requests for "${routeName}" are ambiguous, rename one of them`);
+      warnings.push(`${formatPath(base)}: a model has the same name as this route; requests for "${routeName}" go to the route, so rename one of them`);
     }
     const seen = new Set<string>();
     route.models.forEach((name, index) => {

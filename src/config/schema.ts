@@ -72,7 +72,7 @@ export const anthropicModelSchema = z
   .strictObject({
     provider: z.literal('anthropic'),
     model: modelId,
-    base_url: httpUrl.default('https://api.anthropic.com').describe('The Anthropic API base URL (without `/v1`).'),
+    base_url: httpUrl.default('https://api.anthropic.com').describe('The Anthropic API base URL; a trailing `/v1` is optional.'),
     api_key: apiKey,
     api_version: z.string().default('2023-06-01').describe('Sent as the `anthropic-version` header.'),
     headers,

@@ -25,7 +25,8 @@ export function thresholdForShare(quantiles: readonly number[], llmShare: number
   if (!(llmShare >= 0 && llmShare <= 1)) throw new Error(`llm_share must be in [0, 1], got ${llmShare}`);
   const steps = quantiles.length - 1;
   if (steps < 1) throw new Error('the quantile grid needs at least two points');
-  if (llmShare <= 0) return Math.min(1, (quantiles[steps] as number) + 1e-9);
+  // Just above the largest reference score (slightly above 1 when that score is 1), so nothing is sent.
+  if (llmShare <= 0) return (quantiles[steps] as number) + 1e-9;
   const pos = (1 - llmShare) * steps;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, steps);

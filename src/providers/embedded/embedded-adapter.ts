@@ -12,11 +12,11 @@ import type { EmbeddedModelConfig } from '../../config/schema.js';
 import type { ChatRequest } from '../../spec/chat-request.js';
 import { ProviderError } from '../../spec/errors.js';
 import type { ChatResult, StreamPart } from '../../spec/stream-part.js';
+import { modelInfoFromConfig } from '../model-info-from-config.js';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.js';
 import { abortedError } from './embedded-error.js';
 import { startGeneration } from './embedded-generation.js';
 import { createResponseGrammar } from './embedded-grammar.js';
-import { embeddedModelInfo } from './embedded-model-info.js';
 import { createPromptFormatter, type PromptFormatter } from './embedded-prompt.js';
 import { loadEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.js';
 import { mapEmbeddedSettings } from './embedded-settings.js';
@@ -38,7 +38,7 @@ interface Loaded {
 export function createEmbeddedAdapter(options: EmbeddedAdapterOptions): ProviderAdapter {
   const { name, config } = options;
   const modelPath = isAbsolute(config.path) ? config.path : resolve(options.baseDir, config.path);
-  const info = embeddedModelInfo({ name, config, modelPath });
+  const info = modelInfoFromConfig(name, config);
   let loading: Promise<Loaded> | undefined;
   let closed = false;
 

@@ -50,8 +50,11 @@ export interface ProtocolOptions {
   examples: readonly LabelledExample[];
   routers: readonly RouterUnderTest[];
   costs?: CostModel;
-  /** 'splits': `repeats` random splits with `maxTrain` training prompts; 'cv': `folds`-fold CV repeated. */
-  kind: 'splits' | 'cv';
+  /**
+   * 'splits': `repeats` random splits with `maxTrain` training prompts; 'cv': `folds`-fold CV repeated;
+   * 'all': no training data, every prompt scored once (a pre-trained artifact or a fixed router).
+   */
+  kind: 'splits' | 'cv' | 'all';
   maxTrain?: number;
   repeats?: number;
   folds?: number;
@@ -67,6 +70,7 @@ interface Fold {
 /** The evaluation sets of one repetition: a single split, or k folds whose test parts cover all prompts. */
 function foldsFor(options: ProtocolOptions, repeat: number): Fold[] {
   const { examples } = options;
+  if (options.kind === 'all') return [{ train: [], test: [...examples] }];
   const order = shuffledIndices(examples.length, (options.seed ?? 1) + repeat);
   if (options.kind === 'splits') {
     const maxTrain = Math.min(options.maxTrain ?? 1500, Math.floor(examples.length / 2));
@@ -103,7 +107,7 @@ function stats(runs: readonly CurveSummary[]): { mean: CurveSummary; sd: CurveSu
 }
 
 export function runProtocol(options: ProtocolOptions): ProtocolResult {
-  const repeats = options.repeats ?? 5;
+  const repeats = options.kind === 'all' ? 1 : (options.repeats ?? 5);
   const perMethod = new Map<string, { mode: MethodResult['mode']; runs: CurveSummary[]; curve?: CurvePoint[]; trainMs: number }>();
   const record = (name: string, mode: MethodResult['mode'], summary: CurveSummary, curve: CurvePoint[], trainMs = 0): void => {
     const entry = perMethod.get(name) ?? { mode, runs: [], trainMs: 0 };
@@ -148,7 +152,9 @@ export function runProtocol(options: ProtocolOptions): ProtocolResult {
     methods.push(result);
   }
   const protocol =
-    options.kind === 'splits'
+    options.kind === 'all'
+      ? 'no training: every prompt scored once'
+      : options.kind === 'splits'
       ? `${repeats} random splits: train on ${Math.min(options.maxTrain ?? 1500, Math.floor(options.examples.length / 2))} prompts, test on the rest`
       : `${repeats} x ${options.folds ?? 5}-fold cross-validation (every prompt scored out of fold)`;
   return {

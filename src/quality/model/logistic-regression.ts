@@ -35,28 +35,45 @@ interface CompactData {
 
 function compact(xs: readonly SparseFeatures[], minCount: number): CompactData {
   // Features seen in fewer than minCount training rows get no weight: they cannot generalise and
-  // dropping them keeps L-BFGS fast.
-  const seen = new Map<number, number>();
-  for (const x of xs) {
-    const rowSeen = new Set<number>(x.indices);
-    for (const i of rowSeen) seen.set(i, (seen.get(i) ?? 0) + 1);
-  }
-  const map = new Map<number, number>();
-  const original: number[] = [];
-  const rows = xs.map((x) => {
-    const acc = new Map<number, number>();
+  // dropping them keeps L-BFGS fast. Typed arrays over the (bounded) hashed space beat Maps here.
+  let maxIndex = 0;
+  for (const x of xs) for (let k = 0; k < x.indices.length; k++) maxIndex = Math.max(maxIndex, x.indices[k] as number);
+  const rowCount = new Int32Array(maxIndex + 1);
+  const stamp = new Int32Array(maxIndex + 1).fill(-1);
+  xs.forEach((x, r) => {
     for (let k = 0; k < x.indices.length; k++) {
       const i = x.indices[k] as number;
-      if ((seen.get(i) ?? 0) < minCount) continue;
-      let c = map.get(i);
-      if (c === undefined) {
-        c = original.length;
-        map.set(i, c);
-        original.push(i);
+      if (stamp[i] !== r) {
+        stamp[i] = r;
+        rowCount[i] = (rowCount[i] as number) + 1;
       }
-      acc.set(c, (acc.get(c) ?? 0) + (x.values[k] as number));
     }
-    return { idx: Int32Array.from(acc.keys()), val: Float64Array.from(acc.values()) };
+  });
+  const compactOf = new Int32Array(maxIndex + 1).fill(-1);
+  const original: number[] = [];
+  for (let i = 0; i <= maxIndex; i++) {
+    if ((rowCount[i] as number) >= minCount) {
+      compactOf[i] = original.length;
+      original.push(i);
+    }
+  }
+  const slot = new Int32Array(original.length).fill(-1);
+  const rows = xs.map((x) => {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let k = 0; k < x.indices.length; k++) {
+      const c = compactOf[x.indices[k] as number] as number;
+      if (c < 0) continue;
+      const at = slot[c] as number;
+      if (at >= 0) val[at] = (val[at] as number) + (x.values[k] as number);
+      else {
+        slot[c] = idx.length;
+        idx.push(c);
+        val.push(x.values[k] as number);
+      }
+    }
+    for (const c of idx) slot[c] = -1;
+    return { idx: Int32Array.from(idx), val: Float64Array.from(val) };
   });
   return { rows, dim: original.length, original };
 }
@@ -101,7 +118,7 @@ export function trainLogistic(
     return loss;
   };
 
-  const theta = lbfgs(objective, new Float64Array(d), options.maxIterations ?? 200);
+  const theta = lbfgs(objective, new Float64Array(d), options.maxIterations ?? 100);
   const weights = new Map<number, number>();
   for (let i = 0; i < data.dim; i++) {
     const w = theta[i] as number;

@@ -1,0 +1,106 @@
+/**
+ * `tandem train-router`: trains a prompt router (or, with --kind verifier, a cascade verifier) in-process
+ * from a labelled dataset and writes the versioned artifact the gateway loads
+ * (`router: {type: learned, artifact: scorer.json}`).
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { trainVerifierArtifact } from '../quality/cascade-verifier.js';
+import { DEFAULT_ROUTELLM_DIR, loadEvalDataset } from '../quality/datasets/load-eval-dataset.js';
+import { shuffledIndices } from '../quality/model/fit-with-inner-cv.js';
+import { writeScorerArtifact, type ScorerArtifact } from '../quality/scorer-artifact.js';
+import { trainRouterArtifact } from '../quality/train-learned-scorer.js';
+import type { LabelledExample } from '../quality/datasets/labelled-dataset.js';
+
+export interface TrainRouterCommandOptions {
+  dataset: string;
+  dataDir?: string;
+  out: string;
+  kind: 'router' | 'verifier';
+  llmShare: number;
+  maxTrain: number;
+  weak?: string;
+  strong?: string;
+  seed: number;
+  name?: string;
+}
+
+export interface TrainRouterIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const defaultIo: TrainRouterIo = {
+  stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.3.');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
+  return n;
+}
+
+export function registerTrainRouterCommand(program: Command, io: TrainRouterIo = defaultIo): void {
+  program
+    .command('train-router')
+    .description('train a learned router (or cascade verifier) from labelled prompts and write its artifact')
+    .requiredOption('--dataset <name|file>', 'routellm-mmlu, routellm-gsm8k, or a .jsonl/.csv file in the generic format')
+    .requiredOption('--out <file>', 'artifact to write, e.g. scorer.json')
+    .option('--data-dir <dir>', 'where RouteLLM\'s data lives', DEFAULT_ROUTELLM_DIR)
+    .option('--kind <kind>', 'router (scores prompts) or verifier (scores the small model\'s answers, for a cascade)', 'router')
+    .option('--llm-share <share>', 'share of traffic the default threshold sends to the large model', share, 0.5)
+    .option('--max-train <n>', 'train on at most this many prompts (a seeded random sample)', positiveInt, 1500)
+    .option('--weak <model>', 'the small model\'s name in a generic dataset')
+    .option('--strong <model>', 'the large model\'s name in a generic dataset')
+    .option('--name <name>', 'name shown in route explanations (default: the dataset\'s)')
+    .option('--seed <n>', 'seed of the training sample', positiveInt, 1)
+    .action(async (options: TrainRouterCommandOptions) => {
+      try {
+        await runTrainRouterCommand(options, io);
+      } catch (error) {
+        io.stderr(`tandem train-router: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+export async function runTrainRouterCommand(options: TrainRouterCommandOptions, io: TrainRouterIo = defaultIo): Promise<ScorerArtifact> {
+  if (options.kind !== 'router' && options.kind !== 'verifier') {
+    throw new Error(`--kind must be router or verifier, got "${options.kind}"`);
+  }
+  const dataset = await loadEvalDataset(options.dataset, {
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.weak ? { weak: options.weak } : {}),
+    ...(options.strong ? { strong: options.strong } : {}),
+  });
+  const order = shuffledIndices(dataset.examples.length, options.seed);
+  const examples = order.slice(0, options.maxTrain).map((i) => dataset.examples[i] as LabelledExample);
+  const common = {
+    examples,
+    name: options.name ?? dataset.name,
+    dataset: dataset.name,
+    weakModel: dataset.weakModel,
+    strongModel: dataset.strongModel,
+  };
+  const artifact: ScorerArtifact =
+    options.kind === 'router'
+      ? trainRouterArtifact({ ...common, llmShare: options.llmShare })
+      : trainVerifierArtifact({ ...common, escalateShare: options.llmShare });
+  await writeScorerArtifact(options.out, artifact);
+  const t = artifact.training;
+  io.stdout(
+    [
+      `trained a ${artifact.kind} on ${t.examples} of ${dataset.examples.length} prompts of ${dataset.name} in ${(t.trainMs / 1000).toFixed(2)}s`,
+      `  inner-CV APGR by l2: ${t.innerValidation.map((v) => `${v.l2}: ${v.apgr.toFixed(3)}`).join(', ')} -> l2 = ${t.l2}`,
+      `  ${artifact.model.indices.length} weights; threshold ${artifact.calibration.threshold.toFixed(4)} sends ~${(100 * artifact.calibration.llmShare).toFixed(0)}% to the large model`,
+      `wrote ${options.out}`,
+    ].join('\n'),
+  );
+  return artifact;
+}
