@@ -54,7 +54,7 @@ export async function handleChatCompletions(gateway: Gateway, ctx: RequestContex
     record.error = failure.message;
     record.totalMs = performance.now() - ctx.started;
     record.overheadMs = record.totalMs;
-    await gateway.store.requestLog.append(record);
+    await gateway.finish(record);
     if (!res.headersSent && !res.destroyed) {
       sendError(res, failure, routeHeaders({ ctx, model: record.model, reason: record.reason || failure.code || 'error', overheadMs: record.overheadMs }));
     } else if (!res.writableEnded && !res.destroyed) {
@@ -93,7 +93,7 @@ async function wholeAnswer(o: AnswerOptions): Promise<void> {
   finishRecord(o, { model, usage, attempts: outcome.attempts, discarded: outcome.discarded, ttftMs: outcome.ttftMs, totalMs, overheadMs, status: 200 });
   if (o.record.responseBody === null && o.gateway.logBodies) o.record.responseBody = body;
   if (outcome.verifierScore !== null) o.record.score = outcome.verifierScore;
-  await o.gateway.store.requestLog.append(o.record);
+  await o.gateway.finish(o.record);
   o.res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
@@ -175,7 +175,7 @@ async function streamAnswer(o: AnswerOptions): Promise<void> {
       }),
     );
   }
-  await o.gateway.store.requestLog.append(o.record);
+  await o.gateway.finish(o.record);
   if (!res.destroyed) res.end(pending + DONE_LINE);
 }
 

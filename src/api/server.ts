@@ -44,10 +44,13 @@ const ROUTES: Record<string, Handler> = {
 };
 
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz']);
+/** Endpoints that need the admin key (server.admin_key) rather than an API key. */
+const ADMIN = new Set<string>([]);
 
 export async function startServer(gateway: Gateway, options: { host?: string; port?: number } = {}): Promise<TandemServer> {
   const { server: serverConfig } = gateway.config;
   const keys = serverConfig.api_keys.map((k) => ({ hash: sha256(k), id: `key-${sha256(k).subarray(0, 4).toString('hex')}` }));
+  const adminKeys = serverConfig.admin_key ? [{ hash: sha256(serverConfig.admin_key), id: 'admin' }] : [];
   const inFlight = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
@@ -66,7 +69,10 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
     try {
       const handler = ROUTES[key];
       if (!handler) throw notFound(req.method ?? 'GET', path);
-      if (keys.length > 0 && !PUBLIC.has(key)) ctx.keyId = authenticate(req, keys);
+      if (ADMIN.has(key)) {
+        if (adminKeys.length > 0) ctx.keyId = authenticate(req, adminKeys);
+        else if (keys.length > 0) throw new GatewayError({ status: 403, code: 'admin_disabled', message: 'Admin endpoints need server.admin_key in tandem.yaml.' });
+      } else if (keys.length > 0 && !PUBLIC.has(key)) ctx.keyId = authenticate(req, keys);
       if (req.method === 'POST') ctx.bodyText = await readBody(req, serverConfig.max_body_bytes);
       await handler(gateway, ctx, req, res);
     } catch (error) {

@@ -280,6 +280,11 @@ export const serverSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('Bearer tokens accepted on the API; empty means no authentication (local development only).'),
+    admin_key: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Bearer token for the admin endpoints (/admin/*, /metrics, /dashboard), e.g. `${TANDEM_ADMIN_KEY}`. Unset: admin endpoints answer only when no api_keys are configured (local development).'),
   })
   .describe('The HTTP listener.');
 

@@ -11,7 +11,9 @@ import { LatencyTracker } from '../routing/latency-tracker.js';
 import { buildRoute, implicitRoute, type RouteRuntime } from '../routing/route-runtime.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ModelInfo } from '../spec/model-info.js';
+import type { RequestRecord } from '../spec/request-record.js';
 import type { Store } from '../store/request-log.js';
+import type { RequestObserver } from './request-observer.js';
 
 export interface GatewayOptions {
   config: TandemConfig;
@@ -33,6 +35,8 @@ export class Gateway {
   verifier: AnswerVerifier | undefined;
   /** Set while shutting down: /readyz turns 503. */
   draining = false;
+  /** Notified of every finished request (metrics, audit, budgets). */
+  readonly observers: RequestObserver[] = [];
 
   private constructor(readonly config: TandemConfig, readonly baseDir: string, readonly store: Store) {
     this.breaker = new CircuitBreaker({
@@ -79,6 +83,22 @@ export class Gateway {
       param: 'model',
       message: `The model "${name}" does not exist. Valid routes: ${[...this.routes.keys()].join(', ') || '(none)'}; valid models: ${[...this.models.keys()].join(', ')}.`,
     });
+  }
+
+  /**
+   * Records a finished request: appends its log row (durable before returning) and notifies the observers.
+   * An observer that throws is reported on stderr and never fails the request.
+   */
+  async finish(record: RequestRecord): Promise<void> {
+    await this.store.requestLog.append(record);
+    for (const observer of this.observers) {
+      try {
+        const pending = observer.onRequestFinished(record);
+        if (pending) await pending;
+      } catch (error) {
+        console.error(`tandem: request observer "${observer.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   async close(): Promise<void> {

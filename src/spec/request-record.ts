@@ -40,7 +40,19 @@ export interface RequestRecord {
   /** HTTP status returned to the client. */
   status: number;
   error: string | null;
+  /**
+   * What the route's privacy policy found and did: PII types with counts, never the values. Absent when no
+   * privacy detection ran.
+   */
+  privacy?: PrivacyOutcome;
   /** Present only when log_bodies is on. */
   requestBody: string | null;
   responseBody: string | null;
+}
+
+export interface PrivacyOutcome {
+  /** The policy mode that ran and what it did to this request. */
+  action: 'detected' | 'local-only' | 'pseudonymised' | 'blocked' | 'none';
+  /** Findings by PII type (e.g. EMAIL_ADDRESS: 2); counts only. */
+  findings: Record<string, number>;
 }

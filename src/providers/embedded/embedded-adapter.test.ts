@@ -168,6 +168,22 @@ describe('embedded adapter concurrency and errors', () => {
     }
   });
 
+  test('a full context ends the answer with length; a prompt that cannot fit is refused', async () => {
+    // llama.cpp rounds a context up to a multiple of 256 tokens.
+    const adapter = createEmbeddedAdapter({ name: 'small', config: config({ context_size: 64 }), baseDir: REPO_ROOT });
+    try {
+      const result = await adapter.generate(request({ temperature: 0 }), context());
+      assert.deepEqual(result.finishReason, { unified: 'length', raw: 'context_full' });
+      const used = (result.usage?.inputTokens ?? 0) + (result.usage?.outputTokens ?? 0);
+      assert.ok(used > 200 && used <= 256, `used ${used} tokens of a 256-token context`);
+      await assert.rejects(adapter.generate(request({}, 'Once upon a time '.repeat(80)), context()), (e: unknown) => {
+        return e instanceof ProviderError && e.statusCode === 400 && /the context holds 256/.test(e.message);
+      });
+    } finally {
+      await adapter.close();
+    }
+  });
+
   test('a missing model file is a ProviderError naming the path and the fix', async () => {
     const adapter = createEmbeddedAdapter({ name: 'ghost', config: config({ path: 'nope/missing.gguf' }), baseDir: dir });
     await assert.rejects(adapter.generate(request(), context()), (e: unknown) => {

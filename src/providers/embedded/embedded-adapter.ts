@@ -17,9 +17,10 @@ import type { CallContext, ProviderAdapter } from '../provider-adapter.js';
 import { abortedError } from './embedded-error.js';
 import { startGeneration } from './embedded-generation.js';
 import { createResponseGrammar } from './embedded-grammar.js';
-import { createPromptFormatter, type PromptFormatter } from './embedded-prompt.js';
+import { createPromptFormatter, type EmbeddedPrompt, type PromptFormatter } from './embedded-prompt.js';
 import { loadEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.js';
 import { mapEmbeddedSettings } from './embedded-settings.js';
+import { ABORTED, raceAbort } from './race-abort.js';
 import { resolveThreads } from './resolve-threads.js';
 
 export interface EmbeddedAdapterOptions {
@@ -64,10 +65,23 @@ export function createEmbeddedAdapter(options: EmbeddedAdapterOptions): Provider
   }
 
   async function* stream(request: ChatRequest, ctx: CallContext): AsyncGenerator<StreamPart, void, void> {
-    if (ctx.signal.aborted) throw abortedError(name, ctx.signal.reason);
-    const { runtime, formatter } = await load();
+    // Loading a large model takes seconds; an abort meanwhile answers at once (the load goes on for later calls).
+    const loaded = await raceAbort(load(), ctx.signal);
+    if (loaded === ABORTED) throw abortedError(name, ctx.signal.reason);
+    const { runtime, formatter } = loaded;
     const settings = mapEmbeddedSettings(request.params, request.extra, (m) => ctx.warn(m));
-    const prompt = formatter.format(request.messages, (m) => ctx.warn(m));
+    let prompt: EmbeddedPrompt;
+    try {
+      prompt = formatter.format(request.messages, (m) => ctx.warn(m));
+    } catch (error) {
+      throw new ProviderError({
+        provider: name,
+        message: `Embedded model '${name}': the model's chat template failed (${error instanceof Error ? error.message : String(error)})`,
+        kind: 'protocol',
+        isRetryable: false,
+        cause: error,
+      });
+    }
     const contextSize = runtime.context.contextSize;
     if (prompt.tokens.length === 0) {
       throw new ProviderError({ provider: name, message: `Embedded model '${name}': the prompt is empty`, statusCode: 400 });

@@ -12,6 +12,7 @@ import type { EmbeddedPrompt } from './embedded-prompt.js';
 import type { EmbeddedRuntime } from './embedded-runtime.js';
 import type { EmbeddedSettings } from './embedded-settings.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
+import { ABORTED, raceAbort } from './race-abort.js';
 import { StopSequenceMatcher } from './stop-sequence-matcher.js';
 
 export interface GenerationOptions {
@@ -116,7 +117,8 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
       } else if (settings.maxTokens !== undefined && generated.length >= settings.maxTokens) {
         finishReason = { unified: 'length', raw: 'max_tokens' };
       } else if (sequence.nextTokenIndex + 1 >= sequence.contextSize) {
-        // The sampled token would not fit: stop rather than let node-llama-cpp shift the context.
+        // Stop while the sampled token still fits (with a token to spare), rather than let node-llama-cpp
+        // shift the context and silently drop the start of the prompt.
         finishReason = { unified: 'length', raw: 'context_full' };
       }
     }
@@ -149,11 +151,9 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
             }),
     };
   } finally {
-    if (iterator !== undefined) {
-      const it = iterator;
-      releaseLater = Promise.resolve(it.return?.()).catch(() => undefined);
-    }
-    void Promise.resolve(releaseLater).then(() => runtime.pool.release(sequence));
+    // Ending the evaluation (or waiting for the aborted step) must finish before another request gets the sequence.
+    const ended = iterator !== undefined ? Promise.resolve(iterator.return?.()) : (releaseLater ?? Promise.resolve());
+    void ended.catch(() => undefined).then(() => runtime.pool.release(sequence));
   }
 }
 
@@ -172,24 +172,4 @@ async function reuseCachedPrefix(sequence: LlamaContextSequence, tokens: readonl
     await sequence.clearHistory();
     return 0;
   }
-}
-
-const ABORTED = Symbol('aborted');
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

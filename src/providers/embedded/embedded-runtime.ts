@@ -6,6 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { ProviderError } from '../../spec/errors.js';
 import { modelFileError, runtimeError } from './embedded-error.js';
 import { SequencePool } from './sequence-pool.js';
 
@@ -90,7 +91,7 @@ async function checkModelFile(provider: string, path: string): Promise<void> {
     const info = await stat(path);
     if (!info.isFile()) throw modelFileError({ provider, path, problem: 'the model path is not a file' });
   } catch (error) {
-    if (error instanceof Error && error.name === 'ProviderError') throw error;
+    if (error instanceof ProviderError) throw error;
     throw modelFileError({ provider, path, problem: 'model file not found', cause: error });
   }
   const handle = await open(path, 'r');

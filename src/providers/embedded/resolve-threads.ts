@@ -1,9 +1,10 @@
 /**
  * How many CPU threads llama.cpp gets for a configured `threads` value.
  *
- * Why 1 on small machines: node-llama-cpp's default uses every math core, and on a 2-core machine shared with
- * the gateway's own event loop the threads spin-wait on each other; measured on such a machine, decoding
- * with the default was 10–250x slower than with 1 thread (see docs/embedded-models.md).
+ * Why 1 on small machines: node-llama-cpp's default there is more threads than cores (4 on 2 cores), and
+ * llama.cpp's threads busy-wait at a barrier after every operation, so each step waits for a descheduled
+ * thread; measured on a 2-core machine, decoding with the default was 10–900x slower than with 1 thread
+ * (docs/embedded-models.md).
  */
 import { availableParallelism } from 'node:os';
 
