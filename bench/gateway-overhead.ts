@@ -2,15 +2,22 @@
  * `npm run bench`: what Tandem adds on top of an upstream, measured in one run against two baselines.
  *   (a) the fake upstream directly, (b) a bare undici proxy with no logic, (c) Tandem on a route with
  *   policies (privacy, context-fit, capability, budget), the scored router and body logging to SQLite.
- * Each server runs in its own process; this process generates load over keep-alive undici Pools.
- * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, and Tandem's RSS after N requests.
+ * Each server runs in its own process from compiled JavaScript (Tandem as `npm run build` emits it, the
+ * two bench servers compiled alike into a temp dir), so no TypeScript loader sits in any of them; this
+ * process generates load over keep-alive undici Pools.
+ * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, CPU time per request (from
+ * /proc, robust to a busy machine), and Tandem's RSS after N requests.
+ *   BENCH_SECONDS (8), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
+ *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
+import { benchConfigYaml } from './servers/bench-config.js';
 
 const TOTAL_FOR_RSS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3_000);
@@ -31,7 +38,7 @@ interface Target {
 }
 
 async function spawnServer(name: string, args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1] ?? (/^\d+$/.test(line.trim()) ? line.trim() : undefined);
@@ -42,6 +49,20 @@ async function spawnServer(name: string, args: string[]): Promise<Target> {
     }
   }
   throw new Error(`${name} exited before listening`);
+}
+
+/** Runs tsc; type errors elsewhere in a tree being edited still emit JavaScript, so only missing output is fatal. */
+function compile(args: string[], expected: string): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) console.error(`warning: tsc ${args.join(' ')} reported errors:\n${result.stdout.slice(0, 2000)}`);
+  if (!existsSync(expected)) throw new Error(`tsc did not emit ${expected}`);
+}
+
+/** User + system CPU milliseconds a process has used so far (Linux /proc, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function send(pool: Pool): Promise<number> {
@@ -88,34 +109,26 @@ function rssMb(pid: number): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-const upstream = await spawnServer('upstream', ['bench/servers/upstream-server.ts']);
+compile(['-p', 'tsconfig.build.json'], 'dist/cli/main.js');
+// Inside the repository (bench/results/ is git-ignored) so the servers resolve undici and ESM like the sources.
+const servers = join('bench', 'results', 'servers');
+const serverArgs = ['--outDir', servers, '--rootDir', 'bench/servers', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
+compile([...serverArgs, 'bench/servers/upstream-server.ts', 'bench/servers/bare-proxy.ts'], join(servers, 'bare-proxy.js'));
+const upstream = await spawnServer('upstream', [join(servers, 'upstream-server.js')]);
 const configPath = join(dir, 'tandem.yaml');
 writeFileSync(
   configPath,
-  `server: { port: 0 }
-store: { type: sqlite, path: ${join(dir, 'bench.db')}, log_bodies: true }
-models:
-  small:
-    provider: openai-compatible
-    base_url: ${upstream.origin}/v1
-    locality: local
-    context_window: 8192
-    pricing: { input_per_1m: 0.05, output_per_1m: 0.1 }
-  large:
-    provider: openai-compatible
-    base_url: ${upstream.origin}/v1
-    locality: cloud
-    context_window: 128000
-    pricing: { input_per_1m: 2.5, output_per_1m: 10 }
-routes:
-  tandem/bench:
-    models: [small, large]
-    policies: [{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]
-    router: { type: scored, small: small, large: large, threshold: 0.5 }
-`,
+  benchConfigYaml({
+    upstreamUrl: upstream.origin,
+    dbPath: join(dir, 'bench.db'),
+    route: 'tandem/bench',
+    policies: '[{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]',
+  }),
 );
-const proxy = await spawnServer('bare proxy', ['bench/servers/bare-proxy.ts', upstream.origin]);
-const tandem = await spawnServer('tandem', ['src/cli/main.ts', 'serve', '--config', configPath, '--port', '0']);
+const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
+const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
+console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 try {
   const rows: string[] = [];
@@ -128,16 +141,21 @@ try {
   }
   const direct = c1.upstream ?? [];
   const c32: Record<string, { rps: number; latencies: number[] }> = {};
-  for (const target of [upstream, proxy, tandem]) c32[target.name] = await concurrent(target.origin, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
+  const cpuPerRequest: Record<string, number> = {};
+  for (const target of [upstream, proxy, tandem]) {
+    const before = cpuMs(target.process.pid ?? 0);
+    c32[target.name] = await concurrent(target.origin, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
+    cpuPerRequest[target.name] = ((cpuMs(target.process.pid ?? 0) - before) * 1000) / (c32[target.name]?.latencies.length ?? NaN);
+  }
 
-  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s |');
-  rows.push('|---|---|---|---|---|---|---|---|');
+  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
+  rows.push('|---|---|---|---|---|---|---|---|---|');
   for (const target of [upstream, proxy, tandem]) {
     const l1 = c1[target.name] ?? [];
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     const added = (q: number): string => (target === upstream ? '-' : (quantile(l1, q) - quantile(direct, q)).toFixed(3));
     rows.push(
-      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} |`,
+      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(cpuPerRequest[target.name] ?? NaN).toFixed(0)} |`,
     );
   }
   const tandemRps = c32.tandem?.rps ?? NaN;
@@ -151,9 +169,14 @@ try {
   const rest = Math.max(0, TOTAL_FOR_RSS - sent);
   await concurrent(tandem.origin, { concurrency: 32, total: rest });
   const after = rssMb(tandem.process.pid ?? 0);
-  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests`);
+  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB)`);
 } finally {
-  for (const target of [tandem, proxy, upstream]) target.process.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  await Promise.all(
+    [tandem, proxy, upstream].map((target) => {
+      const exited = new Promise((resolve) => target.process.once('exit', resolve));
+      target.process.kill('SIGTERM');
+      return exited;
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, from `npm run build`; published packages ship it). In a source checkout
+// that was never built it falls back to the TypeScript sources through tsx's loader, which costs ~70 MB of
+// memory and start-up time: see docs/decisions/compiled-production-build.md.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

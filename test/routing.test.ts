@@ -96,18 +96,18 @@ describe('fallbacks and the circuit breaker', () => {
     for await (const chunk of res.body) {
       if (String(chunk).includes('w2')) break; // stop reading: undici destroys the body
     }
-    const started = Date.now();
-    while (Date.now() - started < 2_000) {
+    // The row is written either way: at once with 499 when the disconnect cancels the call, or with 200
+    // when the 4 s stream runs to its end. No time window, so a loaded machine cannot fail it.
+    for (;;) {
       const row = (await h.gateway.store.requestLog.recent({ limit: 1 }))[0];
-      if (row?.error) {
-        closed = true;
-        assert.match(row.error, /client closed/);
-        assert.equal(row.status, 499);
+      if (row) {
+        closed = row.status === 499;
+        assert.match(row.error ?? '', /client closed/);
         break;
       }
       await sleep(50);
     }
-    assert.ok(closed, 'the request was logged as closed by the client well before the 4 s stream would end');
+    assert.ok(closed, 'the request was logged as closed by the client, not streamed to its end');
   });
 });
 

@@ -11,6 +11,8 @@ import { settleUsage } from '../accounting/settle-usage.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { executeGenerate, executeStream, type AttemptRecord, type CallOptions, type DiscardedCall } from '../routing/execute-plan.js';
 import { planRoute, type RoutePlan } from '../routing/plan-route.js';
+import { assessRoutePrivacy } from '../policy/privacy-policy.js';
+import { privacyHeaders, privacyOutcome } from '../privacy/assess-privacy.js';
 import type { ChatRequest, ToolCall } from '../spec/chat-request.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ModelInfo } from '../spec/model-info.js';
@@ -23,8 +25,21 @@ import { policyContextFor } from './policy-context.js';
 import type { RequestContext } from './request-context.js';
 import { headerSafe, routeHeaders } from './route-headers.js';
 import { parseJsonBody } from './read-body.js';
+import { withRequestSpan } from '../telemetry/tracing/request-span.js';
+import { activeTracer } from '../telemetry/tracing/tandem-tracer.js';
 
 export async function handleChatCompletions(gateway: Gateway, ctx: RequestContext, res: ServerResponse): Promise<void> {
+  gateway.activeRequests++;
+  try {
+    // Tracing off: no closure, no span (the common case stays allocation-free).
+    if (activeTracer() === undefined) await answerChat(gateway, ctx, res);
+    else await withRequestSpan(ctx.headers, () => answerChat(gateway, ctx, res));
+  } finally {
+    gateway.activeRequests--;
+  }
+}
+
+async function answerChat(gateway: Gateway, ctx: RequestContext, res: ServerResponse): Promise<void> {
   const record = newRecord(ctx, gateway.logBodies);
   const abort = new AbortController();
   const onClose = (): void => {
@@ -40,11 +55,20 @@ export async function handleChatCompletions(gateway: Gateway, ctx: RequestContex
     record.stream = request.stream;
     const route = gateway.resolve(request.model);
     record.route = route.name;
-    plan = await planRoute(route, request, policyContextFor(request, ctx.headers, gateway.latency));
+    gateway.governance?.authorize(ctx.key ?? null, { route: route.name, requestedModel: request.model });
+    const policyCtx = policyContextFor(request, ctx.headers, gateway.latency);
+    // Recorded before planning so a blocked or refused request still logs what was found (counts only).
+    const privacy = assessRoutePrivacy(route.policies, request, policyCtx);
+    if (privacy) record.privacy = privacyOutcome(privacy);
+    plan = await planRoute(route, request, policyCtx);
+    if (gateway.governance) plan = gateway.governance.restrictPlan(ctx.key ?? null, plan);
     record.candidates = plan.candidates;
     record.reason = plan.reason;
     record.score = plan.decision.score;
     record.threshold = plan.decision.threshold;
+    const limits = await gateway.governance?.admit({ requestId: ctx.id, key: ctx.key ?? null, request, models: plan.order, promptTokens: policyCtx.promptTokens });
+    // setHeader, not writeHead: they then go out with whichever response follows, success or error.
+    for (const [name, value] of Object.entries(limits ?? {})) res.setHeader(name, value);
     const deps = { adapters: gateway.adapters, breaker: gateway.breaker, latency: gateway.latency, verifier: gateway.verifier };
     if (request.stream) await streamAnswer({ gateway, ctx, res, request, plan, call, deps, record, warnings });
     else await wholeAnswer({ gateway, ctx, res, request, plan, call, deps, record, warnings });
@@ -56,7 +80,10 @@ export async function handleChatCompletions(gateway: Gateway, ctx: RequestContex
     record.overheadMs = record.totalMs;
     await gateway.finish(record);
     if (!res.headersSent && !res.destroyed) {
-      sendError(res, failure, routeHeaders({ ctx, model: record.model, reason: record.reason || failure.code || 'error', overheadMs: record.overheadMs }));
+      sendError(res, failure, {
+        ...routeHeaders({ ctx, model: record.model, reason: record.reason || failure.code || 'error', overheadMs: record.overheadMs }),
+        ...privacyHeaders(plan?.privacy),
+      });
     } else if (!res.writableEnded && !res.destroyed) {
       res.end(streamErrorLine(failure.message, failure.type) + DONE_LINE);
     }
@@ -97,7 +124,8 @@ async function wholeAnswer(o: AnswerOptions): Promise<void> {
   o.res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    ...routeHeaders({ ctx: o.ctx, model: model.name, reason: o.plan.reason, overheadMs }),
+    ...routeHeaders({ ctx: o.ctx, model: model.name, reason: o.plan.reason, overheadMs, score: o.record.score, threshold: o.record.threshold }),
+    ...privacyHeaders(o.plan.privacy),
     ...warningHeader(o.warnings),
   });
   o.res.end(body);
@@ -111,7 +139,15 @@ async function streamAnswer(o: AnswerOptions): Promise<void> {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
-    ...routeHeaders({ ctx: o.ctx, model: model.name, reason: o.plan.reason, overheadMs }),
+    ...routeHeaders({
+      ctx: o.ctx,
+      model: model.name,
+      reason: o.plan.reason,
+      overheadMs,
+      score: outcome.verifierScore ?? o.record.score,
+      threshold: o.record.threshold,
+    }),
+    ...privacyHeaders(o.plan.privacy),
     ...warningHeader(o.warnings),
   });
   const encoder = new ChunkEncoder(`chatcmpl-${o.ctx.id}`, Math.floor(o.ctx.time / 1000), model.name);
@@ -170,7 +206,7 @@ async function streamAnswer(o: AnswerOptions): Promise<void> {
         id: `chatcmpl-${o.ctx.id}`,
         created: Math.floor(o.ctx.time / 1000),
         model: model.name,
-        result: { id: '', model: model.name, text: collected.text, toolCalls: collected.toolCalls(), finishReason: collected.finish ?? { unified: 'other', raw: undefined } },
+        result: { id: '', model: model.name, text: collected.text, toolCalls: collected.toolCalls(), finishReason: collected.finish ?? { unified: 'other', raw: undefined }, extra: collected.extra },
         usage,
       }),
     );
@@ -184,10 +220,14 @@ class Collected {
   text = '';
   usage: Usage | undefined;
   finish: FinishReason | undefined;
+  /** Streamed `reasoning_content` and `refusal`, under those names (ChatResult.extra). */
+  readonly extra: Record<string, string> = {};
   private readonly calls: Array<{ id: string; name: string; args: string }> = [];
 
   add(part: StreamPart): void {
     if (part.type === 'text-delta') this.text += part.text;
+    else if (part.type === 'reasoning-delta') this.extra.reasoning_content = (this.extra.reasoning_content ?? '') + part.text;
+    else if (part.type === 'refusal-delta') this.extra.refusal = (this.extra.refusal ?? '') + part.text;
     else if (part.type === 'tool-call-delta') {
       const call = (this.calls[part.index] ??= { id: '', name: '', args: '' });
       if (part.id) call.id = part.id;

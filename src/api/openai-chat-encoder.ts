@@ -19,20 +19,29 @@ export function encodeUsage(usage: Usage): OpenAIUsage {
   return out;
 }
 
+/**
+ * Where each of ChatResult.extra's fields lives in OpenAI's response object
+ * (https://platform.openai.com/docs/api-reference/chat/object); unlisted fields stay at the top level.
+ */
+const EXTRA_PLACE: Readonly<Record<string, 'response' | 'choice' | 'message'>> = {
+  system_fingerprint: 'response',
+  service_tier: 'response',
+  logprobs: 'choice',
+  refusal: 'message',
+  reasoning_content: 'message',
+  annotations: 'message',
+};
+
 export function encodeCompletion(options: { id: string; created: number; model: string; result: ChatResult; usage: Usage }): Record<string, unknown> {
   const { result } = options;
   const message: Record<string, unknown> = { role: 'assistant', content: result.text === '' && result.toolCalls.length > 0 ? null : result.text, refusal: null };
   if (result.toolCalls.length > 0) message.tool_calls = result.toolCalls;
-  const { logprobs, ...extra } = result.extra ?? {};
-  return {
-    id: options.id,
-    object: 'chat.completion',
-    created: options.created,
-    model: options.model,
-    choices: [{ index: 0, message, logprobs: logprobs ?? null, finish_reason: toOpenAIFinishReason(result.finishReason.unified) }],
-    usage: encodeUsage(options.usage),
-    ...extra,
-  };
+  const choice: Record<string, unknown> = { index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(result.finishReason.unified) };
+  const response: Record<string, unknown> = { id: options.id, object: 'chat.completion', created: options.created, model: options.model, choices: [choice] };
+  const places = { response, choice, message };
+  for (const [key, value] of Object.entries(result.extra ?? {})) places[EXTRA_PLACE[key] ?? 'response'][key] = value;
+  response.usage = encodeUsage(options.usage);
+  return response;
 }
 
 /** Builds `data: …\n\n` lines for one stream; keeps the per-stream constants in one place. */
@@ -55,6 +64,10 @@ export class ChunkEncoder {
         return part.text === ''
           ? ''
           : this.line(`"choices":[{"index":0,"delta":{"content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]`);
+      case 'reasoning-delta':
+        return this.line(`"choices":[{"index":0,"delta":{"reasoning_content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]`);
+      case 'refusal-delta':
+        return this.line(`"choices":[{"index":0,"delta":{"refusal":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]`);
       case 'tool-call-delta': {
         const call: Record<string, unknown> = { index: part.index };
         if (part.id !== undefined) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ChatRequest, GenerationParams } from '../spec/chat-request.js';
 import { GatewayError } from '../spec/errors.js';
+import { isSimpleChatBody } from './chat-request-fast-path.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -91,10 +92,22 @@ const body = z.looseObject({
 
 const KNOWN = new Set(Object.keys(body.shape));
 
+type ChatBody = z.infer<typeof body>;
+
 export function parseChatRequest(json: unknown): ChatRequest {
+  // For the common shape the schema's output is the input itself: skip the generic walk.
+  if (isSimpleChatBody(json)) return toChatRequest(json as ChatBody);
+  return parseChatRequestWithSchema(json);
+}
+
+/** The schema path alone; exported so tests can hold the fast path to the same answers. */
+export function parseChatRequestWithSchema(json: unknown): ChatRequest {
   const parsed = body.safeParse(json);
   if (!parsed.success) throw zodToGatewayError(parsed.error);
-  const b = parsed.data;
+  return toChatRequest(parsed.data);
+}
+
+function toChatRequest(b: ChatBody): ChatRequest {
   const params: GenerationParams = {};
   const maxTokens = b.max_completion_tokens ?? b.max_tokens;
   if (maxTokens != null) params.max_tokens = maxTokens;

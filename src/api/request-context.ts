@@ -1,5 +1,6 @@
 /** Per-request facts the edge gathers before any handler runs. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiKeyPrincipal } from '../governance/key-ring.js';
 
 export interface RequestContext {
   id: string;
@@ -10,6 +11,8 @@ export interface RequestContext {
   headers: IncomingHttpHeaders;
   /** The API key's id when auth is on. */
   keyId: string | null;
+  /** The authenticated API key (permissions, limits); null or absent when auth is off. */
+  key?: ApiKeyPrincipal | null;
   /** The raw request body (already size-checked and UTF-8 validated). */
   bodyText: string;
 }

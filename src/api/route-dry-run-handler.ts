@@ -16,6 +16,8 @@ export interface RouteExplanation {
   fallbacks: string[];
   reason: string;
   baseline_model: string;
+  /** What the privacy policy found (types and counts, never values) and did; null when none applies. */
+  privacy: { mode: string | null; action: string; findings: Record<string, number>; because: string | null } | null;
 }
 
 export async function explainRoute(gateway: Gateway, json: unknown, headers: IncomingHttpHeaders): Promise<RouteExplanation> {
@@ -41,5 +43,8 @@ export async function explainRoute(gateway: Gateway, json: unknown, headers: Inc
     fallbacks: plan.order.slice(1).map((m) => m.name),
     reason: plan.reason,
     baseline_model: route.baseline.name,
+    privacy: plan.privacy
+      ? { mode: plan.privacy.mode, action: plan.privacy.action, findings: { ...plan.privacy.counts }, because: plan.privacy.because }
+      : null,
   };
 }

@@ -1,12 +1,22 @@
 /** The x-tandem-* headers every response carries. */
 import type { RequestContext } from './request-context.js';
 
-export function routeHeaders(options: { ctx: RequestContext; model: string | null; reason: string; overheadMs: number }): Record<string, string> {
+export function routeHeaders(options: {
+  ctx: RequestContext;
+  model: string | null;
+  reason: string;
+  overheadMs: number;
+  /** A scored router's score (a cascade's: the verifier's) and threshold, so clients can see how close the call was. */
+  score?: number | null;
+  threshold?: number | null;
+}): Record<string, string> {
   return {
     'x-tandem-request-id': options.ctx.id,
     'x-tandem-model': options.model ?? '',
     'x-tandem-route-reason': headerSafe(options.reason),
     'x-tandem-overhead-ms': options.overheadMs.toFixed(3),
+    ...(typeof options.score === 'number' ? { 'x-tandem-route-score': options.score.toFixed(4) } : {}),
+    ...(typeof options.threshold === 'number' ? { 'x-tandem-route-threshold': options.threshold.toFixed(4) } : {}),
   };
 }
 

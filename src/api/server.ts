@@ -3,7 +3,7 @@
  * per-request budget is a fraction of a millisecond). Every response, errors included, is in OpenAI's
  * shape and carries the x-tandem-* headers.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway/gateway.js';
@@ -15,11 +15,19 @@ import type { RequestContext } from './request-context.js';
 import { routeHeaders } from './route-headers.js';
 import { explainRoute } from './route-dry-run-handler.js';
 import { parseJsonBody, readBody } from './read-body.js';
+import { authorizeModelField, createAuthenticator } from './authenticate.js';
+import { createKeyHandler, listKeysHandler, revokeKeyHandler, verifyAuditHandler } from './admin-keys.js';
+import { serveMetrics } from '../telemetry/metrics/metrics-endpoint.js';
+import { startTelemetry } from '../telemetry/start-telemetry.js';
+import { dashboardRequest, dashboardRequests, dashboardSeries } from './admin-dashboard-api.js';
+import { dashboardFiles } from './admin-dashboard-files.js';
 
 export interface TandemServer {
   server: Server;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
+  /** The separate metrics listener (`telemetry.metrics.port`), e.g. http://127.0.0.1:9464/metrics. */
+  metricsUrl: string | undefined;
   /** Stops accepting, waits for in-flight requests up to the deadline, then closes the gateway. */
   close(options?: { deadlineMs?: number }): Promise<void>;
 }
@@ -31,35 +39,57 @@ const ROUTES: Record<string, Handler> = {
   'GET /v1/models': (gateway, ctx, _req, res) => sendJson(res, 200, listModels(gateway, Math.floor(ctx.time / 1000)), ctx),
   'POST /v1/embeddings': async (gateway, ctx, req, res) => {
     const abort = abortOnClose(res);
-    const { model, body } = await createEmbeddings(gateway, parseJsonBody(ctx.bodyText), abort.signal, ctx.id);
+    const input = parseJsonBody(ctx.bodyText);
+    authorizeModelField(gateway, ctx.key, input);
+    const { model, body } = await createEmbeddings(gateway, input, abort.signal, ctx.id);
     sendJson(res, 200, body, ctx, model);
   },
   'POST /v1/route': async (gateway, ctx, req, res) => {
-    const explanation = await explainRoute(gateway, parseJsonBody(ctx.bodyText), req.headers);
+    const input = parseJsonBody(ctx.bodyText);
+    authorizeModelField(gateway, ctx.key, input);
+    const explanation = await explainRoute(gateway, input, req.headers);
     sendJson(res, 200, explanation, ctx, null, explanation.reason);
   },
   'GET /healthz': (_gateway, ctx, _req, res) => sendJson(res, 200, { status: 'ok' }, ctx),
+  'GET /metrics': (gateway, _ctx, _req, res) => serveMetrics(gateway, res),
+  'GET /admin/dashboard/series': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardSeries(gateway, searchParams(req)), ctx),
+  'GET /admin/dashboard/requests': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequests(gateway, searchParams(req)), ctx),
+  'GET /admin/dashboard/request': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequest(gateway, searchParams(req)), ctx),
+  'GET /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 200, await listKeysHandler(gateway), ctx),
+  'POST /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText)), ctx),
+  'POST /admin/keys/revoke': async (gateway, ctx, _req, res) => sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText)), ctx),
+  'GET /admin/audit/verify': async (gateway, ctx, _req, res) => sendJson(res, 200, await verifyAuditHandler(gateway), ctx),
   'GET /readyz': (gateway, ctx, _req, res) =>
     gateway.draining ? sendJson(res, 503, { status: 'draining' }, ctx) : sendJson(res, 200, { status: 'ready' }, ctx),
 };
 
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz']);
 /** Endpoints that need the admin key (server.admin_key) rather than an API key. */
-const ADMIN = new Set<string>([]);
+const ADMIN = new Set<string>(['GET /admin/keys', 'POST /admin/keys', 'POST /admin/keys/revoke', 'GET /admin/audit/verify', 'GET /metrics', 'GET /admin/dashboard/series', 'GET /admin/dashboard/requests', 'GET /admin/dashboard/request']);
 
 export async function startServer(gateway: Gateway, options: { host?: string; port?: number } = {}): Promise<TandemServer> {
   const { server: serverConfig } = gateway.config;
-  const keys = serverConfig.api_keys.map((k) => ({ hash: sha256(k), id: `key-${sha256(k).subarray(0, 4).toString('hex')}` }));
-  const adminKeys = serverConfig.admin_key ? [{ hash: sha256(serverConfig.admin_key), id: 'admin' }] : [];
+  if (!gateway.governance) throw new Error('startServer needs a gateway built by Gateway.create');
+  const auth = createAuthenticator({ config: serverConfig, keys: gateway.governance.keys, host: options.host ?? serverConfig.host });
   const inFlight = new Set<ServerResponse>();
+  // Handlers still running (a stream cut at the drain deadline still logs its row): close waits for them
+  // before it closes the store.
+  const handlers = new Set<Promise<void>>();
+  // Before listening, so the metrics and tracing observers see the first request.
+  const telemetry = await startTelemetry(gateway, { host: options.host ?? serverConfig.host });
 
   const server = createServer((req, res) => {
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
-    void dispatch(req, res).catch((error: unknown) => {
+    // A request that arrives on a kept-alive connection while draining is served, but the client is told
+    // not to send another on it.
+    if (gateway.draining) res.setHeader('connection', 'close');
+    const handling = dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error instanceof GatewayError ? error : internalError(error));
       else res.destroy();
     });
+    handlers.add(handling);
+    void handling.finally(() => handlers.delete(handling));
   });
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -67,12 +97,18 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
     const key = `${req.method ?? 'GET'} ${path}`;
     const ctx: RequestContext = { id: randomUUID(), time: Date.now(), started: performance.now(), headers: req.headers, keyId: null, bodyText: '' };
     try {
+      // The dashboard's static files: a prefix, not an exact key; public, as they hold no data.
+      const dashboard = dashboardFiles(req, res, path);
+      if (dashboard !== null) return await dashboard;
       const handler = ROUTES[key];
       if (!handler) throw notFound(req.method ?? 'GET', path);
       if (ADMIN.has(key)) {
-        if (adminKeys.length > 0) ctx.keyId = authenticate(req, adminKeys);
-        else if (keys.length > 0) throw new GatewayError({ status: 403, code: 'admin_disabled', message: 'Admin endpoints need server.admin_key in tandem.yaml.' });
-      } else if (keys.length > 0 && !PUBLIC.has(key)) ctx.keyId = authenticate(req, keys);
+        auth.admin(req);
+        if (serverConfig.admin_key !== undefined) ctx.keyId = 'admin';
+      } else if (!PUBLIC.has(key)) {
+        ctx.key = auth.api(req);
+        ctx.keyId = ctx.key?.id ?? null;
+      }
       if (req.method === 'POST') ctx.bodyText = await readBody(req, serverConfig.max_body_bytes);
       await handler(gateway, ctx, req, res);
     } catch (error) {
@@ -102,29 +138,27 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
   return {
     server,
     url: `http://${host}:${address.port}`,
+    metricsUrl: telemetry.metricsUrl,
     async close({ deadlineMs = 10_000 } = {}) {
       gateway.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
-      await Promise.race([Promise.all([...inFlight].map((res) => new Promise((r) => (res.writableFinished ? r(null) : res.once('close', r))))), deadline]);
+      // Re-checked until empty: requests that arrived on kept-alive connections meanwhile are waited for too.
+      const settled = async (): Promise<void> => {
+        while (inFlight.size > 0) {
+          await Promise.all([...inFlight].map((res) => new Promise((r) => (res.writableFinished ? r(null) : res.once('close', r)))));
+        }
+      };
+      await Promise.race([settled(), deadline]);
       server.closeAllConnections();
       await closed;
+      const settledOrLate = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref());
+      await Promise.race([Promise.allSettled([...handlers]), settledOrLate]);
+      await telemetry.close();
       await gateway.close();
     },
   };
-}
-
-function authenticate(req: IncomingMessage, keys: ReadonlyArray<{ hash: Buffer; id: string }>): string {
-  const header = req.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  if (!token) {
-    throw new GatewayError({ status: 401, code: 'missing_api_key', message: 'Missing API key: send "Authorization: Bearer <key>".' });
-  }
-  const hash = sha256(token);
-  const match = keys.find((k) => timingSafeEqual(k.hash, hash));
-  if (!match) throw new GatewayError({ status: 401, code: 'invalid_api_key', message: 'Invalid API key.' });
-  return match.id;
 }
 
 function notFound(method: string, path: string): GatewayError {
@@ -153,6 +187,6 @@ function abortOnClose(res: ServerResponse): AbortController {
   return abort;
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+function searchParams(req: IncomingMessage): URLSearchParams {
+  return new URL(req.url ?? '/', 'http://localhost').searchParams;
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { builtinConfig } from '../config/builtin-config.js';
 import { ConfigError } from '../config/config-error.js';
 import type { TandemConfig } from '../config/schema.js';
 import { openStore, resolveStorePath } from '../store/open-store.js';
@@ -31,6 +32,8 @@ export interface OpenedLog {
   currency: string;
   /** Where the log lives, for messages. */
   location: string;
+  /** The config's models (the built-in config's without a file), e.g. for their locality. */
+  models: TandemConfig['models'];
 }
 
 /**
@@ -42,7 +45,9 @@ export async function openLogForReading(deps: CliDeps, configPath: string | unde
   let storeConfig: TandemConfig['store'];
   let baseDir: string;
   let currency = 'USD';
+  let models: TandemConfig['models'];
   if (configPath === undefined && !existsSync(resolve(DEFAULT_CONFIG_FILE))) {
+    models = builtinConfig().models;
     storeConfig = { type: 'sqlite', path: BUILTIN_STORE_PATH, log_bodies: true };
     baseDir = process.cwd();
   } else {
@@ -50,6 +55,7 @@ export async function openLogForReading(deps: CliDeps, configPath: string | unde
     storeConfig = loaded.config.store;
     baseDir = loaded.baseDir;
     currency = loaded.config.currency;
+    models = loaded.config.models;
   }
 
   if (storeConfig.type === 'memory') {
@@ -58,12 +64,21 @@ export async function openLogForReading(deps: CliDeps, configPath: string | unde
         'gone when it stops; use `store: {type: sqlite}` to keep a log these commands can read',
     );
   }
+  if (storeConfig.type === 'postgres') {
+    // Never print the password a URL may carry.
+    const location = redactUrl(storeConfig.url);
+    try {
+      return { store: await openStore(storeConfig, baseDir), currency, location, models };
+    } catch (error) {
+      throw new CommandFailure(`cannot open the request log at ${location}: ${messageOf(error)}`, { cause: error });
+    }
+  }
   const path = resolveStorePath(storeConfig, baseDir) ?? storeConfig.path;
   if (path === ':memory:' || !existsSync(path)) {
     throw new CommandFailure(`no requests logged yet at ${path}; start the gateway with \`tandem serve\``);
   }
   try {
-    return { store: await openStore(storeConfig, baseDir), currency, location: path };
+    return { store: await openStore(storeConfig, baseDir), currency, location: path, models };
   } catch (error) {
     throw new CommandFailure(`cannot open the request log at ${path}: ${messageOf(error)}`, { cause: error });
   }
@@ -82,6 +97,16 @@ export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
   return n;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(the configured PostgreSQL URL)';
+  }
 }
 
 function messageOf(error: unknown): string {

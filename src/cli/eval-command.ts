@@ -2,20 +2,19 @@
  * `tandem eval`: replays a labelled dataset through routers and reports RouteLLM's metrics (CPT(20/50/80%),
  * APGR) beside a random router and the oracle, as a console table, a JSON file and an HTML report.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEvalDataset, DEFAULT_ROUTELLM_DIR } from '../quality/datasets/load-eval-dataset.js';
 import { priceCostModel } from '../quality/eval/cost-model.js';
-import { formatReportTable, renderHtmlReport, type EvalReport } from '../quality/eval/eval-report.js';
+import { formatReportTable, type EvalReport } from '../quality/eval/eval-report.js';
 import { evalRouter, EVAL_ROUTER_NAMES } from '../quality/eval/eval-routers.js';
-import { runProtocol } from '../quality/eval/evaluation-protocol.js';
-import { progressLine } from '../quality/eval/progress-line.js';
-import { PUBLISHED_ROUTELLM } from '../quality/eval/published-results.js';
+import { evaluateDataset } from '../quality/eval/evaluate-dataset.js';
+import { progressLine, type ProgressStream } from '../quality/eval/progress-line.js';
 
 export interface EvalCommandIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** Where the progress bar goes (default: process.stderr). */
+  progress?: ProgressStream;
 }
 
 const defaultIo: EvalCommandIo = {
@@ -37,6 +36,7 @@ export interface EvalCommandOptions {
   weakPrice?: number;
   strongPrice?: number;
   seed: number;
+  /** Progress bar on stderr; default: only when stderr is a terminal. */
   progress?: boolean;
 }
 
@@ -73,7 +73,8 @@ export function registerEvalCommand(program: Command, io: EvalCommandIo = defaul
     .option('--weak-price <usd>', 'small model price per 1M tokens, when the dataset has no costs', positiveNumber)
     .option('--strong-price <usd>', 'large model price per 1M tokens, when the dataset has no costs', positiveNumber)
     .option('--seed <n>', 'seed of the splits', positiveInt, 1)
-    .option('--no-progress', 'no progress line on stderr')
+    .option('--progress', 'progress bar on stderr even when it is not a terminal')
+    .option('--no-progress', 'no progress bar, even on a terminal')
     .action(async (options: Omit<EvalCommandOptions, 'router'> & { router?: string[] }) => {
       try {
         await runEvalCommand({ ...options, router: options.router ?? ['learned'] }, io);
@@ -97,6 +98,14 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
   const routers = await Promise.all(
     options.router.map((name) => evalRouter(name, { dataset: dataset.name, ...(options.artifact ? { artifact: options.artifact } : {}) })),
   );
+  for (const router of routers) {
+    if (router.trainedOn === dataset.name) {
+      io.stderr(
+        `warning: ${router.name} was trained on prompts of ${dataset.name}, and those are scored too, so these figures are optimistic; ` +
+          'run eval without --artifact for an out-of-sample estimate, or evaluate the artifact on newly labelled traffic',
+      );
+    }
+  }
   const kind = options.artifact
     ? 'all'
     : options.protocol === 'auto'
@@ -104,9 +113,11 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
         ? 'splits'
         : 'cv'
       : options.protocol;
-  const progress = options.progress === false ? undefined : progressLine(process.stderr);
-  const result = runProtocol({
-    examples: dataset.examples,
+  // A progress bar only where someone watches it (a terminal), unless asked for with --progress.
+  const progressStream = io.progress ?? process.stderr;
+  const showProgress = options.progress ?? progressStream.isTTY === true;
+  const { report, jsonPath, htmlPath } = await evaluateDataset({
+    dataset,
     routers,
     kind,
     repeats: options.repeats,
@@ -116,24 +127,10 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       ...(options.weakPrice !== undefined ? { weakPerMillion: options.weakPrice } : {}),
       ...(options.strongPrice !== undefined ? { strongPerMillion: options.strongPrice } : {}),
     }),
-    ...(progress ? { onProgress: progress } : {}),
+    outDir: options.out,
+    ...(showProgress ? { onProgress: progressLine(progressStream) } : {}),
   });
-  const published = PUBLISHED_ROUTELLM[dataset.name];
-  const report: EvalReport = {
-    dataset: dataset.name,
-    n: dataset.examples.length,
-    weakModel: dataset.weakModel,
-    strongModel: dataset.strongModel,
-    createdAt: new Date().toISOString(),
-    ...result,
-    ...(published ? { published } : {}),
-  };
   io.stdout(formatReportTable(report));
-  const outDir = resolve(options.out);
-  await mkdir(outDir, { recursive: true });
-  const base = join(outDir, `eval-${dataset.name}`);
-  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
-  await writeFile(`${base}.html`, renderHtmlReport(report), 'utf8');
-  io.stdout(`wrote ${base}.json and ${base}.html`);
+  io.stdout(`wrote ${jsonPath} and ${htmlPath}`);
   return report;
 }

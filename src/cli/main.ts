@@ -12,6 +12,12 @@ import { registerLogsCommand } from './logs-command.js';
 import { registerRouteCommand } from './route-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatsCommand } from './stats-command.js';
+import { registerKeysCommand } from './keys-command.js';
+import { registerAuditCommand } from './audit-command.js';
+import { registerPurgeCommand } from './purge-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerTrainRouterCommand } from './train-router-command.js';
 
 const deps: CliDeps = {
   loadConfig: (path) => loadConfig(path),
@@ -29,6 +35,12 @@ registerValidateCommand(program, deps);
 registerRouteCommand(program);
 registerLogsCommand(program, deps);
 registerStatsCommand(program, deps);
+registerKeysCommand(program, deps);
+registerAuditCommand(program, deps);
+registerPurgeCommand(program, deps);
+registerReportCommand(program, deps);
+registerEvalCommand(program);
+registerTrainRouterCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -57,5 +57,6 @@ export function formatExplanation(e: RouteExplanation): string {
   lines.push(`chosen:   ${e.chosen}  (${e.reason})`);
   lines.push(`fallbacks: ${e.fallbacks.join(' -> ') || '(none)'}`);
   lines.push(`baseline: ${e.baseline_model}`);
+  if (e.privacy) lines.push(`privacy:  ${e.privacy.action}${e.privacy.because ? ` (${e.privacy.because})` : ''}`);
   return lines.join('\n');
 }

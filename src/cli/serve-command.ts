@@ -1,5 +1,6 @@
 /** `tandem serve`: start the gateway; with no tandem.yaml, serve the built-in local model and say what to add. */
 import type { Command } from 'commander';
+import { authIsOff, isLoopback } from '../api/authenticate.js';
 import { startServer } from '../api/server.js';
 import { loadSetup, openGateway, type LoadedSetup } from './open-gateway.js';
 
@@ -21,12 +22,38 @@ export function registerServeCommand(program: Command): void {
       const routes = [...gateway.routes.keys()];
       console.log(`tandem listening on ${server.url}  (OpenAI base URL: ${server.url}/v1)`);
       console.log(`routes: ${routes.join(', ') || '(none)'}; models: ${[...gateway.models.keys()].join(', ')}`);
+      const host = listenOptions.host ?? setup.config.server.host;
+      if (authIsOff({ auth: setup.config.server.auth, loopback: isLoopback(host), hasKeys: gateway.governance?.keys.hasKeys ?? false })) {
+        console.log(
+          setup.config.server.auth === 'none'
+            ? 'authentication is off (server.auth: none): any client that can reach this address may use it'
+            : 'authentication is off (no API keys yet, loopback only); `tandem keys create` turns it on (docs/security.md)',
+        );
+      }
+      if (server.metricsUrl) console.log(`Prometheus metrics on ${server.metricsUrl}`);
+      const deadlineMs = setup.config.server.drain_timeout_ms;
+      let stopping = false;
       const stop = (signal: string): void => {
-        console.log(`${signal}: finishing in-flight requests, then exiting`);
-        void server.close({ deadlineMs: 10_000 }).then(() => process.exit(0));
+        // A second signal (Ctrl-C twice) means "now": exit without waiting for streams.
+        if (stopping) {
+          console.log(`${signal} again: exiting without waiting`);
+          process.exit(1);
+        }
+        stopping = true;
+        console.log(`${signal}: not accepting connections; finishing in-flight requests (up to ${deadlineMs} ms), then exiting`);
+        server.close({ deadlineMs }).then(
+          () => {
+            console.log('drained and flushed the request log; exiting');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+            process.exit(1);
+          },
+        );
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
 }
 

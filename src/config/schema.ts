@@ -7,6 +7,8 @@
  * Names of models and routes are references resolved in a second phase (see resolve-references.ts).
  */
 import { z } from 'zod';
+import { auditSchema, authModeSchema, limitsSchema, retentionFields } from '../governance/governance-schema.js';
+import { PII_TYPES } from '../privacy/pii-finding.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
@@ -105,7 +107,25 @@ export const modelSchema = z.discriminatedUnion('provider', [
 ]);
 
 export const policySchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('privacy') }).describe('Requests marked sensitive may only reach local models.'),
+  z
+    .strictObject({
+      type: z.literal('privacy'),
+      mode: z
+        .enum(['detect', 'local-only', 'pseudonymise', 'block'])
+        .default('local-only')
+        .describe(
+          'What to do when personal data or secrets are found: `detect` records only; `local-only` keeps the request on local models (every fallback and retry included, 400 when none can take it); `pseudonymise` replaces each finding with a placeholder for cloud models and restores the answer; `block` refuses the request (400).',
+        ),
+      threshold: z.number().min(0).max(1).default(0.5).describe('Findings below this detector confidence are ignored.'),
+      types: z
+        .array(z.enum(PII_TYPES))
+        .min(1)
+        .optional()
+        .describe('Only these finding types count (default: all).'),
+    })
+    .describe(
+      'Finds personal data and secrets in every message and acts by `mode`; requests marked sensitive (x-tandem-sensitive header, metadata.sensitive) only ever reach local models.',
+    ),
   z
     .strictObject({
       type: z.literal('context-fit'),
@@ -261,14 +281,33 @@ export const storeSchema = z.discriminatedUnion('type', [
       type: z.literal('sqlite'),
       path: z.string().default('.tandem/tandem.db').describe('Database file, relative to the config file.'),
       log_bodies: z.boolean().default(true).describe('Store request and response bodies, not only metadata.'),
+      ...retentionFields,
     })
     .describe('A SQLite file (the default).'),
   z
     .strictObject({
       type: z.literal('memory'),
       log_bodies: z.boolean().default(true).describe('Keep request and response bodies, not only metadata.'),
+      ...retentionFields,
     })
     .describe('In memory only; lost on restart.'),
+  z
+    .strictObject({
+      type: z.literal('postgres'),
+      url: z
+        .string()
+        .min(1)
+        .describe('Connection URL, e.g. `${DATABASE_URL}` (postgres://user:password@host:5432/db); PostgreSQL 15 or later.'),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+        .optional()
+        .describe('Schema to keep the tables in (created if missing); unset: the connection\'s default (usually `public`).'),
+      pool_size: positiveInt.max(1000).default(10).describe('Connections per replica; appends share them through group commits.'),
+      log_bodies: z.boolean().default(true).describe('Store request and response bodies, not only metadata.'),
+      ...retentionFields,
+    })
+    .describe('PostgreSQL, shared by several replicas (docs/deployment.md).'),
 ]);
 
 export const serverSchema = z
@@ -279,12 +318,16 @@ export const serverSchema = z
     api_keys: z
       .array(z.string().min(1))
       .default([])
-      .describe('Bearer tokens accepted on the API; empty means no authentication (local development only).'),
+      .describe('Static bearer tokens accepted on the API with every route and model allowed; `tandem keys create` makes keys with permissions and limits.'),
+    auth: authModeSchema,
     admin_key: z
       .string()
       .min(16)
       .optional()
-      .describe('Bearer token for the admin endpoints (/admin/*, /metrics, /dashboard), e.g. `${TANDEM_ADMIN_KEY}`. Unset: admin endpoints answer only when no api_keys are configured (local development).'),
+      .describe('Bearer token for the admin endpoints (/admin/*, /metrics, /dashboard), e.g. `${TANDEM_ADMIN_KEY}`. Unset: admin endpoints answer only while authentication is off (local development).'),
+    drain_timeout_ms: positiveInt
+      .default(10_000)
+      .describe('On SIGTERM, how long in-flight requests and streams may take to finish before the process exits anyway.'),
   })
   .describe('The HTTP listener.');
 
@@ -295,6 +338,68 @@ export const breakerSchema = z
   })
   .describe('Stops calling an upstream that keeps failing.');
 
+const failMode = (open: string, closed: string, fallback: 'open' | 'closed') =>
+  z
+    .enum(['open', 'closed'])
+    .default(fallback)
+    .describe(`While Redis is unreachable: \`open\` ${open}; \`closed\` ${closed}.`);
+
+export const clusterSchema = z
+  .strictObject({
+    redis: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+          .describe('Redis URL shared by all replicas, e.g. `${REDIS_URL}` or `redis://127.0.0.1:6379/0`.'),
+        key_prefix: z
+          .string()
+          .min(1)
+          .default('tandem:')
+          .describe('Prefix of every key Tandem writes, so several deployments can share one Redis.'),
+        command_timeout_ms: positiveInt
+          .default(250)
+          .describe('A Redis call slower than this counts as Redis unavailable for that request.'),
+        on_unavailable: z
+          .strictObject({
+            rate_limits: failMode('lets requests through without a rate-limit check', 'answers 503 to requests under a rate limit', 'open'),
+            budgets: failMode('lets requests through unreserved (their spend is still logged, and counted once Redis is back)', 'answers 503 to requests under a budget', 'closed'),
+            breaker: failMode('falls back to this replica\'s own circuit breaker', 'refuses every upstream call (503)', 'open'),
+          })
+          .prefault({})
+          .describe('Per feature: what happens to requests while Redis is down. Outages are logged once and counted; Tandem reconnects by itself.'),
+      })
+      .describe('Shared counters (rate limits, budgets), circuit-breaker state and recent latency, so replicas act as one gateway.'),
+  })
+  .describe('Running several Tandem replicas as one gateway (see docs/deployment.md).');
+
+export const telemetrySchema = z
+  .strictObject({
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve Prometheus metrics.'),
+        path: z.string().regex(/^\//).default('/metrics').describe('HTTP path of the exposition on `port`; on the API port it is always `/metrics`.'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .optional()
+          .describe('Also serve metrics on this port (same host as the API, no authentication: keep it off the public network); on the API port /metrics needs the admin key.'),
+      })
+      .prefault({})
+      .describe('Prometheus metrics (docs/observability.md lists them).'),
+    tracing: z
+      .strictObject({
+        otlp_endpoint: httpUrl.describe('OTLP/HTTP traces endpoint, e.g. `http://127.0.0.1:4318/v1/traces`.'),
+        service_name: z.string().min(1).default('tandem').describe('`service.name` of the exported spans.'),
+        sample_ratio: z.number().min(0).max(1).default(1).describe('Share of new traces sampled; a client\'s sampled `traceparent` is always followed.'),
+      })
+      .optional()
+      .describe('OpenTelemetry traces exported over OTLP; unset, tracing is off and costs nothing.'),
+  })
+  .describe('Metrics and traces (docs/observability.md).');
+
 export const configSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
@@ -302,6 +407,10 @@ export const configSchema = z
       .default({ type: 'sqlite', path: '.tandem/tandem.db', log_bodies: true })
       .describe('Where request logs, decisions and feedback are kept.'),
     circuit_breaker: breakerSchema.prefault({}),
+    telemetry: telemetrySchema.prefault({}),
+    cluster: clusterSchema.optional().describe('Absent: one replica, all state in process.'),
+    limits: limitsSchema.prefault({}),
+    audit: auditSchema.prefault({}),
     currency: z.string().default('USD').describe('Currency code the prices are in (display only).'),
     models: z
       .record(z.string().min(1), modelSchema)
@@ -325,7 +434,10 @@ export type AnthropicModelConfig = z.output<typeof anthropicModelSchema>;
 export type EmbeddedModelConfig = z.output<typeof embeddedModelSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
+export type PrivacyPolicyConfig = Extract<PolicyConfig, { type: 'privacy' }>;
 export type RouterConfig = z.output<typeof routerSchema>;
 export type RuleCondition = z.output<typeof ruleConditionSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;
 export type StoreConfig = z.output<typeof storeSchema>;
+export type TelemetryConfig = z.output<typeof telemetrySchema>;
+export type ClusterConfig = z.output<typeof clusterSchema>;

@@ -127,7 +127,7 @@ export function starterConfig(found: DetectedEnvironment): string {
   line(`    description: ${scalar(describeRoute({ small, large }))}`);
   line(`    models: [${routeModels.map(scalar).join(', ')}]`);
   line('    policies:');
-  line('      - type: privacy       # requests marked sensitive (x-tandem-sensitive: true) only reach local models');
+  line('      - type: privacy       # personal data or secrets found (or x-tandem-sensitive: true): local models only');
   line('      - type: context-fit   # skip models whose context window is too small for the request');
   line('      - type: capability    # tools, JSON schema and images only go to models that declare them');
   line('    router:');

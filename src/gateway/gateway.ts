@@ -14,6 +14,9 @@ import type { ModelInfo } from '../spec/model-info.js';
 import type { RequestRecord } from '../spec/request-record.js';
 import type { Store } from '../store/request-log.js';
 import type { RequestObserver } from './request-observer.js';
+import { Governance } from '../governance/governance.js';
+import type { Cluster } from '../cluster/open-cluster.js';
+import { failSpan, startChildSpan } from '../telemetry/tracing/tandem-tracer.js';
 
 export interface GatewayOptions {
   config: TandemConfig;
@@ -35,15 +38,23 @@ export class Gateway {
   verifier: AnswerVerifier | undefined;
   /** Set while shutting down: /readyz turns 503. */
   draining = false;
+  /** Chat requests being answered now (read by the in-flight metric at scrape time). */
+  activeRequests = 0;
   /** Notified of every finished request (metrics, audit, budgets). */
   readonly observers: RequestObserver[] = [];
+  /** Shared state with the other replicas (`cluster.redis`): limit counters, breaker openings, latency. */
+  cluster: Cluster | undefined;
+  /** API keys, limits and the audit chain (set by create()). */
+  governance: Governance | undefined;
 
   private constructor(readonly config: TandemConfig, readonly baseDir: string, readonly store: Store) {
     this.breaker = new CircuitBreaker({
       failureThreshold: config.circuit_breaker.failure_threshold,
       cooldownMs: config.circuit_breaker.cooldown_ms,
     });
-    this.logBodies = config.store.log_bodies;
+    // The audit log hashes both bodies, so records carry them whenever it is on; the store still drops
+    // them unless log_bodies is set.
+    this.logBodies = config.store.log_bodies || config.audit.enabled;
   }
 
   static async create(options: GatewayOptions): Promise<Gateway> {
@@ -64,6 +75,17 @@ export class Gateway {
       const { createCascadeVerifier } = await import('../quality/cascade-verifier.js');
       gateway.verifier = await createCascadeVerifier();
     }
+    if (options.config.cluster) {
+      const { openCluster } = await import('../cluster/open-cluster.js');
+      gateway.cluster = await openCluster({
+        config: options.config.cluster,
+        breaker: gateway.breaker,
+        latency: gateway.latency,
+        models: [...gateway.models.keys()],
+      });
+    }
+    gateway.governance = await Governance.create({ config: options.config, store: options.store, limitStore: gateway.cluster?.limits });
+    gateway.observers.push(gateway.governance.observer);
     return gateway;
   }
 
@@ -90,7 +112,15 @@ export class Gateway {
    * An observer that throws is reported on stderr and never fails the request.
    */
   async finish(record: RequestRecord): Promise<void> {
-    await this.store.requestLog.append(record);
+    const span = startChildSpan('tandem.store.append');
+    try {
+      await this.store.requestLog.append(this.governance?.forStorage(record) ?? record);
+    } catch (error) {
+      if (span) failSpan(span, error);
+      throw error;
+    } finally {
+      span?.end();
+    }
     for (const observer of this.observers) {
       try {
         const pending = observer.onRequestFinished(record);
@@ -103,6 +133,8 @@ export class Gateway {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.adapters.values()].map((a) => a.close()));
+    await this.governance?.close();
+    await this.cluster?.close();
     await this.store.close();
   }
 }

@@ -103,6 +103,14 @@ describe('detectPii', () => {
     assert.deepEqual(typesIn('shows on Marina Fort Street were loud'), []);
   });
 
+  test('an address whose tail runs into a stronger finding keeps its head', () => {
+    assert.deepEqual(found('Ship to:\n221 Baker Street\nApt. 4\nLondon\n\nCard 4111 1111 1111 1111.'), [
+      'STREET_ADDRESS:221 Baker Street\nApt. 4\nLondon',
+      'CREDIT_CARD:4111 1111 1111 1111',
+    ]);
+    assert.deepEqual(found('address: 3939 Larkspur Terrace Block 10.1.2.3 now'), ['STREET_ADDRESS:3939 Larkspur Terrace', 'IP_ADDRESS:10.1.2.3']);
+  });
+
   test('keeps one finding per character when detectors overlap', () => {
     const findings = detectPii('mail LandericoHidalgo@dayrep.com or call +1-903-140-4508x769');
     assert.deepEqual(findings.map((f) => f.type), ['EMAIL_ADDRESS', 'PHONE_NUMBER']);
@@ -143,6 +151,18 @@ describe('detectPiiInRequest', () => {
     const card = findings.find((f) => f.type === 'CREDIT_CARD');
     assert.deepEqual(card?.location, { message: 2, field: 'tool_arguments', toolCall: 0, path: ['card'] });
     assert.deepEqual(findings.find((f) => f.type === 'IP_ADDRESS')?.location, { message: 1, field: 'part', part: 1 });
+  });
+
+  test('reads a JSON key as the cue of a bare value in tool arguments', () => {
+    const args = JSON.stringify({ date_of_birth: '1984-03-12', dbPassword: 'Tr0ub4dor&3x', customer_name_0: 'Peter Whitfield', note: '1984-03-12' });
+    const findings = detectPiiInRequest({ messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'k', type: 'function', function: { name: 'f', arguments: args } }] }] });
+    const found = findings.map((f) => {
+      const loc = f.location;
+      const key = loc.field === 'tool_arguments' ? String(loc.path?.[0]) : '';
+      return `${f.type}@${key}:${f.start}-${f.end}`;
+    });
+    // A date under "note" has no birth cue, so it is not a date of birth.
+    assert.deepEqual(found, ['DATE_OF_BIRTH@date_of_birth:0-10', 'SECRET@dbPassword:0-12', 'PERSON@customer_name_0:0-15']);
   });
 
   test('scans tool arguments that are not valid JSON as raw text', () => {

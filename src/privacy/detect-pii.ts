@@ -57,7 +57,7 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiFind
     for (const f of family.detect(text)) keep(f);
   }
   for (const detect of options.extraDetectors ?? []) for (const f of detect(text)) keep(f);
-  return resolveOverlaps(candidates);
+  return resolveOverlaps(candidates, text);
 }
 
 /** Where in a request a text lives. `path` is set for a string inside a tool call's JSON arguments. */
@@ -73,6 +73,8 @@ export interface RequestPiiFinding extends PiiFinding {
 export interface RequestText {
   location: PiiLocation;
   text: string;
+  /** For a string inside tool arguments: its JSON key, which is the only context a bare value has. */
+  key?: string;
 }
 
 /** Collects the strings of a JSON value with their paths; keys are structure, not data, so they are skipped. */
@@ -112,7 +114,10 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'>): RequestTex
       const strings: Array<{ path: Array<string | number>; text: string }> = [];
       jsonStrings(parsed, [], strings);
       for (const s of strings) {
-        texts.push({ location: { message: m, field: 'tool_arguments', toolCall: c, path: s.path }, text: s.text });
+        const key = [...s.path].reverse().find((p): p is string => typeof p === 'string');
+        const text: RequestText = { location: { message: m, field: 'tool_arguments', toolCall: c, path: s.path }, text: s.text };
+        if (key !== undefined) text.key = key;
+        texts.push(text);
       }
     });
   });
@@ -122,8 +127,18 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'>): RequestTex
 /** Findings across a whole request, each with where it was found. */
 export function detectPiiInRequest(request: Pick<ChatRequest, 'messages'>, options: DetectPiiOptions = {}): RequestPiiFinding[] {
   const findings: RequestPiiFinding[] = [];
-  for (const { location, text } of requestTexts(request)) {
-    for (const f of detectPii(text, options)) findings.push({ ...f, location });
+  for (const { location, text, key } of requestTexts(request)) {
+    if (key === undefined) {
+      for (const f of detectPii(text, options)) findings.push({ ...f, location });
+      continue;
+    }
+    // {"date_of_birth": "1984-03-12"}: the key is the cue a bare value lacks, so it is read as
+    // "date of birth: 1984-03-12" and findings are mapped back onto the value (any in the label dropped).
+    const label = `${key.replace(/[_-]?\d+$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ')}: `;
+    for (const f of detectPii(label + text, options)) {
+      if (f.end <= label.length) continue;
+      findings.push({ ...f, start: Math.max(0, f.start - label.length), end: f.end - label.length, location });
+    }
   }
   return findings;
 }

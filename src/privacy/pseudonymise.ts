@@ -7,7 +7,7 @@
  * the gateway: it lives as long as the request.
  */
 import type { ChatMessage, ChatRequest, ContentPart } from '../spec/chat-request.js';
-import { detectPii, type DetectPiiOptions } from './detect-pii.js';
+import { detectPii, detectPiiInRequest, type DetectPiiOptions, type PiiLocation, type RequestPiiFinding } from './detect-pii.js';
 import type { PiiFinding, PiiType } from './pii-finding.js';
 
 /** Placeholder → original value. */
@@ -75,38 +75,44 @@ export function createPseudonymiser(options: DetectPiiOptions = {}): Pseudonymis
   };
 }
 
-function pseudonymiseJsonValue(value: unknown, pseudonymise: (text: string) => string): unknown {
-  if (typeof value === 'string') return pseudonymise(value);
-  if (Array.isArray(value)) return value.map((v) => pseudonymiseJsonValue(v, pseudonymise));
+type JsonPath = ReadonlyArray<string | number>;
+/** Rewrites one text of a request, given where it lives (the same locations detectPiiInRequest reports). */
+type RewriteText = (text: string, location: PiiLocation) => string;
+
+function rewriteJsonValue(value: unknown, path: Array<string | number>, rewrite: (text: string, path: JsonPath) => string): unknown {
+  if (typeof value === 'string') return rewrite(value, path);
+  if (Array.isArray(value)) return value.map((v, i) => rewriteJsonValue(v, [...path, i], rewrite));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pseudonymiseJsonValue(v, pseudonymise)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteJsonValue(v, [...path, k], rewrite)]));
   }
   return value;
 }
 
-/** Tool arguments are JSON: pseudonymise its strings so the result stays valid JSON. */
-function pseudonymiseArguments(raw: string, pseudonymise: (text: string) => string): string {
+/** Tool arguments are JSON: rewrite its strings so the result stays valid JSON. */
+function rewriteArguments(raw: string, rewrite: RewriteText, message: number, toolCall: number): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return pseudonymise(raw);
+    return rewrite(raw, { message, field: 'tool_arguments', toolCall });
   }
-  return JSON.stringify(pseudonymiseJsonValue(parsed, pseudonymise));
+  return JSON.stringify(rewriteJsonValue(parsed, [], (text, path) => rewrite(text, { message, field: 'tool_arguments', toolCall, path })));
 }
 
-function pseudonymiseMessage(message: ChatMessage, pseudonymise: (text: string) => string): ChatMessage {
+function rewriteMessage(message: ChatMessage, m: number, rewrite: RewriteText): ChatMessage {
   const copy: ChatMessage = { ...message };
-  if (typeof message.content === 'string') copy.content = pseudonymise(message.content);
+  if (typeof message.content === 'string') copy.content = rewrite(message.content, { message: m, field: 'content' });
   else if (Array.isArray(message.content)) {
-    copy.content = message.content.map((part): ContentPart =>
-      part.type === 'text' && typeof part.text === 'string' ? { ...part, type: 'text', text: pseudonymise(part.text) } : part,
+    copy.content = message.content.map((part, p): ContentPart =>
+      part.type === 'text' && typeof part.text === 'string'
+        ? { ...part, type: 'text', text: rewrite(part.text, { message: m, field: 'part', part: p }) }
+        : part,
     );
   }
   if (message.tool_calls) {
-    copy.tool_calls = message.tool_calls.map((call) => ({
+    copy.tool_calls = message.tool_calls.map((call, c) => ({
       ...call,
-      function: { ...call.function, arguments: pseudonymiseArguments(call.function.arguments, pseudonymise) },
+      function: { ...call.function, arguments: rewriteArguments(call.function.arguments, rewrite, m, c) },
     }));
   }
   return copy;
@@ -123,8 +129,41 @@ export function pseudonymiseRequest<R extends Pick<ChatRequest, 'messages'>>(
   request: R,
   options: DetectPiiOptions = {},
 ): PseudonymisedRequest<R> {
-  const pseudonymiser = createPseudonymiser(options);
-  const messages = request.messages.map((m) => pseudonymiseMessage(m, pseudonymiser.pseudonymise));
+  return pseudonymiseFindings(request, detectPiiInRequest(request, options));
+}
+
+function locationKey(location: PiiLocation): string {
+  switch (location.field) {
+    case 'content':
+      return `${location.message}/c`;
+    case 'part':
+      return `${location.message}/p/${location.part}`;
+    case 'tool_arguments':
+      return `${location.message}/t/${location.toolCall}/${location.path ? JSON.stringify(location.path) : 'raw'}`;
+  }
+}
+
+/**
+ * Replaces findings already made by detectPiiInRequest, so a request is scanned once however many
+ * decisions read the findings. Texts without a finding are copied as they are.
+ */
+export function pseudonymiseFindings<R extends Pick<ChatRequest, 'messages'>>(
+  request: R,
+  findings: readonly RequestPiiFinding[],
+): PseudonymisedRequest<R> {
+  const pseudonymiser = createPseudonymiser();
+  const byText = new Map<string, RequestPiiFinding[]>();
+  for (const f of findings) {
+    const key = locationKey(f.location);
+    const list = byText.get(key);
+    if (list) list.push(f);
+    else byText.set(key, [f]);
+  }
+  const rewrite: RewriteText = (text, location) => {
+    const found = byText.get(locationKey(location));
+    return found ? pseudonymiser.replace(text, found) : text;
+  };
+  const messages = request.messages.map((m, i) => rewriteMessage(m, i, rewrite));
   return { request: { ...request, messages }, mapping: pseudonymiser.mapping };
 }
 

@@ -21,7 +21,15 @@ const SPECIFICITY: Record<PiiType, number> = {
   PERSON: 1,
 };
 
-export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
+const MIN_HEAD = 6;
+
+function trimmedHeadLength(text: string | undefined, start: number, end: number): number {
+  if (text === undefined) return 0;
+  return text.slice(start, end).replace(/[\s,;:.\-]+$/u, '').length;
+}
+
+/** `text` lets a clipped street address keep its head; without it, a finding that overlaps is dropped. */
+export function resolveOverlaps(findings: readonly PiiFinding[], text?: string): PiiFinding[] {
   const ranked = [...findings].sort(
     (a, b) =>
       b.confidence - a.confidence ||
@@ -34,9 +42,18 @@ export function resolveOverlaps(findings: readonly PiiFinding[]): PiiFinding[] {
   const taken = new Uint8Array(ranked.reduce((max, f) => Math.max(max, f.end), 0));
   for (const finding of ranked) {
     if (finding.end <= finding.start) continue;
-    if (taken.subarray(finding.start, finding.end).includes(1)) continue;
-    taken.fill(1, finding.start, finding.end);
-    kept.push(finding);
+    const clash = taken.subarray(finding.start, finding.end).indexOf(1);
+    if (clash === -1) {
+      taken.fill(1, finding.start, finding.end);
+      kept.push(finding);
+      continue;
+    }
+    // A finding whose tail runs into a stronger one (an address extended over the card number on the next
+    // line) keeps its free head: dropping it whole would leave the street in clear text.
+    const head = trimmedHeadLength(text, finding.start, finding.start + clash);
+    if (finding.type !== 'STREET_ADDRESS' || head < MIN_HEAD) continue;
+    taken.fill(1, finding.start, finding.start + head);
+    kept.push({ ...finding, end: finding.start + head });
   }
   return kept.sort((a, b) => a.start - b.start);
 }

@@ -12,22 +12,41 @@ interface Circuit {
   probeInFlight: boolean;
 }
 
+/**
+ * Shares circuit openings between replicas (src/cluster/shared-breaker-state.ts). The breaker only tells it
+ * about transitions, without awaiting; what other replicas learn comes back through `applyRemote`, so
+ * `tryAcquire` stays a local map lookup.
+ */
+export interface SharedCircuitBackend {
+  opened(key: string, cooldownMs: number): void;
+  closed(key: string): void;
+  /** True while the shared state is unreachable and configured to fail closed: refuse every call. */
+  readonly refuseAll: boolean;
+}
+
+export type RemoteCircuitUpdate = { state: 'open'; remainingMs: number } | { state: 'closed' };
+
 export interface CircuitBreakerOptions {
   failureThreshold: number;
   cooldownMs: number;
   now?: () => number;
+  shared?: SharedCircuitBackend;
 }
 
 export class CircuitBreaker {
   private readonly circuits = new Map<string, Circuit>();
   private readonly now: () => number;
+  /** Set after construction when the cluster's Redis connection is up (see Gateway.create). */
+  shared: SharedCircuitBackend | undefined;
 
   constructor(private readonly options: CircuitBreakerOptions) {
     this.now = options.now ?? Date.now;
+    this.shared = options.shared;
   }
 
   /** True when a call to this upstream may go ahead now (claims the probe slot when half-open). */
   tryAcquire(key: string): boolean {
+    if (this.shared?.refuseAll) return false;
     const circuit = this.circuits.get(key);
     if (!circuit || circuit.state === 'closed') return true;
     if (circuit.state === 'open') {
@@ -43,9 +62,11 @@ export class CircuitBreaker {
   recordSuccess(key: string): void {
     const circuit = this.circuits.get(key);
     if (!circuit) return;
+    const wasOpen = circuit.state !== 'closed';
     circuit.failures = 0;
     circuit.state = 'closed';
     circuit.probeInFlight = false;
+    if (wasOpen) this.shared?.closed(key);
   }
 
   recordFailure(key: string): void {
@@ -57,9 +78,35 @@ export class CircuitBreaker {
     circuit.failures++;
     circuit.probeInFlight = false;
     if (circuit.state === 'half-open' || circuit.failures >= this.options.failureThreshold) {
+      const wasOpen = circuit.state === 'open';
       circuit.state = 'open';
       circuit.openedAt = this.now();
+      if (!wasOpen) this.shared?.opened(key, this.options.cooldownMs);
     }
+  }
+
+  /** What another replica found: an opening (with the cooldown it has left) or a successful probe. */
+  applyRemote(key: string, update: RemoteCircuitUpdate): void {
+    let circuit = this.circuits.get(key);
+    if (update.state === 'closed') {
+      if (circuit && circuit.state !== 'closed') {
+        circuit.state = 'closed';
+        circuit.failures = 0;
+        circuit.probeInFlight = false;
+      }
+      return;
+    }
+    // Remaining time, not the other replica's clock: replicas' clocks may disagree.
+    const openedAt = this.now() - (this.options.cooldownMs - Math.min(update.remainingMs, this.options.cooldownMs));
+    if (!circuit) {
+      circuit = { failures: 0, openedAt, state: 'open', probeInFlight: false };
+      this.circuits.set(key, circuit);
+      return;
+    }
+    if (circuit.state === 'open' && circuit.openedAt >= openedAt) return;
+    circuit.state = 'open';
+    circuit.openedAt = openedAt;
+    circuit.probeInFlight = false;
   }
 
   state(key: string): CircuitState {

@@ -4,6 +4,7 @@
  * model — all before the first byte reaches the client. After that, a stream is never retried.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { upstreamView } from '../privacy/upstream-view.js';
 import type { CallContext, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import { GatewayError, ProviderError } from '../spec/errors.js';
@@ -13,6 +14,7 @@ import type { CircuitBreaker } from './circuit-breaker.js';
 import type { LatencyTracker } from './latency-tracker.js';
 import type { RoutePlan } from './plan-route.js';
 import { resultToParts } from './result-to-parts.js';
+import { endFailedAttemptSpan, startAttemptSpan } from '../telemetry/tracing/attempt-span.js';
 
 export interface AttemptRecord {
   model: string;
@@ -69,9 +71,9 @@ export interface StreamOutcome extends Outcome {
 export async function executeGenerate(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<GenerateOutcome> {
   const cascade = await runCascade(plan, request, call, deps);
   if (cascade.accepted) return cascade.accepted;
-  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx) => {
-    const result = await adapter.generate(request, ctx);
-    return { value: result, ttft: undefined };
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx, model) => {
+    const view = upstreamView({ privacy: plan.privacy, model, request });
+    return view.restoreResult(await adapter.generate(view.request, ctx));
   });
   return { ...out, result: out.value, discarded: cascade.discarded, verifierScore: cascade.score };
 }
@@ -82,13 +84,14 @@ export async function executeStream(plan: RoutePlan, request: ChatRequest, call:
     const parts = resultToParts(cascade.accepted.result);
     return { ...cascade.accepted, head: [], tail: toAsync(parts) };
   }
-  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx) => {
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx, model) => {
+    const view = upstreamView({ privacy: plan.privacy, model, request });
     if (!adapter.info.capabilities.stream) {
       // The model cannot stream: answer whole, replayed as one stream.
-      const result = await adapter.generate(request, ctx);
-      return { value: { head: [] as StreamPart[], tail: toAsync(resultToParts(result)) }, ttft: undefined };
+      const result = view.restoreResult(await adapter.generate(view.request, ctx));
+      return { head: [] as StreamPart[], tail: toAsync(resultToParts(result)) };
     }
-    const iterator = adapter.stream(request, ctx)[Symbol.asyncIterator]();
+    const iterator = view.restoreStream(adapter.stream(view.request, ctx))[Symbol.asyncIterator]();
     const head: StreamPart[] = [];
     for (;;) {
       const next = await iterator.next();
@@ -96,9 +99,9 @@ export async function executeStream(plan: RoutePlan, request: ChatRequest, call:
       const part = next.value;
       if (part.type === 'error') throw part.error;
       head.push(part);
-      if (part.type === 'text-delta' || part.type === 'tool-call-delta' || part.type === 'finish') break;
+      if (part.type !== 'start') break; // the first content (text, reasoning, refusal, tool call) or the finish
     }
-    return { value: { head, tail: iterator }, ttft: undefined };
+    return { head, tail: iterator };
   });
   return { ...out, head: out.value.head, tail: out.value.tail, discarded: cascade.discarded, verifierScore: cascade.score };
 }
@@ -117,15 +120,16 @@ async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptio
   const state: CascadeState = { accepted: undefined, order: plan.order, attempts: [], discarded: [], score: null };
   const small = plan.order[0];
   const large = plan.route.models.find((m) => m.name === cascade?.escalateTo);
-  if (!cascade || !deps.verifier || !small || !large || !plan.candidates.some((c) => c.model === large.name && c.allowed)) return state;
+  const verifier = cascade?.verifier ?? deps.verifier;
+  if (!cascade || !verifier || !small || !large || !plan.candidates.some((c) => c.model === large.name && c.allowed)) return state;
   state.order = [large, ...plan.order.filter((m) => m !== small && m !== large)];
   const started = performance.now();
   try {
-    const out = await tryInOrder([small], plan, call, deps, [], async (adapter, ctx) => ({
-      value: await adapter.generate(request, ctx),
-      ttft: undefined,
-    }));
-    const score = deps.verifier.score({ request, answer: out.value.text });
+    const out = await tryInOrder([small], plan, call, deps, [], async (adapter, ctx, model) => {
+      const view = upstreamView({ privacy: plan.privacy, model, request });
+      return view.restoreResult(await adapter.generate(view.request, ctx));
+    });
+    const score = verifier.score({ request, answer: out.value.text });
     state.score = score;
     if (score >= cascade.threshold) {
       state.accepted = { ...out, result: out.value, discarded: [], verifierScore: score };
@@ -150,7 +154,7 @@ async function tryInOrder<T>(
   call: CallOptions,
   deps: ExecutionDeps,
   attempts: AttemptRecord[],
-  run: (adapter: ProviderAdapter, ctx: CallContext) => Promise<{ value: T; ttft: number | undefined }>,
+  run: (adapter: ProviderAdapter, ctx: CallContext, model: ModelInfo) => Promise<T>,
 ): Promise<Outcome & { value: T }> {
   const { retry } = plan.route;
   const random = deps.random ?? Math.random;
@@ -158,6 +162,11 @@ async function tryInOrder<T>(
   let lastError: unknown;
   for (const model of order) {
     const adapter = deps.adapters.get(model.name);
+    // The policies already keep cloud models out of a local-only plan; this is the last line, right at the call.
+    if (plan.privacy?.localOnly && model.locality !== 'local') {
+      attempts.push({ model: model.name, error: 'skipped: the request may only reach local models', durationMs: 0 });
+      continue;
+    }
     if (!adapter) {
       attempts.push({ model: model.name, error: 'model not available (adapter failed to start)', durationMs: 0 });
       continue;
@@ -170,19 +179,22 @@ async function tryInOrder<T>(
         break;
       }
       const started = performance.now();
+      const span = startAttemptSpan(model, attempts.length);
       const ctx: CallContext = { signal: call.signal, requestId: call.requestId, warn: call.warn, requestStreamUsage: true };
       try {
-        const { value } = await run(adapter, ctx);
+        const value = await run(adapter, ctx, model);
         const durationMs = performance.now() - started;
         upstreamMs += durationMs;
         deps.breaker.recordSuccess(model.upstreamKey);
         deps.latency.record(model.name, durationMs);
         attempts.push({ model: model.name, error: null, durationMs });
+        span?.end();
         return { value, model, attempts, upstreamMs, ttftMs: durationMs, discarded: [], verifierScore: null };
       } catch (error) {
         const durationMs = performance.now() - started;
         upstreamMs += durationMs;
         attempts.push({ model: model.name, error: describe(error), durationMs });
+        if (span) endFailedAttemptSpan(span, error);
         if (call.signal.aborted) throw clientClosed();
         lastError = error;
         const failure = classify(error);

@@ -4,9 +4,13 @@ import type { LatencyStats } from '../policy/policy.js';
 export class LatencyTracker implements LatencyStats {
   private readonly rings = new Map<string, { values: Float64Array; next: number; count: number; p90: number | undefined }>();
 
-  constructor(private readonly size = 100) {}
+  /** Sees every observation (src/cluster/shared-latency.ts batches them to Redis for the other replicas). */
+  onRecord: ((model: string, ttftMs: number) => void) | undefined;
+
+  constructor(readonly size = 100) {}
 
   record(model: string, ttftMs: number): void {
+    this.onRecord?.(model, ttftMs);
     let ring = this.rings.get(model);
     if (!ring) {
       ring = { values: new Float64Array(this.size), next: 0, count: 0, p90: undefined };
@@ -16,6 +20,14 @@ export class LatencyTracker implements LatencyStats {
     ring.next = (ring.next + 1) % this.size;
     ring.count = Math.min(ring.count + 1, this.size);
     ring.p90 = undefined;
+  }
+
+  /** Replaces a model's ring with observations merged across replicas (oldest first); later records append. */
+  adopt(model: string, values: readonly number[]): void {
+    const recent = values.slice(-this.size);
+    const ring = { values: new Float64Array(this.size), next: recent.length % this.size, count: recent.length, p90: undefined };
+    ring.values.set(recent);
+    this.rings.set(model, ring);
   }
 
   ttftP90(model: string, minSamples: number): number | undefined {

@@ -93,6 +93,6 @@ async function createRouter(config: RouterConfig | undefined, models: readonly M
     case 'learned':
       return learnedRouter({ ...config, baseDir });
     case 'cascade':
-      return cascadeRouter({ small: config.small, large: config.large, threshold: config.threshold });
+      return cascadeRouter({ ...config, baseDir });
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ModelInfo } from '../spec/model-info.js';
+import type { AnswerVerifier } from './execute-plan.js';
 
 export interface RouterDecision {
   /** The model the router wants; the planner checks it against the allowed set. */
@@ -12,8 +13,11 @@ export interface RouterDecision {
   reason: string;
   score: number | null;
   threshold: number | null;
-  /** Set by the cascade router: answer with `model` first, verify, escalate to `escalateTo` below the threshold. */
-  cascade?: { escalateTo: string; threshold: number };
+  /**
+   * Set by the cascade router: answer with `model` first, verify, escalate to `escalateTo` below the threshold.
+   * `verifier` is the route's own (from `verifier_artifact`); without one the gateway's default verifier judges.
+   */
+  cascade?: { escalateTo: string; threshold: number; verifier?: AnswerVerifier };
 }
 
 export interface Router {

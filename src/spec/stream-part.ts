@@ -9,6 +9,10 @@ import type { ProviderError } from './errors.js';
 export type StreamPart =
   | { type: 'start'; id?: string; model?: string }
   | { type: 'text-delta'; text: string }
+  /** A reasoning model's thinking, streamed beside the content (OpenAI-compatible `reasoning_content`). */
+  | { type: 'reasoning-delta'; text: string }
+  /** The model declining to answer (OpenAI's `refusal`). */
+  | { type: 'refusal-delta'; text: string }
   | {
       type: 'tool-call-delta';
       /** Position of the call in the message's tool_calls array. */

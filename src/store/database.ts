@@ -34,8 +34,39 @@ export interface RequestsTable {
   error: string | null;
   request_body: string | null;
   response_body: string | null;
+  /** PrivacyOutcome.action; null when no privacy detection ran (migration 002). */
+  privacy_action: string | null;
+  /** JSON text of PrivacyOutcome.findings. */
+  privacy_findings: string | null;
+}
+
+/** Migration 003; see keys.ts. JSON text in routes, models, limits. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  hash: string;
+  prefix: string;
+  routes: string;
+  models: string;
+  limits: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Migration 004; see audit-log.ts. `body` is the entry or checkpoint as JSON text. */
+export interface AuditLogTable {
+  replica_id: string;
+  seq: number;
+  recorded_at: number;
+  kind: string;
+  body: string;
+  prev_hash: string;
+  hash: string;
 }
 
 export interface TandemDatabase {
   requests: RequestsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { StoreConfig } from '../config/schema.js';
 import { createMemoryStore } from './memory/memory-store.js';
 import type { Store } from './request-log.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 /** The database file a config points at (relative paths are relative to the config file), or null for memory. */
@@ -17,5 +18,12 @@ export async function openStore(config: StoreConfig, baseDir: string): Promise<S
       return openSqliteStore({ path: resolveStorePath(config, baseDir) ?? config.path, logBodies: config.log_bodies });
     case 'memory':
       return createMemoryStore({ logBodies: config.log_bodies });
+    case 'postgres':
+      return openPostgresStore({
+        url: config.url,
+        poolSize: config.pool_size,
+        logBodies: config.log_bodies,
+        ...(config.schema === undefined ? {} : { schema: config.schema }),
+      });
   }
 }

@@ -100,6 +100,20 @@ export function runStoreContract(
       });
     });
 
+    test('the privacy outcome (action and counts) round-trips; a record without one reads back without one', async () => {
+      await withStore(false, async (store) => {
+        const privacy = { action: 'pseudonymised' as const, findings: { EMAIL_ADDRESS: 2, PERSON: 1 } };
+        await store.requestLog.append(makeRecord({ id: 'p1', privacy }));
+        await store.requestLog.append(makeRecord({ id: 'p2', privacy: { action: 'none', findings: {} } }));
+        await store.requestLog.append(makeRecord({ id: 'p3' }));
+        assert.deepEqual((await store.requestLog.get('p1'))?.privacy, privacy);
+        assert.deepEqual((await store.requestLog.get('p2'))?.privacy, { action: 'none', findings: {} });
+        const plain = await store.requestLog.get('p3');
+        assert.ok(plain && !('privacy' in plain));
+        assert.deepEqual((await store.requestLog.recent({ limit: 3 })).map((r) => r.privacy?.action ?? null), [null, 'none', 'pseudonymised']);
+      });
+    });
+
     test('a record changed after append, or after get, does not change the log', async () => {
       await withStore(true, async (store) => {
         const record = makeRecord();
@@ -213,6 +227,19 @@ export function runStoreContract(
         const [listed] = await store.requestLog.recent({ limit: 1 });
         assert.equal(listed?.requestBody, null);
         assert.equal(listed?.responseBody, null);
+      });
+    });
+
+    test('deleteBefore removes rows that arrived before the time, and only those', async () => {
+      await withStore(true, async (store) => {
+        for (const time of [100, 200, 300]) await store.requestLog.append(makeRecord({ id: `r${time}`, time }));
+        assert.equal(await store.requestLog.deleteBefore(200), 1);
+        assert.equal(await store.requestLog.get('r100'), undefined);
+        assert.deepEqual((await store.requestLog.recent({ limit: 10 })).map((r) => r.id), ['r300', 'r200']);
+        assert.equal(await store.requestLog.deleteBefore(200), 0);
+        // The id of a deleted row may be used again (memory keeps an id index too).
+        await store.requestLog.append(makeRecord({ id: 'r100', time: 400 }));
+        assert.equal((await store.requestLog.get('r100'))?.time, 400);
       });
     });
 

@@ -3,6 +3,9 @@
  * through the same shared test suite (request-log.contract.ts).
  */
 import type { RequestRecord } from '../spec/request-record.js';
+import type { AuditLog } from './audit-log.js';
+import type { Dashboard } from './dashboard.js';
+import type { ApiKeyStore } from './keys.js';
 
 export interface RequestLog {
   /**
@@ -14,6 +17,8 @@ export interface RequestLog {
   /** Most recent first. */
   recent(options: { limit: number; route?: string; model?: string }): Promise<RequestRecord[]>;
   get(id: string): Promise<RequestRecord | undefined>;
+  /** Deletes rows that arrived before `time` (ms since the epoch), for retention; returns how many. */
+  deleteBefore(time: number): Promise<number>;
 }
 
 export interface StatsRow {
@@ -37,5 +42,11 @@ export interface Stats {
 export interface Store {
   requestLog: RequestLog;
   stats: Stats;
+  /** The dashboard's time series and request pages (dashboard.ts). */
+  dashboard: Dashboard;
+  /** API keys (keys.ts). */
+  keys: ApiKeyStore;
+  /** The audit hash chains (audit-log.ts). */
+  audit: AuditLog;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * same thing the same way.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { CandidateVerdict, RequestRecord } from '../spec/request-record.js';
+import type { CandidateVerdict, PrivacyOutcome, RequestRecord } from '../spec/request-record.js';
 import type { RequestsTable } from './database.js';
 
 export type RequestRow = Selectable<RequestsTable>;
@@ -35,6 +35,8 @@ export const requestColumns = [
   'error',
   'request_body',
   'response_body',
+  'privacy_action',
+  'privacy_findings',
 ] as const satisfies ReadonlyArray<keyof NewRequestRow>;
 
 export function toRequestRow(record: RequestRecord, options: { logBodies: boolean }): Required<NewRequestRow> {
@@ -63,11 +65,13 @@ export function toRequestRow(record: RequestRecord, options: { logBodies: boolea
     error: record.error,
     request_body: options.logBodies ? record.requestBody : null,
     response_body: options.logBodies ? record.responseBody : null,
+    privacy_action: record.privacy?.action ?? null,
+    privacy_findings: record.privacy === undefined ? null : JSON.stringify(record.privacy.findings),
   };
 }
 
 export function fromRequestRow(row: RequestRow): RequestRecord {
-  return {
+  const record: RequestRecord = {
     id: row.id,
     // Number(): PostgreSQL drivers return bigint columns as strings.
     time: Number(row.time),
@@ -94,4 +98,12 @@ export function fromRequestRow(row: RequestRow): RequestRecord {
     requestBody: row.request_body,
     responseBody: row.response_body,
   };
+  // Absent rather than null, as on a record that never ran privacy detection.
+  if (row.privacy_action !== null) {
+    record.privacy = {
+      action: row.privacy_action as PrivacyOutcome['action'],
+      findings: JSON.parse(row.privacy_findings ?? '{}') as PrivacyOutcome['findings'],
+    };
+  }
+  return record;
 }

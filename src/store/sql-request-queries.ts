@@ -28,6 +28,12 @@ export async function selectRequest(db: Kysely<TandemDatabase>, id: string): Pro
   return row === undefined ? undefined : fromRequestRow(row);
 }
 
+/** Retention: deletes requests that arrived before `time`; returns how many. */
+export async function deleteRequestsBefore(db: Kysely<TandemDatabase>, time: number): Promise<number> {
+  const result = await db.deleteFrom('requests').where('time', '<', time).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function selectStats(
   db: Kysely<TandemDatabase>,
   options: { since?: number; until?: number },
@@ -51,20 +57,32 @@ export async function selectStats(
     .orderBy('route', (ob) => ob.asc().nullsFirst())
     .orderBy('model', (ob) => ob.asc().nullsFirst())
     .execute();
-  return rows.map((row) => {
-    // Number(): PostgreSQL returns sums and counts of bigint columns as strings.
-    const cost = Number(row.cost);
-    const baselineCost = Number(row.baseline_cost);
-    return {
-      route: row.route,
-      model: row.model,
-      requests: Number(row.requests),
-      errors: Number(row.errors),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      cost,
-      baselineCost,
-      savings: baselineCost - cost,
-    };
-  });
+  return rows.map(toStatsRow);
+}
+
+/** The sums of one route × model group, as any SQL backend's driver returns them, as a StatsRow. */
+export function toStatsRow(row: {
+  route: string | null;
+  model: string | null;
+  requests: unknown;
+  errors: unknown;
+  input_tokens: unknown;
+  output_tokens: unknown;
+  cost: unknown;
+  baseline_cost: unknown;
+}): StatsRow {
+  // Number(): PostgreSQL returns sums and counts of bigint columns as strings.
+  const cost = Number(row.cost);
+  const baselineCost = Number(row.baseline_cost);
+  return {
+    route: row.route,
+    model: row.model,
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cost,
+    baselineCost,
+    savings: baselineCost - cost,
+  };
 }

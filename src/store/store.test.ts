@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { createMemoryStore } from './memory/memory-store.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
+import { TEST_DATABASE_URL, testSchemas } from './postgres/postgres-test-database.js';
 import { runStoreContract, type OpenContractStore } from './request-log.contract.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
@@ -19,3 +21,13 @@ function sqliteFileDatabase(): OpenContractStore {
 runStoreContract('sqlite file', (options) => sqliteFileDatabase()(options), { database: sqliteFileDatabase });
 runStoreContract('sqlite :memory:', ({ logBodies }) => openSqliteStore({ path: ':memory:', logBodies }));
 runStoreContract('memory', async ({ logBodies }) => createMemoryStore({ logBodies }));
+
+const schemas = testSchemas();
+after(() => schemas.dropAll());
+/** A new PostgreSQL schema per call, so parallel runs on one server never share rows. */
+function postgresDatabase(): OpenContractStore {
+  const schema = schemas.create();
+  return ({ logBodies }) => openPostgresStore({ url: TEST_DATABASE_URL, schema, poolSize: 4, logBodies });
+}
+
+runStoreContract('postgres', (options) => postgresDatabase()(options), { database: postgresDatabase });

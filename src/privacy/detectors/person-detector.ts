@@ -46,7 +46,7 @@ const SURNAME_ENDING =
 
 const TITLE = /(?<![\p{L}\p{N}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Dott)\.?[ ]+(?=\p{Lu})/giu;
 const STRONG_CUE =
-  /(?<![\p{L}])(?:my name is|my name's|name is|names are|i am called|i'm called|call me|calls me|called me|your name\?|name:|named(?: (?:him|her|them))?|dear|patient:?|signed:?|regards,|sincerely,|cheers,|attn:?|contact person:?)[ \t]*\n?[ \t]*(?=\p{Lu})/gu;
+  /(?<![\p{L}])(?:my name is|my name's|name is|names are|i am called|i'm called|call me|calls me|called me|your name\?|name:|named(?: (?:him|her|them))?|dear|patient:?|signed:?|regards,|sincerely,|cheers,|attn:?|contact person:?)[ \t]*\n?[ \t]*(?=\p{Lu})/giu;
 const GREETING_CUE = /(?<![\p{L}])(?:hi|hello|hey|thanks|thank you|this is|i am|i'm|it's|said|ask|tell|told|met|with|by|to)[ ,]+(?=\p{Lu})/giu;
 const TOKEN = /(?<![\p{L}\p{M}\p{N}_@.'’-])\p{Lu}(?:[\p{L}\p{M}'’\-]*[\p{L}\p{M}])?(?![\p{L}\p{M}\p{N}_@])/gu;
 const NAME_TOKEN = /^\p{Lu}(?:[\p{L}\p{M}'’\-]*[\p{L}\p{M}])?\.?/u;
@@ -109,7 +109,14 @@ function detectInCased(text: string): PiiFinding[] {
   const findings: PiiFinding[] = [];
   const add = (tokens: Token[], confidence: number): PiiFinding | undefined => {
     const f = finding(tokens, confidence);
-    if (f && !vetoedByNext(text, f.end)) findings.push(f);
+    if (!f) return f;
+    if (!vetoedByNext(text, f.end)) findings.push(f);
+    // "Name: Olivia Gonzalez Use 5512 …": a sentence-initial word swallowed by a long sequence drew the
+    // veto; the two or more words before it are still a name.
+    else if (tokens.length >= 3) {
+      const shorter = finding(tokens.slice(0, -1), confidence);
+      if (shorter && !vetoedByNext(text, shorter.end)) findings.push(shorter);
+    }
     return f;
   };
   for (const m of matchesOf(TITLE, text)) add(nameTokensAt(text, m.index + m[0].length), 0.85);

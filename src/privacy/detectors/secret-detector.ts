@@ -23,7 +23,7 @@ const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number }> = [
 const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
 const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const ASSIGNED =
-  /\b(?:password|passwd|pwd|passphrase|secret|client_secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|private[_-]?key|aws_secret_access_key)["']?\s*[:=]\s*["']?([^\s"',;]{6,200})/gi;
+  /(?<![A-Za-z0-9])(?:[A-Za-z0-9]{1,20}[_-]){0,3}(?:password|passwd|pwd|passphrase|secret|client[ _]secret|api[ _-]?key|apikey|access[ _-]?token|auth[ _-]?token|token|private[ _-]?key|aws[ _]secret[ _]access[ _]key)["']?\s*[:=]\s*["']?([^\s"',;]{6,200})/gi;
 const TOKEN = /(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=.-])/g;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -51,7 +51,7 @@ const ANCHORS: Array<{ pattern: RegExp; confidence: number }> = [
 
 /** A following segment that reads like a city, region, postcode or country line. */
 const TAIL_SEGMENT = /^[ \t]*(?:[\p{L}\p{M}\d][\p{L}\p{M}\d'’. \-]{0,38})$/u;
-const NOT_ADDRESS = /\b(?:phone|mobile|tel|fax|e-?mail|website|http|www|date|name)\b|@/i;
+const NOT_ADDRESS = /\b(?:phone|mobile|tel|fax|e-?mail|website|http|www|date|name|card|iban|ssn|account|password|key|token)\b|@/i;
 
 function mergeAnchors(anchors: PiiFinding[], text: string): PiiFinding[] {
   anchors.sort((a, b) => a.start - b.start || b.end - a.end);

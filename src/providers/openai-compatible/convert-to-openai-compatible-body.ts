@@ -22,6 +22,7 @@ export interface OpenAICompatibleBodyOptions {
  *   the (possibly adjusted) value from params.
  * - `n` is never sent: a ChatResult carries one choice, and extra choices would be paid for and dropped.
  * - `stream_options` only on streams (OpenAI rejects it otherwise).
+ * - `metadata.sensitive` is dropped: it is addressed to Tandem, not to the model's provider.
  */
 export function convertToOpenAICompatibleBody(
   request: ChatRequest,
@@ -34,6 +35,12 @@ export function convertToOpenAICompatibleBody(
   const body: Record<string, unknown> = { ...extra, model: options.model, messages: request.messages };
   for (const [key, value] of Object.entries(params) as Array<[string, unknown]>) {
     if (value !== undefined) body[key] = value;
+  }
+  if (params.metadata && 'sensitive' in params.metadata) {
+    // `metadata.sensitive` is Tandem's own marker (the privacy policy reads it): the upstream gets the rest.
+    const { sensitive: _marker, ...rest } = params.metadata;
+    if (Object.keys(rest).length > 0) body.metadata = rest;
+    else delete body.metadata;
   }
   if ('max_completion_tokens' in extra) {
     if (maxTokens !== undefined) body.max_completion_tokens = maxTokens;

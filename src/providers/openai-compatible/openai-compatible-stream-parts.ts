@@ -55,8 +55,13 @@ export async function* openAICompatibleStreamParts(
         if (reason) finishReason = reason;
         const delta = asRecord(choice.delta);
         if (!delta) continue;
+        // DeepSeek, vLLM and Ollama stream reasoning as `reasoning_content`, before the content.
+        const reasoning = asString(delta.reasoning_content);
+        if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
         const text = asString(delta.content);
         if (text) yield { type: 'text-delta', text };
+        const refusal = asString(delta.refusal);
+        if (refusal) yield { type: 'refusal-delta', text: refusal };
         yield* toolCallDeltas(delta);
       }
     }

@@ -1,6 +1,7 @@
 /** Resolves `--dataset`: a RouteLLM benchmark name or a file in the generic format. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadGenericDataset, type GenericLoadOptions } from './generic-dataset.js';
+import { DatasetFormatError, loadGenericDataset, type GenericLoadOptions } from './generic-dataset.js';
 import type { LabelledDataset } from './labelled-dataset.js';
 import { loadRouteLlmGsm8k, loadRouteLlmMmlu } from './routellm-dataset.js';
 
@@ -17,5 +18,8 @@ export async function loadEvalDataset(spec: string, options: LoadEvalDatasetOpti
   const dataDir = options.dataDir ?? DEFAULT_ROUTELLM_DIR;
   if (spec === 'routellm-mmlu') return loadRouteLlmMmlu(dataDir);
   if (spec === 'routellm-gsm8k') return loadRouteLlmGsm8k(dataDir);
+  if (!existsSync(spec)) {
+    throw new DatasetFormatError(`dataset "${spec}" is neither ${BENCHMARK_NAMES.join(' nor ')} nor an existing .jsonl/.csv file`);
+  }
   return loadGenericDataset(spec, options);
 }

@@ -3,8 +3,10 @@
  * split; fixed ones (a loaded artifact, the built-in verifier, prompt length) score every prompt as is.
  */
 import type { LabelledExample } from '../datasets/labelled-dataset.js';
+import type { PromptFeatureOptions } from '../features/prompt-features.js';
 import { createCascadeVerifier, trainVerifierArtifact, verifierFromArtifact } from '../cascade-verifier.js';
 import { LearnedScorer, loadLearnedScorer } from '../learned-scorer.js';
+import { readScorerArtifact } from '../scorer-artifact.js';
 import { trainRouterArtifact } from '../train-learned-scorer.js';
 import type { RouterUnderTest } from './evaluation-protocol.js';
 
@@ -15,6 +17,8 @@ export interface EvalRouterOptions {
   /** A trained artifact to evaluate as is (no retraining): a prompt router for `learned`, a verifier for `cascade`. */
   artifact?: string;
   dataset?: string;
+  /** Feature settings for a `learned` router trained here (ablations); default: the trained defaults. */
+  features?: Partial<PromptFeatureOptions>;
 }
 
 function needResponses(examples: readonly LabelledExample[], router: string): void {
@@ -28,13 +32,20 @@ export async function evalRouter(name: string, options: EvalRouterOptions = {}):
     case 'learned': {
       if (options.artifact) {
         const scorer = await loadLearnedScorer(options.artifact);
-        return { name: scorer.name, mode: 'route', train: () => (test) => test.map((e) => scorer.scoreText(e.prompt)) };
+        return {
+          name: scorer.name,
+          mode: 'route',
+          trainedOn: scorer.artifact.training.dataset,
+          train: () => (test) => test.map((e) => scorer.scoreText(e.prompt)),
+        };
       }
       return {
         name: 'learned',
         mode: 'route',
         train: (train) => {
-          const scorer = new LearnedScorer(trainRouterArtifact({ examples: train, dataset: options.dataset ?? 'eval' }));
+          const scorer = new LearnedScorer(
+            trainRouterArtifact({ examples: train, dataset: options.dataset ?? 'eval', ...(options.features ? { features: options.features } : {}) }),
+          );
           return (test) => test.map((e) => scorer.scoreText(e.prompt));
         },
       };
@@ -45,6 +56,7 @@ export async function evalRouter(name: string, options: EvalRouterOptions = {}):
         return {
           name: verifier.name,
           mode: 'cascade',
+          trainedOn: (await readScorerArtifact(options.artifact, 'cascade-verifier')).training.dataset,
           train: () => (test) => {
             needResponses(test, name);
             return test.map((e) => 1 - verifier.scoreAnswer({ prompt: e.prompt, answer: e.weakResponse ?? '' }));

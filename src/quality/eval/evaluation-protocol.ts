@@ -25,6 +25,8 @@ export interface RouterUnderTest {
   mode: 'route' | 'cascade';
   /** Undefined for routers that need no training (their scorer is fixed). */
   train: RouterTrainer;
+  /** The dataset a pre-trained artifact learned from: scoring that dataset again is partly in-sample. */
+  trainedOn?: string;
 }
 
 export interface MethodResult {

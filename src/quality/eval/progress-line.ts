@@ -1,5 +1,10 @@
 /** A one-line progress indicator on stderr for long evaluations (rewritten in place on a terminal). */
-export function progressLine(stream: NodeJS.WriteStream): (done: number, total: number, label: string) => void {
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export function progressLine(stream: ProgressStream): (done: number, total: number, label: string) => void {
   const started = Date.now();
   return (done, total, label) => {
     const width = 24;

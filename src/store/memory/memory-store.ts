@@ -3,6 +3,9 @@
  * point. Records are cloned on the way in and out so callers cannot change what was logged.
  */
 import type { RequestRecord } from '../../spec/request-record.js';
+import { memoryAuditLog } from '../audit-log-memory.js';
+import { memoryApiKeyStore } from '../keys-memory.js';
+import { createMemoryDashboard } from './memory-dashboard.js';
 import type { StatsRow, Store } from '../request-log.js';
 
 export interface MemoryStoreOptions {
@@ -42,7 +45,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         const record = byId.get(id);
         return record === undefined ? undefined : structuredClone(record);
       },
+      async deleteBefore(time: number): Promise<number> {
+        const kept = records.filter((r) => r.time >= time);
+        const deleted = records.length - kept.length;
+        for (const r of records) if (r.time < time) byId.delete(r.id);
+        records.splice(0, records.length, ...kept);
+        return deleted;
+      },
     },
+    keys: memoryApiKeyStore(),
+    audit: memoryAuditLog(),
+    dashboard: createMemoryDashboard(records),
     stats: {
       async query(query): Promise<StatsRow[]> {
         const groups = new Map<string, StatsRow>();

@@ -4,10 +4,20 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { createRequests001 } from './001-create-requests.js';
+import { requestPrivacy002 } from './002-request-privacy.js';
+import { createApiKeys003 } from './003-create-api-keys.js';
+import { createAuditLog004 } from './004-create-audit-log.js';
+import { requestsHourlyRollup006 } from './006-requests-hourly-rollup.js';
+import { dashboardHourlyRollups007 } from './007-dashboard-hourly-rollups.js';
 
 /** Kysely applies these in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = {
   '001-create-requests': createRequests001,
+  '002-request-privacy': requestPrivacy002,
+  '003-create-api-keys': createApiKeys003,
+  '004-create-audit-log': createAuditLog004,
+  '006-requests-hourly-rollup': requestsHourlyRollup006,
+  '007-dashboard-hourly-rollups': dashboardHourlyRollups007,
 };
 
 export const codeMigrationProvider: MigrationProvider = {
@@ -15,8 +25,10 @@ export const codeMigrationProvider: MigrationProvider = {
 };
 
 /** Applies every migration not yet applied; a no-op on an up-to-date database. Throws on failure. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: codeMigrationProvider });
+export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<void> {
+  // PostgreSQL passes its schema: without it Kysely looks for its migration table in every schema and
+  // takes another schema's (a second Tandem database, a parallel test) for its own.
+  const migrator = new Migrator({ db, provider: codeMigrationProvider, ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

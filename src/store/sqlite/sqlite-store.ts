@@ -1,10 +1,11 @@
 /**
  * The embedded store: one SQLite file through better-sqlite3, WAL mode.
  *
- * Appends use a raw prepared INSERT, run synchronously. In WAL mode with synchronous=NORMAL a committed
- * transaction has been written to the WAL file (the OS holds it) before `run()` returns, so the row
- * survives the process being killed; only power loss or an OS crash can lose the last commits. That is
- * exactly RequestLog.append's contract, at a cost of tens of microseconds (bench/store-append.ts).
+ * Appends use a raw prepared INSERT, group-committed once per event-loop turn (sqlite-batch-writer.ts).
+ * In WAL mode with synchronous=NORMAL a committed transaction has been written to the WAL file (the OS
+ * holds it) before COMMIT returns, so the row survives the process being killed; only power loss or an
+ * OS crash can lose the last commits. That is exactly RequestLog.append's contract, at a cost of tens of
+ * microseconds (bench/store-append.ts).
  *
  * SQLite's automatic checkpoint (every 1,000 WAL pages, ~170 appends) still runs inside an append and
  * fsyncs, so one append in a few hundred takes milliseconds. A worker thread running PASSIVE checkpoints
@@ -22,7 +23,11 @@ import type { TandemDatabase } from '../database.js';
 import { migrateToLatest } from '../migrations/migrate-to-latest.js';
 import type { Store } from '../request-log.js';
 import { requestColumns, toRequestRow } from '../request-row.js';
-import { selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
+import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
+import { deleteRequestsBefore, selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
+import { sqlApiKeyStore } from '../keys-sql.js';
+import { auditColumns, sqlAuditLog, toAuditRow } from '../audit-log-sql.js';
+import { sqlDashboard } from '../sql-dashboard-queries.js';
 
 export interface SqliteStoreOptions {
   /** Database file; parent directories are created. `:memory:` gives a private, throwaway database. */
@@ -56,23 +61,35 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const insert = sqlite.prepare(
     `insert into requests (${requestColumns.join(', ')}) values (${requestColumns.map((c) => `@${c}`).join(', ')})`,
   );
+  const insertAudit = sqlite.prepare(
+    `insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map((c) => `@${c}`).join(', ')})`,
+  );
   const logBodies = options.logBodies;
+  const writer = createSqliteBatchWriter({ sqlite, insert });
   let closed = false;
 
   return {
     requestLog: {
-      async append(record: RequestRecord): Promise<void> {
-        insert.run(toRequestRow(record, { logBodies }));
-      },
+      append: async (record: RequestRecord) => writer.append(toRequestRow(record, { logBodies })),
       recent: (query) => selectRecentRequests(db, query),
       get: (id) => selectRequest(db, id),
+      deleteBefore: (time) => deleteRequestsBefore(db, time),
     },
     stats: {
       query: (query) => selectStats(db, query),
     },
+    keys: sqlApiKeyStore(db),
+    audit: {
+      ...sqlAuditLog(db),
+      // Like requests: a raw prepared insert, group-committed with the request rows of the same loop turn,
+      // because the gateway awaits it on every request.
+      append: (record) => writer.appendWith(insertAudit, toAuditRow(record)),
+    },
+    dashboard: sqlDashboard(db),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      writer.flush();
       await db.destroy();
     },
   };

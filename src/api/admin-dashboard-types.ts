@@ -1,0 +1,85 @@
+/**
+ * The admin dashboard API's response shapes: plain types with no runtime imports, shared by the server
+ * (admin-dashboard-api.ts) and the dashboard front end (dashboard/src), so the two cannot drift apart.
+ */
+import type { RequestRecord } from '../spec/request-record.js';
+
+export type Locality = 'local' | 'cloud' | 'unknown' | 'none';
+
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface Totals {
+  requests: number;
+  errors: number;
+  /** Requests with a failed attempt: the gateway retried or fell back to another model. */
+  fallbacks: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  baselineCost: number;
+  savings: number;
+}
+
+export interface SeriesBucket extends Totals {
+  start: number;
+  byModel: Record<string, number>;
+  byLocality: Partial<Record<Locality, number>>;
+  privacy: Record<string, number>;
+  /** p50/p95/p99 of total latency per model in this bucket (successful requests only). */
+  latency: Record<string, LatencyPercentiles>;
+}
+
+export interface ModelSummary extends Totals {
+  model: string;
+  locality: Locality;
+  latency: { total: LatencyPercentiles; ttft: LatencyPercentiles };
+}
+
+export interface DashboardSeries {
+  since: number;
+  until: number;
+  bucketMs: number;
+  buckets: SeriesBucket[];
+  models: ModelSummary[];
+  totals: Totals & { errorRate: number; fallbackRate: number; byLocality: Partial<Record<Locality, number>> };
+  privacy: { actions: Record<string, number>; findings: Record<string, number> };
+}
+
+/** A recent-requests table row: the route explanation without the bulky parts (candidates, bodies). */
+export interface RequestSummary {
+  id: string;
+  time: number;
+  route: string | null;
+  requestedModel: string;
+  model: string | null;
+  locality: Locality;
+  reason: string;
+  score: number | null;
+  threshold: number | null;
+  status: number;
+  /** Attempts that failed before the outcome (retries and fallbacks). */
+  failedAttempts: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  baselineCost: number;
+  ttftMs: number | null;
+  totalMs: number;
+  privacyAction: string | null;
+}
+
+export interface RequestsPage {
+  data: RequestSummary[];
+  /** Pass as `before` for the next, older page; null on the last. */
+  next: string | null;
+}
+
+export interface RequestDetail extends RequestRecord {
+  locality: Locality;
+  /** Locality of each candidate model, by name. */
+  candidateLocality: Record<string, Locality>;
+}

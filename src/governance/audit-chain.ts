@@ -1,0 +1,168 @@
+/**
+ * The audit hash chain: each record carries the SHA-256 of the one before, so changing, removing or
+ * reordering a stored record breaks every later link. One chain per replica (AuditRecord.replicaId).
+ *
+ * The chain is tamper-evident, not tamper-proof: whoever can write the database can recompute every
+ * hash after an edit. Recording the tip hash outside the database (`tandem audit verify` prints it)
+ * turns that into a detectable rewrite (docs/security.md).
+ */
+import { createHash } from 'node:crypto';
+import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from '../store/audit-log.js';
+
+/** The prevHash of a chain's first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, so the hash does not depend on property order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashAuditRecord(record: Omit<AuditRecord, 'hash'>): string {
+  const { replicaId, seq, recordedAt, kind, entry, checkpoint, prevHash } = record;
+  return createHash('sha256').update(canonicalJson({ replicaId, seq, recordedAt, kind, entry, checkpoint, prevHash })).digest('hex');
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Appends to one replica's chain. Appends are queued so each links to the one before; if another
+ * process appended meanwhile (`tandem purge` adding its checkpoint), the store rejects the duplicate seq
+ * and the append is retried on the new tip.
+ */
+export class AuditChain {
+  private tip: Promise<AuditRecord | undefined> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: { log: AuditLog; replicaId: string; now?: () => number }) {}
+
+  get replicaId(): string {
+    return this.options.replicaId;
+  }
+
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.enqueue({ kind: 'request', entry, checkpoint: null });
+  }
+
+  appendCheckpoint(checkpoint: AuditCheckpoint): Promise<AuditRecord> {
+    return this.enqueue({ kind: 'checkpoint', entry: null, checkpoint });
+  }
+
+  private enqueue(body: Pick<AuditRecord, 'kind' | 'entry' | 'checkpoint'>): Promise<AuditRecord> {
+    const next = this.queue.then(() => this.link(body));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async link(body: Pick<AuditRecord, 'kind' | 'entry' | 'checkpoint'>): Promise<AuditRecord> {
+    const { log, replicaId } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      this.tip ??= log.tip(replicaId);
+      const tip = await this.tip;
+      const unhashed: Omit<AuditRecord, 'hash'> = {
+        replicaId,
+        seq: (tip?.seq ?? 0) + 1,
+        recordedAt: this.options.now?.() ?? Date.now(),
+        ...body,
+        prevHash: tip?.hash ?? GENESIS_HASH,
+      };
+      const record: AuditRecord = { ...unhashed, hash: hashAuditRecord(unhashed) };
+      try {
+        await log.append(record);
+        this.tip = Promise.resolve(record);
+        return record;
+      } catch (error) {
+        this.tip = undefined;
+        if (attempt >= 2) throw error;
+      }
+    }
+  }
+}
+
+export interface ChainReport {
+  replicaId: string;
+  /** Records checked. */
+  records: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** The newest record's hash: keep it somewhere else to detect a later rewrite of the chain. */
+  tipHash: string | null;
+  /** The first record that does not verify, and why; absent when the chain is intact. */
+  broken?: { seq: number; reason: string };
+}
+
+/** Checks one replica's chain from its oldest remaining record to its tip, a page at a time. */
+export async function verifyAuditChain(options: { log: AuditLog; replicaId: string; pageSize?: number }): Promise<ChainReport> {
+  const { log, replicaId } = options;
+  const report: ChainReport = { replicaId, records: 0, firstSeq: null, lastSeq: null, tipHash: null };
+  let previous: AuditRecord | undefined;
+  // After a purge the oldest record links to a deleted one; a checkpoint later in the chain must vouch for it.
+  let anchor: { seq: number; prevHash: string } | undefined;
+  const anchors = new Set<string>();
+  let afterSeq = 0;
+  for (;;) {
+    const page = await log.read({ replicaId, afterSeq, limit: options.pageSize ?? 1_000 });
+    if (page.length === 0) break;
+    for (const record of page) {
+      const reason = checkLink(record, previous);
+      if (reason !== null) return { ...report, broken: { seq: record.seq, reason } };
+      if (previous === undefined) {
+        report.firstSeq = record.seq;
+        if (record.seq !== 1) anchor = { seq: record.seq, prevHash: record.prevHash };
+      }
+      if (record.checkpoint) anchors.add(`${record.checkpoint.purgedThroughSeq}:${record.checkpoint.purgedThroughHash}`);
+      report.records++;
+      report.lastSeq = record.seq;
+      report.tipHash = record.hash;
+      previous = record;
+    }
+    afterSeq = previous?.seq ?? afterSeq;
+  }
+  if (anchor !== undefined && !anchors.has(`${anchor.seq - 1}:${anchor.prevHash}`)) {
+    return {
+      ...report,
+      broken: { seq: anchor.seq, reason: `records 1..${anchor.seq - 1} are missing and no purge checkpoint accounts for them` },
+    };
+  }
+  return report;
+}
+
+function checkLink(record: AuditRecord, previous: AuditRecord | undefined): string | null {
+  const { hash, ...unhashed } = record;
+  if (hashAuditRecord(unhashed) !== hash) return 'hash does not match the record: it was changed after it was written';
+  if (record.seq === 1 && record.prevHash !== GENESIS_HASH) return 'the first record does not start from the genesis hash';
+  if (previous === undefined) return null;
+  if (record.seq !== previous.seq + 1) return `records ${previous.seq + 1}..${record.seq - 1} are missing`;
+  if (record.prevHash !== previous.hash) return `prevHash does not match record ${previous.seq}: the chain was rewritten`;
+  return null;
+}
+
+/**
+ * Retention for one replica's chain: appends a checkpoint naming the last record older than `before`,
+ * then deletes through it. The checkpoint is written first, so a crash in between leaves a longer but
+ * still valid chain.
+ */
+export async function purgeAuditChain(options: { log: AuditLog; replicaId: string; before: number; now?: () => number }): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
+  const { log, replicaId, before } = options;
+  const through = await log.lastSeqBefore({ replicaId, time: before });
+  if (through === 0) return { deleted: 0, checkpoint: null };
+  const [last] = await log.read({ replicaId, afterSeq: through - 1, limit: 1 });
+  if (last === undefined || last.seq !== through) throw new Error(`audit record ${replicaId}#${through} vanished during purge`);
+  const first = (await log.read({ replicaId, limit: 1 }))[0]?.seq ?? through;
+  const chainOptions: ConstructorParameters<typeof AuditChain>[0] = { log, replicaId };
+  if (options.now) chainOptions.now = options.now;
+  const checkpoint = await new AuditChain(chainOptions).appendCheckpoint({
+    purgedThroughSeq: through,
+    purgedThroughHash: last.hash,
+    purgedRecords: through - first + 1,
+    purgedBefore: before,
+  });
+  const deleted = await log.deleteThrough({ replicaId, throughSeq: through });
+  return { deleted, checkpoint };
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ChatRequest } from '../spec/chat-request.js';
+import { assessPrivacy, formatCounts, privacyHeaders } from './assess-privacy.js';
+
+const req = (content: string): ChatRequest => ({ model: 'r', messages: [{ role: 'user', content }], stream: false, includeUsage: false, params: {}, extra: {} });
+const PII = req('Mail bob@example.com, SSN 123-45-6789, or bob@example.com again.');
+
+describe('assessPrivacy', () => {
+  test('each mode turns the same findings into its action', () => {
+    const actions = (['detect', 'local-only', 'pseudonymise', 'block'] as const).map((mode) => {
+      const a = assessPrivacy({ request: PII, settings: { mode, threshold: 0.5 }, markedBecause: null });
+      return [a?.action, a?.localOnly, a?.cloudView !== undefined];
+    });
+    assert.deepEqual(actions, [
+      ['detected', false, false],
+      ['local-only', true, false],
+      ['pseudonymised', false, true],
+      ['blocked', true, false],
+    ]);
+  });
+
+  test('counts by type, in a fixed order, and says why without values', () => {
+    const a = assessPrivacy({ request: PII, settings: { mode: 'local-only', threshold: 0.5 }, markedBecause: null });
+    assert.deepEqual(a?.counts, { EMAIL_ADDRESS: 2, US_SSN: 1 });
+    assert.equal(a?.because, 'found EMAIL_ADDRESS=2,US_SSN=1');
+    assert.deepEqual(privacyHeaders(a), { 'x-tandem-privacy': 'local-only; EMAIL_ADDRESS=2,US_SSN=1' });
+    assert.equal(formatCounts({ US_SSN: 1, API_KEY: 3 }), 'API_KEY=3,US_SSN=1');
+  });
+
+  test('the client’s marking keeps a request local in every mode but block; without settings only it counts', () => {
+    const marked = (mode: 'detect' | 'pseudonymise' | 'block', request = PII) =>
+      assessPrivacy({ request, settings: { mode, threshold: 0.5 }, markedBecause: 'header x-tandem-sensitive' })?.action;
+    assert.deepEqual([marked('detect'), marked('pseudonymise'), marked('block'), marked('block', req('hello'))], ['local-only', 'local-only', 'blocked', 'local-only']);
+    assert.equal(assessPrivacy({ request: PII, settings: undefined, markedBecause: null }), undefined);
+    assert.deepEqual(assessPrivacy({ request: PII, settings: undefined, markedBecause: 'metadata.sensitive' })?.findings, []);
+  });
+
+  test('a request without findings is "none" and is never rewritten', () => {
+    const a = assessPrivacy({ request: req('What is the capital of France?'), settings: { mode: 'pseudonymise', threshold: 0.5 }, markedBecause: null });
+    assert.deepEqual([a?.action, a?.localOnly, a?.cloudView], ['none', false, undefined]);
+    assert.deepEqual(privacyHeaders(a), { 'x-tandem-privacy': 'none' });
+  });
+});

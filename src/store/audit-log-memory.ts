@@ -1,0 +1,41 @@
+/** AuditLog in memory (store type `memory` and tests). Records are cloned in and out. */
+import type { AuditLog, AuditRecord } from './audit-log.js';
+
+export function memoryAuditLog(): AuditLog {
+  const chains = new Map<string, AuditRecord[]>();
+  const chain = (replicaId: string): AuditRecord[] => {
+    let records = chains.get(replicaId);
+    if (records === undefined) chains.set(replicaId, (records = []));
+    return records;
+  };
+  return {
+    async append(record) {
+      const records = chain(record.replicaId);
+      if (records.some((r) => r.seq === record.seq)) throw new Error(`audit record ${record.replicaId}#${record.seq} already exists`);
+      records.push(structuredClone(record));
+      records.sort((a, b) => a.seq - b.seq);
+    },
+    async tip(replicaId) {
+      const last = chains.get(replicaId)?.at(-1);
+      return last === undefined ? undefined : structuredClone(last);
+    },
+    async replicas() {
+      return [...chains.entries()].filter(([, records]) => records.length > 0).map(([id]) => id).sort();
+    },
+    async read({ replicaId, afterSeq = 0, limit }) {
+      return (chains.get(replicaId) ?? [])
+        .filter((r) => r.seq > afterSeq)
+        .slice(0, Math.max(0, Math.floor(limit)))
+        .map((r) => structuredClone(r));
+    },
+    async lastSeqBefore({ replicaId, time }) {
+      return (chains.get(replicaId) ?? []).filter((r) => r.recordedAt < time).reduce((max, r) => Math.max(max, r.seq), 0);
+    },
+    async deleteThrough({ replicaId, throughSeq }) {
+      const records = chains.get(replicaId) ?? [];
+      const kept = records.filter((r) => r.seq > throughSeq);
+      chains.set(replicaId, kept);
+      return records.length - kept.length;
+    },
+  };
+}
