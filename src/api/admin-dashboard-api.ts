@@ -10,6 +10,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError } from '../spec/errors.js';
 import type { LatencyBucketRow, RequestCursor } from '../store/dashboard.js';
 import { percentileFromSlots } from '../store/latency-histogram.js';
+import { addUsageTotals } from '../store/usage-totals.js';
 import type {
   DashboardSeries,
   LatencyPercentiles,
@@ -88,13 +89,8 @@ export async function dashboardSeries(gateway: Gateway, query: URLSearchParams):
     const where = locality(row.model);
     for (const target of [bucket, summaryOf(name), totals]) {
       if (target === undefined) continue;
-      target.requests += row.requests;
-      target.errors += row.errors;
+      addUsageTotals(target, row);
       target.fallbacks += row.fallbacks;
-      target.inputTokens += row.inputTokens;
-      target.outputTokens += row.outputTokens;
-      target.cost += row.cost;
-      target.baselineCost += row.baselineCost;
       target.savings = target.baselineCost - target.cost;
     }
     totals.byLocality[where] = (totals.byLocality[where] ?? 0) + row.requests;

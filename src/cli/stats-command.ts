@@ -1,6 +1,7 @@
 /** `tandem stats`: requests, tokens, cost and savings against the baseline model, per route and model. */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { StatsRow } from '../store/request-log.js';
+import { addUsageTotals } from '../store/usage-totals.js';
 import { CommandFailure, openLogForReading, reportCommandFailure, type CliDeps } from './cli-deps.js';
 import { formatLocalTime, formatTable, type TableColumn } from './format-table.js';
 
@@ -116,14 +117,7 @@ export function totalOf(rows: readonly StatsRow[]): StatsRow {
     baselineCost: 0,
     savings: 0,
   };
-  for (const row of rows) {
-    total.requests += row.requests;
-    total.errors += row.errors;
-    total.inputTokens += row.inputTokens;
-    total.outputTokens += row.outputTokens;
-    total.cost += row.cost;
-    total.baselineCost += row.baselineCost;
-  }
+  for (const row of rows) addUsageTotals(total, row);
   total.savings = total.baselineCost - total.cost;
   return total;
 }

@@ -6,6 +6,7 @@ import type { RequestRecord } from '../spec/request-record.js';
 import type { AuditLog } from './audit-log.js';
 import type { Dashboard } from './dashboard.js';
 import type { ApiKeyStore } from './keys.js';
+import type { UsageTotals } from './usage-totals.js';
 
 export interface RequestLog {
   /**
@@ -21,15 +22,9 @@ export interface RequestLog {
   deleteBefore(time: number): Promise<number>;
 }
 
-export interface StatsRow {
+export interface StatsRow extends UsageTotals {
   route: string | null;
   model: string | null;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-  baselineCost: number;
   /** baselineCost - cost */
   savings: number;
 }

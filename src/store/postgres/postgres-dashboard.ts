@@ -10,6 +10,7 @@ import type { Dashboard, DashboardRange, DashboardSeriesRows, LatencyBucketRow, 
 import type { TandemDatabase } from '../database.js';
 import { compareNullsFirst, selectDashboardSeries, selectRequestPage } from '../sql-dashboard-queries.js';
 import { HOUR_MS } from './postgres-stats.js';
+import { addUsageTotals } from '../usage-totals.js';
 
 export function postgresDashboard(db: Kysely<TandemDatabase>): Dashboard {
   return {
@@ -97,13 +98,8 @@ function merge(parts: DashboardSeriesRows[]): DashboardSeriesRows {
       const t = traffic.get(key);
       if (t === undefined) traffic.set(key, { ...r });
       else {
-        t.requests += r.requests;
-        t.errors += r.errors;
+        addUsageTotals(t, r);
         t.fallbacks += r.fallbacks;
-        t.inputTokens += r.inputTokens;
-        t.outputTokens += r.outputTokens;
-        t.cost += r.cost;
-        t.baselineCost += r.baselineCost;
       }
     }
     for (const r of part.latency) {

@@ -10,6 +10,7 @@
 import type { DashboardSeriesRows } from '../../store/dashboard.js';
 import { percentileFromSlots } from '../../store/latency-histogram.js';
 import type { StatsRow } from '../../store/request-log.js';
+import { addUsageTotals } from '../../store/usage-totals.js';
 
 export type Locality = 'local' | 'cloud' | 'unknown';
 
@@ -93,7 +94,7 @@ export function buildReport(input: BuildReportInput): SavingsReport {
     let route = byRoute.get(row.route);
     if (route === undefined) byRoute.set(row.route, (route = { sum: emptyStats(), local: 0 }));
     for (const target of [route, all]) {
-      add(target.sum, row);
+      addUsageTotals(target.sum, row);
       if (row.locality === 'local') target.local += row.requests;
     }
   }
@@ -173,11 +174,3 @@ function emptyStats(): StatsRow {
   return { route: null, model: null, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cost: 0, baselineCost: 0, savings: 0 };
 }
 
-function add(target: StatsRow, row: ReportTotals): void {
-  target.requests += row.requests;
-  target.errors += row.errors;
-  target.inputTokens += row.inputTokens;
-  target.outputTokens += row.outputTokens;
-  target.cost += row.cost;
-  target.baselineCost += row.baselineCost;
-}
