@@ -9,6 +9,9 @@
  * /proc, robust to a busy machine), and Tandem's RSS after N requests.
  *   BENCH_SECONDS (8), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
  *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof".
+ *   Ablations: BENCH_POLICIES (the route's policies as YAML flow, e.g. "[]"), BENCH_HEAP (server.heap),
+ *   BENCH_STORE (the store as YAML flow, e.g. "{ type: memory }"), BENCH_CONFIG_EXTRA (top-level YAML
+ *   appended to the config, e.g. $'audit: { enabled: false }\n').
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -122,8 +125,10 @@ writeFileSync(
     upstreamUrl: upstream.origin,
     dbPath: join(dir, 'bench.db'),
     route: 'tandem/bench',
-    policies: '[{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]',
-  }),
+    policies: process.env.BENCH_POLICIES ?? '[{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]',
+    heap: process.env.BENCH_HEAP,
+    store: process.env.BENCH_STORE,
+  }) + (process.env.BENCH_CONFIG_EXTRA ?? ''),
 );
 const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);

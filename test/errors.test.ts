@@ -49,6 +49,17 @@ describe('bad requests', () => {
     });
   }
 
+  test('a chunked body that runs over the limit gets 413 too, and the connection is closed', async () => {
+    // No content-length, so the limit can only be noticed while reading; the rest of the body is not kept.
+    const chunks = (async function* () {
+      for (let i = 0; i < 20; i++) yield Buffer.from('x'.repeat(500));
+    })();
+    const res = await request(`${h.url}/v1/chat/completions`, { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' } });
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.headers.connection, 'close');
+    assert.match(((await res.body.json()) as ErrorBody).error.message, /limit of 2000 bytes/);
+  });
+
   test('an unknown model gets 404 listing the valid routes and models', async () => {
     const res = await post(h.url, JSON.stringify({ model: 'gpt-5-mega', messages: [{ role: 'user', content: 'a' }] }));
     assert.equal(res.status, 404);

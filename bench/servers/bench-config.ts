@@ -1,13 +1,22 @@
 /** The tandem.yaml both benchmarks serve: a local and a cloud model on one fake upstream, a scored route. */
-export function benchConfigYaml(options: { upstreamUrl: string; dbPath: string; route: string; policies: string }): string {
+export function benchConfigYaml(options: {
+  upstreamUrl: string;
+  dbPath: string;
+  route: string;
+  policies: string;
+  /** server.heap (default: the schema's). */
+  heap?: string | undefined;
+  /** The whole `store:` value as YAML flow (default: SQLite at dbPath with bodies logged). */
+  store?: string | undefined;
+}): string {
   const model = (locality: string, window: number, input: number, output: number): string => `
     provider: openai-compatible
     base_url: ${options.upstreamUrl}/v1
     locality: ${locality}
     context_window: ${window}
     pricing: { input_per_1m: ${input}, output_per_1m: ${output} }`;
-  return `server: { host: 127.0.0.1, port: 0 }
-store: { type: sqlite, path: ${options.dbPath}, log_bodies: true }
+  return `server: { host: 127.0.0.1, port: 0${options.heap ? `, heap: ${options.heap}` : ''} }
+store: ${options.store ?? `{ type: sqlite, path: ${options.dbPath}, log_bodies: true }`}
 models:
   small:${model('local', 8192, 0.05, 0.1)}
   large:${model('cloud', 128000, 2.5, 10)}

@@ -3,7 +3,6 @@
  * per-request budget is a fraction of a millisecond). Every response, errors included, is in OpenAI's
  * shape and carries the x-tandem-* headers.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway/gateway.js';
@@ -12,6 +11,7 @@ import { handleChatCompletions, internalError, sendError } from './chat-completi
 import { createEmbeddings } from './embeddings-handler.js';
 import { listModels } from './models-handler.js';
 import type { RequestContext } from './request-context.js';
+import { newRequestId } from './request-id.js';
 import { routeHeaders } from './route-headers.js';
 import { explainRoute } from './route-dry-run-handler.js';
 import { parseJsonBody, readBody } from './read-body.js';
@@ -95,7 +95,8 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const key = `${req.method ?? 'GET'} ${path}`;
-    const ctx: RequestContext = { id: randomUUID(), time: Date.now(), started: performance.now(), headers: req.headers, keyId: null, bodyText: '' };
+    const time = Date.now();
+    const ctx: RequestContext = { id: newRequestId(time), time, started: performance.now(), headers: req.headers, keyId: null, bodyText: '' };
     try {
       // The dashboard's static files: a prefix, not an exact key; public, as they hold no data.
       const dashboard = dashboardFiles(req, res, path);

@@ -1,4 +1,5 @@
 /** `tandem serve`: start the gateway; with no tandem.yaml, serve the built-in local model and say what to add. */
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { authIsOff, isLoopback } from '../api/authenticate.js';
 import { startServer } from '../api/server.js';
@@ -13,6 +14,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (overrides server.host)')
     .action(async (options: { config?: string; port?: number; host?: string }) => {
       const setup = await loadSetup(options.config);
+      applyHeapSetting(setup.config.server.heap);
       for (const line of startupNotes(setup, process.env)) console.log(line);
       const gateway = await openGateway(setup);
       const listenOptions: { host?: string; port?: number } = {};
@@ -55,6 +57,22 @@ export function registerServeCommand(program: Command): void {
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
     });
+}
+
+/**
+ * `server.heap`, applied as V8 flags at run time so it holds however Tandem was launched (bin, npm start, a
+ * container's CMD). Only flags V8 reads while the heap grows work this way; the young generation's maximum
+ * (--max-semi-space-size) is fixed at start-up and belongs on the node command line. Figures and the
+ * throughput trade-off: docs/benchmarks.md.
+ */
+const HEAP_FLAGS: Record<'compact' | 'smallest' | 'default', readonly string[]> = {
+  compact: ['--heap-growing-percent=15'],
+  smallest: ['--heap-growing-percent=15', '--optimize-for-size'],
+  default: [],
+};
+
+function applyHeapSetting(heap: keyof typeof HEAP_FLAGS): void {
+  for (const flag of HEAP_FLAGS[heap]) setFlagsFromString(flag);
 }
 
 /** What is missing and how to add it, printed at start-up. */

@@ -108,26 +108,30 @@ export class Gateway {
   }
 
   /**
-   * Records a finished request: appends its log row (durable before returning) and notifies the observers.
-   * An observer that throws is reported on stderr and never fails the request.
+   * Records a finished request: appends its log row and notifies the observers in the same tick, so the
+   * store commits the row and the audit record together, then waits until both are durable. An observer
+   * that throws or rejects is reported on stderr and never fails the request; a failed append does.
    */
   async finish(record: RequestRecord): Promise<void> {
     const span = startChildSpan('tandem.store.append');
+    const appended = this.store.requestLog.append(this.governance?.forStorage(record) ?? record);
+    const observed: Array<Promise<void>> = [];
+    for (const observer of this.observers) {
+      try {
+        const pending = observer.onRequestFinished(record);
+        if (pending) observed.push(pending.catch((error: unknown) => reportObserverFailure(observer, error)));
+      } catch (error) {
+        reportObserverFailure(observer, error);
+      }
+    }
     try {
-      await this.store.requestLog.append(this.governance?.forStorage(record) ?? record);
+      await appended;
     } catch (error) {
       if (span) failSpan(span, error);
       throw error;
     } finally {
       span?.end();
-    }
-    for (const observer of this.observers) {
-      try {
-        const pending = observer.onRequestFinished(record);
-        if (pending) await pending;
-      } catch (error) {
-        console.error(`tandem: request observer "${observer.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      if (observed.length > 0) await Promise.all(observed);
     }
   }
 
@@ -137,4 +141,8 @@ export class Gateway {
     await this.cluster?.close();
     await this.store.close();
   }
+}
+
+function reportObserverFailure(observer: RequestObserver, error: unknown): void {
+  console.error(`tandem: request observer "${observer.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -9,11 +9,16 @@ export function memoryAuditLog(): AuditLog {
     return records;
   };
   return {
-    async append(record) {
-      const records = chain(record.replicaId);
-      if (records.some((r) => r.seq === record.seq)) throw new Error(`audit record ${record.replicaId}#${record.seq} already exists`);
-      records.push(structuredClone(record));
-      records.sort((a, b) => a.seq - b.seq);
+    async append(batch) {
+      for (const record of batch) {
+        if (chain(record.replicaId).some((r) => r.seq === record.seq)) throw new Error(`audit record ${record.replicaId}#${record.seq} already exists`);
+      }
+      for (const record of batch) {
+        const records = chain(record.replicaId);
+        records.push(structuredClone(record));
+        // Appends come in seq order; sort only for one that does not (a test writing out of order).
+        if (records.length > 1 && records[records.length - 2]!.seq > record.seq) records.sort((a, b) => a.seq - b.seq);
+      }
     },
     async tip(replicaId) {
       const last = chains.get(replicaId)?.at(-1);

@@ -5,8 +5,9 @@ import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from './audit
 
 export function sqlAuditLog(db: Kysely<TandemDatabase>): AuditLog {
   return {
-    async append(record) {
-      await db.insertInto('audit_log').values(toAuditRow(record)).execute();
+    async append(records) {
+      // One multi-row INSERT: a single statement, so all rows or none.
+      if (records.length > 0) await db.insertInto('audit_log').values(records.map(toAuditRow)).execute();
     },
     async tip(replicaId) {
       const row = await db

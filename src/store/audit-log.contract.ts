@@ -58,8 +58,12 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
     test('a duplicate (replica, seq) is rejected and the first record kept', async () => {
       await withLog(async (audit) => {
         const record = await new AuditChain({ log: audit, replicaId: 'r1' }).append(makeAuditEntry());
-        await assert.rejects(audit.append({ ...record, hash: 'f'.repeat(64) }));
+        await assert.rejects(audit.append([{ ...record, hash: 'f'.repeat(64) }]));
         assert.deepEqual(await audit.tip('r1'), record);
+        // All or none: a batch whose second record collides leaves its first unwritten too.
+        const next = { ...record, seq: 2, prevHash: record.hash };
+        await assert.rejects(audit.append([next, { ...record, hash: 'e'.repeat(64) }]));
+        assert.deepEqual(await audit.read({ replicaId: 'r1', limit: 10 }), [record]);
       });
     });
 

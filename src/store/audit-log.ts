@@ -58,10 +58,12 @@ export interface AuditRecord {
 
 export interface AuditLog {
   /**
-   * Stores a fully computed record. Rejects a (replicaId, seq) that exists. Durable when resolved (the
-   * gateway awaits it before the response's last byte).
+   * Stores fully computed records, consecutive links of one chain, in order: all of them or, when any
+   * (replicaId, seq) exists already, none. Durable when resolved (the gateway awaits it before the
+   * response's last byte). The chain hands over every record linked while the previous batch was being
+   * written, so under load one call carries many records.
    */
-  append(record: AuditRecord): Promise<void>;
+  append(records: readonly AuditRecord[]): Promise<void>;
   /** The newest record of a replica's chain. */
   tip(replicaId: string): Promise<AuditRecord | undefined>;
   /** Replica ids that have records, sorted. */

@@ -6,18 +6,23 @@
 import type { PiiFinding } from '../pii-finding.js';
 import { matchesOf } from './context-words.js';
 
-const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number }> = [
-  { pattern: /(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}/g, confidence: 0.99 },
-  { pattern: /(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, confidence: 0.95 },
-  { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, confidence: 0.95 },
-  { pattern: /(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}/g, confidence: 0.99 },
-  { pattern: /(?<![\w])github_pat_[A-Za-z0-9_]{22,255}/g, confidence: 0.99 },
-  { pattern: /(?<![\w])glpat-[A-Za-z0-9_-]{20,}/g, confidence: 0.99 },
-  { pattern: /(?<![\w])xox[abposr]-[A-Za-z0-9-]{10,}/g, confidence: 0.97 },
-  { pattern: /(?<![\w])AIza[0-9A-Za-z_-]{35}/g, confidence: 0.97 },
-  { pattern: /(?<![\w])(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, confidence: 0.97 },
-  { pattern: /(?<![\w])hf_[A-Za-z0-9]{30,}/g, confidence: 0.95 },
-  { pattern: /(?<![\w])npm_[A-Za-z0-9]{36}/g, confidence: 0.95 },
+/** `hints`: substrings every match contains; a text with none of them skips that pattern's scan. */
+const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number; hints: readonly string[] }> = [
+  { pattern: /(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}/g, confidence: 0.99, hints: ['sk-ant-'] },
+  { pattern: /(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, confidence: 0.95, hints: ['sk-'] },
+  {
+    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    confidence: 0.95,
+    hints: ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'ANPA', 'ANVA', 'AIPA'],
+  },
+  { pattern: /(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}/g, confidence: 0.99, hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
+  { pattern: /(?<![\w])github_pat_[A-Za-z0-9_]{22,255}/g, confidence: 0.99, hints: ['github_pat_'] },
+  { pattern: /(?<![\w])glpat-[A-Za-z0-9_-]{20,}/g, confidence: 0.99, hints: ['glpat-'] },
+  { pattern: /(?<![\w])xox[abposr]-[A-Za-z0-9-]{10,}/g, confidence: 0.97, hints: ['xox'] },
+  { pattern: /(?<![\w])AIza[0-9A-Za-z_-]{35}/g, confidence: 0.97, hints: ['AIza'] },
+  { pattern: /(?<![\w])(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, confidence: 0.97, hints: ['_live_', '_test_'] },
+  { pattern: /(?<![\w])hf_[A-Za-z0-9]{30,}/g, confidence: 0.95, hints: ['hf_'] },
+  { pattern: /(?<![\w])npm_[A-Za-z0-9]{36}/g, confidence: 0.95, hints: ['npm_'] },
 ];
 
 const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
@@ -54,7 +59,8 @@ function looksRandom(token: string): boolean {
 
 export function detectSecrets(text: string): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  for (const { pattern, confidence } of KEY_PATTERNS) {
+  for (const { pattern, confidence, hints } of KEY_PATTERNS) {
+    if (!hints.some((hint) => text.includes(hint))) continue;
     for (const m of matchesOf(pattern, text)) {
       findings.push({ type: 'API_KEY', start: m.index, end: m.index + m[0].length, confidence });
     }
@@ -69,7 +75,8 @@ export function detectSecrets(text: string): PiiFinding[] {
       findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.9 });
     }
   }
-  for (const m of matchesOf(ASSIGNED, text)) {
+  // ASSIGNED needs a `:` or `=` after the name.
+  for (const m of text.includes(':') || text.includes('=') ? matchesOf(ASSIGNED, text) : []) {
     const value = m[1] ?? '';
     const start = m.index + m[0].length - value.length;
     // "password: is required" is prose, not a secret: the value must not be a plain lowercase word.

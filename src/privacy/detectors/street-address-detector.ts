@@ -90,7 +90,13 @@ function extendTail(finding: PiiFinding, text: string): void {
   finding.end = end;
 }
 
+/** Every anchor but "corner of … and …" needs an ASCII digit (`\d`), so most prose skips all eight scans. */
+function mayHoldAddress(text: string): boolean {
+  return /[0-9]/.test(text) || /corner of/i.test(text);
+}
+
 export function detectStreetAddresses(original: string): PiiFinding[] {
+  if (!mayHoldAddress(original)) return [];
   const text = titleCaseIfUncased(original);
   const anchors: PiiFinding[] = [];
   for (const { pattern, confidence } of ANCHORS) {

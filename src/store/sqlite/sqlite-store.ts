@@ -19,6 +19,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { RequestRecord } from '../../spec/request-record.js';
+import type { AuditRecord } from '../audit-log.js';
 import type { TandemDatabase } from '../database.js';
 import { migrateToLatest } from '../migrations/migrate-to-latest.js';
 import type { Store } from '../request-log.js';
@@ -64,6 +65,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const insertAudit = sqlite.prepare(
     `insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map((c) => `@${c}`).join(', ')})`,
   );
+  // A savepoint when it runs inside the writer's batch transaction, its own transaction when the writer
+  // retries row by row: a chain's batch is stored whole or not at all either way.
+  const insertAuditBatch = { run: sqlite.transaction((records: readonly AuditRecord[]) => {
+    for (const record of records) insertAudit.run(toAuditRow(record));
+  }) };
   const logBodies = options.logBodies;
   const writer = createSqliteBatchWriter({ sqlite, insert });
   let closed = false;
@@ -83,7 +89,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       ...sqlAuditLog(db),
       // Like requests: a raw prepared insert, group-committed with the request rows of the same loop turn,
       // because the gateway awaits it on every request.
-      append: (record) => writer.appendWith(insertAudit, toAuditRow(record)),
+      append: (records) => writer.appendWith(insertAuditBatch, records),
     },
     dashboard: sqlDashboard(db),
     async close(): Promise<void> {
