@@ -1,6 +1,7 @@
 /** Bad input gets a clear 4xx in OpenAI's error shape; upstream failures become 502/503/504 after fallbacks. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import OpenAI from 'openai';
 import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
@@ -51,9 +52,7 @@ describe('bad requests', () => {
 
   test('a chunked body that runs over the limit gets 413 too, and the connection is closed', async () => {
     // No content-length, so the limit can only be noticed while reading; the rest of the body is not kept.
-    const chunks = (async function* () {
-      for (let i = 0; i < 20; i++) yield Buffer.from('x'.repeat(500));
-    })();
+    const chunks = Readable.from(Array.from({ length: 20 }, () => Buffer.from('x'.repeat(500))));
     const res = await request(`${h.url}/v1/chat/completions`, { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' } });
     assert.equal(res.statusCode, 413);
     assert.equal(res.headers.connection, 'close');
