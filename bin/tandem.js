@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/, from `npm run build`; published packages ship it). In a source checkout
 // that was never built it falls back to the TypeScript sources through tsx's loader, which costs ~70 MB of
-// memory and start-up time: see docs/decisions/compiled-production-build.md.
+// memory and start-up time: see docs/decisions/gateway-hot-path-performance.md.
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
