@@ -3,11 +3,24 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditLogTable, TandemDatabase } from './database.js';
 import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
 
+/** 7 columns each: 7,000 parameters per statement, well under PostgreSQL's limit. */
+const ROWS_PER_INSERT = 1_000;
+
 export function sqlAuditLog(db: Kysely<TandemDatabase>): AuditLog {
   return {
     async append(records) {
-      // One multi-row INSERT: a single statement, so all rows or none.
-      if (records.length > 0) await db.insertInto('audit_log').values(records.map(toAuditRow)).execute();
+      const rows = records.map(toAuditRow);
+      // One multi-row INSERT is a single statement, so all rows or none; a batch too big for one statement's
+      // parameters (PostgreSQL allows 65,535) is split inside a transaction instead.
+      if (rows.length <= ROWS_PER_INSERT) {
+        if (rows.length > 0) await db.insertInto('audit_log').values(rows).execute();
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+          await trx.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+        }
+      });
     },
     async tip(replicaId) {
       const row = await db

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AuditChain, GENESIS_HASH, purgeAuditChain, verifyAuditChain } from '../governance/audit-chain.js';
+import { AuditChain, GENESIS_HASH, hashAuditRecord, purgeAuditChain, verifyAuditChain } from '../governance/audit-chain.js';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 
 export type OpenAuditLog = () => Promise<{ audit: AuditLog; close(): Promise<void> }>;
@@ -79,6 +79,20 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
           assert.equal(report.records, 10);
           assert.equal(report.lastSeq, 10);
         }
+      });
+    });
+
+    test('a batch larger than one INSERT statement takes is stored whole, in order', async () => {
+      await withLog(async (audit) => {
+        let previous: { seq: number; hash: string } | undefined;
+        const records = Array.from({ length: 2_500 }, (_, i) => {
+          const unhashed = { replicaId: 'big', seq: i + 1, recordedAt: 1_000, kind: 'request' as const, entry: makeAuditEntry({ requestId: `b${i}` }), checkpoint: null, prevHash: previous?.hash ?? GENESIS_HASH };
+          previous = { seq: i + 1, hash: hashAuditRecord(unhashed) };
+          return { ...unhashed, hash: previous.hash };
+        });
+        await audit.append(records);
+        const report = await verifyAuditChain({ log: audit, replicaId: 'big' });
+        assert.deepEqual([report.records, report.lastSeq, report.broken], [2_500, 2_500, undefined]);
       });
     });
 
