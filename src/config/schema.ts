@@ -332,7 +332,7 @@ export const serverSchema = z
       .enum(['compact', 'smallest', 'default'])
       .default('compact')
       .describe(
-        "V8 heap sizing, set when `serve` starts. `compact`: the old generation grows 15% past what survives a collection instead of V8's up-to-4x factor, about 45 MB less resident memory under load at no measured throughput cost. `smallest`: V8's --optimize-for-size as well (a smaller young generation), about 25 MB less again for 10-15% more CPU per request. `default`: V8's own sizing (docs/benchmarks.md).",
+        "V8 heap sizing, set when `serve` starts. `compact`: the old generation grows 15% past what survives a collection instead of V8's up-to-4x factor, 15–45 MB less resident memory under load at no measured throughput cost. `smallest`: V8's --optimize-for-size as well (a smaller young generation), about 20 MB less again for about 30% more CPU per request. `default`: V8's own sizing (docs/benchmarks.md).",
       ),
   })
   .describe('The HTTP listener.');
