@@ -124,6 +124,8 @@ export class Gateway {
         reportObserverFailure(observer, error);
       }
     }
+    // The row and the audit record are queued; alone in flight, nothing else can join their commit.
+    if (this.activeRequests <= 1) this.store.commitNow?.();
     try {
       await appended;
     } catch (error) {

@@ -43,5 +43,11 @@ export interface Store {
   keys: ApiKeyStore;
   /** The audit hash chains (audit-log.ts). */
   audit: AuditLog;
+  /**
+   * Stores that group-commit: commit the appends queued so far now rather than at the end of the event
+   * loop's turn. The gateway calls it when no other request is in flight, so no append could join the
+   * batch and waiting for the turn to end would only add latency.
+   */
+  commitNow?(): void;
   close(): Promise<void>;
 }

@@ -83,3 +83,22 @@ test('append after close rejects instead of silently dropping the row', async ()
   await store.close();
   await assert.rejects(store.requestLog.append(makeRecord()));
 });
+
+test('commitNow commits queued appends without waiting for the end of the loop turn', async () => {
+  const store = await openSqliteStore({ path: join(dir, 'commit-now.db'), logBodies: true });
+  try {
+    // Registered before the append: without commitNow the append would resolve only after this runs
+    // (the writer's own setImmediate is queued behind it).
+    let turnEnded = false;
+    setImmediate(() => {
+      turnEnded = true;
+    });
+    const appended = store.requestLog.append(makeRecord({ id: 'now' }));
+    store.commitNow?.();
+    await appended;
+    assert.equal(turnEnded, false);
+    assert.equal((await store.requestLog.get('now'))?.id, 'now');
+  } finally {
+    await store.close();
+  }
+});

@@ -92,6 +92,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       append: (records) => writer.appendWith(insertAuditBatch, records),
     },
     dashboard: sqlDashboard(db),
+    commitNow: () => writer.flush(),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
