@@ -13,60 +13,16 @@
  *   BENCH_STORE (the store as YAML flow, e.g. "{ type: memory }"), BENCH_CONFIG_EXTRA (top-level YAML
  *   appended to the config, e.g. $'audit: { enabled: false }\n').
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { benchConfigYaml } from './servers/bench-config.js';
+import { compileBenchServers, cpuMs, rssMb, spawnServer, stopAll } from './bench-processes.js';
+import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const TOTAL_FOR_RSS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3_000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const BODY = JSON.stringify({
-  model: 'tandem/bench',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'What is the answer to life, the universe and everything? Answer briefly.' },
-  ],
-  max_tokens: 64,
-});
-
-interface Target {
-  name: string;
-  origin: string;
-  process: ChildProcess;
-}
-
-async function spawnServer(name: string, args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1] ?? (/^\d+$/.test(line.trim()) ? line.trim() : undefined);
-    if (port) {
-      lines.close();
-      child.stdout?.resume();
-      return { name, origin: `http://127.0.0.1:${port}`, process: child };
-    }
-  }
-  throw new Error(`${name} exited before listening`);
-}
-
-/** Runs tsc; type errors elsewhere in a tree being edited still emit JavaScript, so only missing output is fatal. */
-function compile(args: string[], expected: string): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) console.error(`warning: tsc ${args.join(' ')} reported errors:\n${result.stdout.slice(0, 2000)}`);
-  if (!existsSync(expected)) throw new Error(`tsc did not emit ${expected}`);
-}
-
-/** User + system CPU milliseconds a process has used so far (Linux /proc, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function send(pool: Pool): Promise<number> {
   const started = performance.now();
@@ -106,30 +62,12 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
-compile(['-p', 'tsconfig.build.json'], 'dist/cli/main.js');
-// Inside the repository (bench/results/ is git-ignored) so the servers resolve undici and ESM like the sources.
-const servers = join('bench', 'results', 'servers');
-const serverArgs = ['--outDir', servers, '--rootDir', 'bench/servers', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
-compile([...serverArgs, 'bench/servers/upstream-server.ts', 'bench/servers/bare-proxy.ts'], join(servers, 'bare-proxy.js'));
+const servers = compileBenchServers();
 const upstream = await spawnServer('upstream', [join(servers, 'upstream-server.js')]);
 const configPath = join(dir, 'tandem.yaml');
-writeFileSync(
-  configPath,
-  benchConfigYaml({
-    upstreamUrl: upstream.origin,
-    dbPath: join(dir, 'bench.db'),
-    route: 'tandem/bench',
-    policies: process.env.BENCH_POLICIES ?? '[{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]',
-    heap: process.env.BENCH_HEAP,
-    store: process.env.BENCH_STORE,
-  }) + (process.env.BENCH_CONFIG_EXTRA ?? ''),
-);
+const config = benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES, heap: process.env.BENCH_HEAP, store: process.env.BENCH_STORE });
+writeFileSync(configPath, config + (process.env.BENCH_CONFIG_EXTRA ?? ''));
 const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
@@ -176,12 +114,6 @@ try {
   const after = rssMb(tandem.process.pid ?? 0);
   console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB)`);
 } finally {
-  await Promise.all(
-    [tandem, proxy, upstream].map((target) => {
-      const exited = new Promise((resolve) => target.process.once('exit', resolve));
-      target.process.kill('SIGTERM');
-      return exited;
-    }),
-  );
+  await stopAll([tandem, proxy, upstream]);
   rmSync(dir, { recursive: true, force: true });
 }

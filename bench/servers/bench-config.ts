@@ -1,9 +1,23 @@
-/** The tandem.yaml both benchmarks serve: a local and a cloud model on one fake upstream, a scored route. */
+/** The route the gateway benchmarks call, its policies, and the one request they send. */
+export const BENCH_ROUTE = 'tandem/bench';
+export const BENCH_ROUTE_POLICIES = '[{ type: privacy }, { type: context-fit }, { type: capability }, { type: budget, max_cost_per_request: 1 }]';
+export const BENCH_REQUEST_BODY = JSON.stringify({
+  model: BENCH_ROUTE,
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'What is the answer to life, the universe and everything? Answer briefly.' },
+  ],
+  max_tokens: 64,
+});
+
+/** The tandem.yaml the benchmarks serve: a local and a cloud model on one fake upstream, a scored route. */
 export function benchConfigYaml(options: {
   upstreamUrl: string;
   dbPath: string;
-  route: string;
-  policies: string;
+  /** Default BENCH_ROUTE. */
+  route?: string | undefined;
+  /** The route's policies as YAML flow; default BENCH_ROUTE_POLICIES. */
+  policies?: string | undefined;
   /** server.heap (default: the schema's). */
   heap?: string | undefined;
   /** The whole `store:` value as YAML flow (default: SQLite at dbPath with bodies logged). */
@@ -21,9 +35,9 @@ models:
   small:${model('local', 8192, 0.05, 0.1)}
   large:${model('cloud', 128000, 2.5, 10)}
 routes:
-  ${options.route}:
+  ${options.route ?? BENCH_ROUTE}:
     models: [small, large]
-    policies: ${options.policies}
+    policies: ${options.policies ?? BENCH_ROUTE_POLICIES}
     router: { type: scored, small: small, large: large, threshold: 0.5 }
 `;
 }
