@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { RequestRecord } from '../../spec/request-record.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import { makeRecord } from '../request-log.contract.js';
+import { killAfterAppends } from '../testing/kill-after-appends.js';
 import type { StatsRow } from '../request-log.js';
 import { openPostgresStore } from './postgres-store.js';
 import { HOUR_MS } from './postgres-stats.js';
@@ -143,37 +141,14 @@ test('appends accepted before close still commit; appends after close reject', a
 
 test('a row whose append resolved survives the process being killed with SIGKILL', async () => {
   const schema = schemas.create();
-  const storeUrl = pathToFileURL(join(import.meta.dirname, 'postgres-store.ts')).href;
-  const contractUrl = pathToFileURL(join(import.meta.dirname, '..', 'request-log.contract.ts')).href;
-  // The child appends concurrently (so group commits carry several rows), says so, then idles with its
-  // pool open until it is killed: a replica killed right after answering its clients.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const { openPostgresStore } = await import(${JSON.stringify(storeUrl)});
-       const { makeRecord } = await import(${JSON.stringify(contractUrl)});
-       const store = await openPostgresStore({ url: ${JSON.stringify(TEST_DATABASE_URL)}, schema: ${JSON.stringify(schema)}, logBodies: true });
-       await Promise.all(Array.from({ length: 200 }, (_, i) => store.requestLog.append(makeRecord({ id: 'k' + i, time: i }))));
-       process.stdout.write('appended\\n');
-       setInterval(() => {}, 1000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('appended')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before appending: ${stderr}`)));
+  // The child appends concurrently (so group commits carry several rows), then idles with its pool open
+  // until it is killed: a replica killed right after answering its clients.
+  await killAfterAppends({
+    storeFile: 'postgres/postgres-store.ts',
+    openStore: 'openPostgresStore',
+    appends: `const store = await openStore({ url: ${JSON.stringify(TEST_DATABASE_URL)}, schema: ${JSON.stringify(schema)}, logBodies: true });
+       await Promise.all(Array.from({ length: 200 }, (_, i) => store.requestLog.append(makeRecord({ id: 'k' + i, time: i }))));`,
   });
-  const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  child.kill('SIGKILL');
-  assert.equal(await exited, 'SIGKILL');
 
   const store = await open(schema);
   try {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { makeRecord } from '../request-log.contract.js';
+import { killAfterAppends } from '../testing/kill-after-appends.js';
 import { migrations } from '../migrations/migrate-to-latest.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -15,37 +14,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a row whose append resolved survives the process being killed with SIGKILL', async () => {
   const path = join(dir, 'killed.db');
-  const storeUrl = pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href;
-  const contractUrl = pathToFileURL(join(import.meta.dirname, '..', 'request-log.contract.ts')).href;
-  // The child appends, says so, then idles with the database still open (nothing closed, nothing
-  // checkpointed) until it is killed: the same as a gateway killed right after answering a client.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const { openSqliteStore } = await import(${JSON.stringify(storeUrl)});
-       const { makeRecord } = await import(${JSON.stringify(contractUrl)});
-       const store = await openSqliteStore({ path: ${JSON.stringify(path)}, logBodies: true });
-       for (let i = 0; i < 50; i++) await store.requestLog.append(makeRecord({ id: 'k' + i, time: i }));
-       process.stdout.write('appended\\n');
-       setInterval(() => {}, 1000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('appended')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before appending: ${stderr}`)));
+  // The child appends, then idles with the database still open (nothing closed, nothing checkpointed).
+  await killAfterAppends({
+    storeFile: 'sqlite/sqlite-store.ts',
+    openStore: 'openSqliteStore',
+    appends: `const store = await openStore({ path: ${JSON.stringify(path)}, logBodies: true });
+       for (let i = 0; i < 50; i++) await store.requestLog.append(makeRecord({ id: 'k' + i, time: i }));`,
   });
-  const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  child.kill('SIGKILL');
-  assert.equal(await exited, 'SIGKILL');
 
   const store = await openSqliteStore({ path, logBodies: true });
   try {
