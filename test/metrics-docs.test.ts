@@ -22,6 +22,8 @@ const metrics = new GatewayMetrics({
   activeRequests: 0,
   config: { currency: 'USD' },
 });
+/** Tandem's own metric names and the process metrics' (process_*, nodejs_*). */
+const METRIC_NAME = /\b(?:tandem|process|nodejs)_[a-z0-9_]+/g;
 const registered = new Map(metrics.registry.getMetricsAsArray().map((m) => [m.name, String(m.type)]));
 
 interface Panel {
@@ -59,7 +61,7 @@ describe('deploy/grafana/tandem.json', () => {
   test('every query names only registered metrics, histograms through their series', () => {
     const used = new Set<string>();
     for (const { panel, expr } of queries) {
-      for (const [name] of expr.matchAll(/\btandem_[a-z0-9_]+/g)) {
+      for (const [name] of expr.matchAll(METRIC_NAME)) {
         const histogram = /^(.*)_(bucket|sum|count)$/.exec(name);
         if (histogram && registered.get(histogram[1] ?? '') === 'histogram') {
           if (histogram[2] === 'bucket') assert.match(expr, /histogram_quantile\(/, `${panel}: ${name} outside histogram_quantile`);
@@ -104,7 +106,7 @@ describe('docs/observability.md', () => {
       assert.ok(row, `${name} has a row in the metrics table`);
       assert.ok(row.includes(`| ${type} |`), `${name} is documented as a ${type}`);
     }
-    for (const [name] of doc.matchAll(/\btandem_[a-z0-9_]+/g)) {
+    for (const [name] of doc.matchAll(METRIC_NAME)) {
       const base = name.replace(/_(bucket|sum|count)$/, '');
       assert.ok(registered.has(name) || registered.has(base), `the docs name ${name}, which is not registered`);
     }

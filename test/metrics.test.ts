@@ -176,6 +176,21 @@ describe('GET /metrics after real traffic', () => {
     assert.ok(series < 400, `${series} series`);
   });
 
+  test('the process metrics report this process: its memory, heap, start time and event-loop delay', () => {
+    // The gateway runs in this test's process, so its own figures bound what /metrics may say.
+    const rss = sampleValue(families, 'process_resident_memory_bytes');
+    assert.ok(rss > 20e6 && rss <= process.memoryUsage.rss() * 1.5, `rss ${rss}`);
+    const used = sampleValue(families, 'nodejs_heap_size_used_bytes');
+    assert.ok(used > 1e6 && used <= sampleValue(families, 'nodejs_heap_size_total_bytes'), `heap used ${used}`);
+    assert.ok(sampleValue(families, 'nodejs_external_memory_bytes') > 0);
+    const started = sampleValue(families, 'process_start_time_seconds');
+    assert.ok(Math.abs(started - (Date.now() / 1000 - process.uptime())) <= 2, `start ${started}`);
+    const p50 = sampleValue(families, 'nodejs_eventloop_lag_p50_seconds');
+    const p99 = sampleValue(families, 'nodejs_eventloop_lag_p99_seconds');
+    const max = sampleValue(families, 'nodejs_eventloop_lag_max_seconds');
+    assert.ok(p50 > 0 && p50 <= p99 && p99 <= max && max < 60, `delay ${p50} ${p99} ${max}`);
+  });
+
   test('promtool accepts the exposition (when Debian\'s prometheus package is installed)', (t) => {
     if (spawnSync('promtool', ['--version']).error) {
       t.skip('promtool is not installed (apt-get install prometheus)');

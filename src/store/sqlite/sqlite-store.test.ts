@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -73,6 +73,23 @@ test('commitNow commits queued appends without waiting for the end of the loop t
     await appended;
     assert.equal(turnEnded, false);
     assert.equal((await store.requestLog.get('now'))?.id, 'now');
+  } finally {
+    await store.close();
+  }
+});
+
+test('appends checkpoint the WAL every 10,000 pages, not every 1,000', async () => {
+  const path = join(dir, 'checkpoint.db');
+  const store = await openSqliteStore({ path, logBodies: true });
+  try {
+    // ~2,000 rows with ~4 KB of bodies each: well over 1,000 WAL pages, well under 10,000.
+    const requestBody = 'q'.repeat(2_000);
+    const responseBody = 'a'.repeat(2_000);
+    for (let batch = 0; batch < 40; batch++) {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.requestLog.append(makeRecord({ id: `c${batch}-${i}`, requestBody, responseBody }))));
+    }
+    // With SQLite's default the WAL would have been checkpointed and reused at ~4 MB (1,000 pages).
+    assert.ok(statSync(`${path}-wal`).size > 6 * 1024 * 1024, `WAL is ${statSync(`${path}-wal`).size} bytes`);
   } finally {
     await store.close();
   }

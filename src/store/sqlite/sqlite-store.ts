@@ -7,10 +7,13 @@
  * OS crash can lose the last commits. That is exactly RequestLog.append's contract, at a cost of tens of
  * microseconds (bench/store-append.ts).
  *
- * SQLite's automatic checkpoint (every 1,000 WAL pages, ~170 appends) still runs inside an append and
- * fsyncs, so one append in a few hundred takes milliseconds. A worker thread running PASSIVE checkpoints
- * on its own connection was tried and cut main-thread time only ~25% on this machine, because the writer
- * still stalls on the disk while the worker flushes; not worth a second connection and a thread yet.
+ * SQLite's automatic checkpoint still runs inside an append and fsyncs, stalling the event loop. It runs
+ * every 10,000 WAL pages (~40 MB of WAL file) rather than SQLite's 1,000: the same B-tree pages are
+ * rewritten by every batch, so a checkpoint ten times rarer copies far fewer than ten times the pages,
+ * and the c=32 bench gained 5-8% requests/s (docs/benchmarks.md, "2026-11-23"). A worker thread running
+ * PASSIVE checkpoints on its own connection was tried and cut main-thread time only ~25% on this machine,
+ * because the writer still stalls on the disk while the worker flushes; not worth a second connection
+ * and a thread yet.
  *
  * Reads go through Kysely so the PostgreSQL backend can share them (../sql-request-queries.ts).
  */
@@ -30,6 +33,9 @@ import { sqlApiKeyStore } from '../keys-sql.js';
 import { auditColumns, sqlAuditLog, toAuditRow } from '../audit-log-sql.js';
 import { sqlDashboard } from '../sql-dashboard-queries.js';
 
+/** Pages of WAL between automatic checkpoints (SQLite's default is 1,000); see the header. */
+const WAL_CHECKPOINT_PAGES = 10_000;
+
 export interface SqliteStoreOptions {
   /** Database file; parent directories are created. `:memory:` gives a private, throwaway database. */
   path: string;
@@ -45,6 +51,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
   } catch (error) {
     sqlite.close();

@@ -8,8 +8,7 @@
  * create series. Each series is a cell cached per (route, model) and per model (cached-metrics.ts), so
  * recording a request is two map lookups and a dozen additions, with no allocation once warm.
  *
- * prom-client's default process metrics are left out: three of its nodejs_* gauges end in `_total`, which
- * `promtool check metrics` rejects; node_exporter or the platform's process metrics cover that ground.
+ * The process's memory, heap and event-loop delay come from process-metrics.ts, also read at scrape time.
  */
 import { Gauge, Registry, type LabelValues } from 'prom-client';
 import type { RequestObserver } from '../../gateway/request-observer.js';
@@ -19,6 +18,7 @@ import type { ModelInfo } from '../../spec/model-info.js';
 import type { RequestRecord } from '../../spec/request-record.js';
 import { CachedCounter, CachedHistogram, type CounterCell, type HistogramCell } from './cached-metrics.js';
 import { REASON_KINDS, reasonKind, type ReasonKind } from './reason-kind.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /** What the metrics read from the gateway: a narrow view so tests and the gateway share one shape. */
 export interface MetricsSource {
@@ -201,6 +201,7 @@ export class GatewayMetrics {
       registers,
     });
     for (const m of source.models.values()) modelInfo.set({ model: m.name, locality: m.locality, provider: m.provider, upstream: m.upstreamKey }, 1);
+    registerProcessMetrics(registers);
   }
 
   /** The observer to add to `gateway.observers`. */
