@@ -33,6 +33,6 @@ export async function loadSetup(configPath: string | undefined, cwd = process.cw
 }
 
 export async function openGateway(setup: LoadedSetup, options: { store?: boolean } = {}): Promise<Gateway> {
-  const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false } : setup.config.store, setup.baseDir);
+  const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false, max_requests: 1 } : setup.config.store, setup.baseDir);
   return Gateway.create({ config: setup.config, baseDir: setup.baseDir, store });
 }

@@ -288,6 +288,12 @@ export const storeSchema = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('memory'),
       log_bodies: z.boolean().default(true).describe('Keep request and response bodies, not only metadata.'),
+      max_requests: z
+        .number()
+        .int()
+        .positive()
+        .default(10_000)
+        .describe('Keep the last this many requests; older ones are forgotten, so memory stays bounded (~3 KB a request with bodies).'),
       ...retentionFields,
     })
     .describe('In memory only; lost on restart.'),

@@ -17,7 +17,7 @@ export async function openStore(config: StoreConfig, baseDir: string): Promise<S
     case 'sqlite':
       return openSqliteStore({ path: resolveStorePath(config, baseDir) ?? config.path, logBodies: config.log_bodies });
     case 'memory':
-      return createMemoryStore({ logBodies: config.log_bodies });
+      return createMemoryStore({ logBodies: config.log_bodies, maxRequests: config.max_requests });
     case 'postgres':
       return openPostgresStore({
         url: config.url,

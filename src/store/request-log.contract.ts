@@ -116,15 +116,28 @@ export function runStoreContract(
 
     test('a record changed after append, or after get, does not change the log', async () => {
       await withStore(true, async (store) => {
-        const record = makeRecord();
+        const mutate = (r: RequestRecord): void => {
+          r.reason = 'changed';
+          r.candidates[0]?.reasons.push('changed');
+          r.candidates[1]?.refusals.pop();
+          if (r.candidates[1]) r.candidates[1].allowed = true;
+          r.candidates.push({ model: 'x', allowed: true, reasons: [], refusals: [] });
+          if (r.attempts[0]) r.attempts[0].error = 'changed';
+          if (r.privacy) {
+            r.privacy.action = 'blocked';
+            r.privacy.findings.EMAIL_ADDRESS = 99;
+          }
+        };
+        const original = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } } });
+        const record = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } } });
         await store.requestLog.append(record);
-        record.reason = 'changed';
+        mutate(record);
         const got = await store.requestLog.get('req-1');
         assert.ok(got);
-        got.candidates.length = 0;
-        const again = await store.requestLog.get('req-1');
-        assert.equal(again?.reason, makeRecord().reason);
-        assert.equal(again?.candidates.length, 2);
+        mutate(got);
+        for (const read of [await store.requestLog.get('req-1'), (await store.requestLog.recent({ limit: 1 }))[0]]) {
+          assert.deepEqual(read, original);
+        }
       });
     });
 

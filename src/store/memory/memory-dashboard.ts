@@ -1,5 +1,5 @@
 /** The Dashboard interface over the memory store's array, with the same results as the SQL backends. */
-import type { RequestRecord } from '../../spec/request-record.js';
+import { copyRequestRecord, type RequestRecord } from '../../spec/request-record.js';
 import type { Dashboard, DashboardSeriesRows, LatencyBucketRow, PrivacyBucketRow, TrafficBucketRow } from '../dashboard.js';
 import { latencySlot } from '../latency-histogram.js';
 import { compareNullsFirst } from '../sql-dashboard-queries.js';
@@ -72,7 +72,7 @@ export function createMemoryDashboard(records: readonly RequestRecord[]): Dashbo
           return before === undefined || record.time < before.time || (record.time === before.time && seq < before.seq);
         })
         .sort((a, b) => b.record.time - a.record.time || b.seq - a.seq);
-      const page = matching.slice(0, limit).map(({ record, seq }) => ({ ...structuredClone(record), seq }));
+      const page = matching.slice(0, limit).map(({ record, seq }) => ({ ...copyRequestRecord(record), seq }));
       const last = page[page.length - 1];
       return { records: page, next: matching.length > limit && last !== undefined ? { time: last.time, seq: last.seq } : null };
     },

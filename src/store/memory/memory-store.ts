@@ -1,8 +1,9 @@
 /**
  * An in-process store for `store: {type: memory}` and tests: nothing survives a restart, which is the
- * point. Records are cloned on the way in and out so callers cannot change what was logged.
+ * point. Records are copied on the way in and out so callers cannot change what was logged. It keeps the
+ * last `maxRequests` requests, so a long-running gateway on it does not grow without bound.
  */
-import type { RequestRecord } from '../../spec/request-record.js';
+import { copyRequestRecord, type RequestRecord } from '../../spec/request-record.js';
 import { memoryAuditLog } from '../audit-log-memory.js';
 import { memoryApiKeyStore } from '../keys-memory.js';
 import { createMemoryDashboard } from './memory-dashboard.js';
@@ -11,10 +12,13 @@ import type { StatsRow, Store } from '../request-log.js';
 export interface MemoryStoreOptions {
   /** When false, request and response bodies are dropped (default true, as in the config). */
   logBodies?: boolean;
+  /** The oldest requests beyond this many (in arrival order) are forgotten (default: no limit). */
+  maxRequests?: number;
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const logBodies = options.logBodies ?? true;
+  const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
   // In arrival order; "most recent" sorts by time and breaks ties by this order, like the SQL stores.
   const records: RequestRecord[] = [];
   const byId = new Map<string, RequestRecord>();
@@ -23,13 +27,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     requestLog: {
       async append(record: RequestRecord): Promise<void> {
         if (byId.has(record.id)) throw new Error(`request ${record.id} is already logged`);
-        const copy = structuredClone(record);
+        const copy = copyRequestRecord(record);
         if (!logBodies) {
           copy.requestBody = null;
           copy.responseBody = null;
         }
         records.push(copy);
         byId.set(copy.id, copy);
+        while (records.length > maxRequests) byId.delete((records.shift() as RequestRecord).id);
       },
       async recent(query): Promise<RequestRecord[]> {
         const matching: Array<{ record: RequestRecord; index: number }> = [];
@@ -39,11 +44,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           matching.push({ record, index });
         });
         matching.sort((a, b) => b.record.time - a.record.time || b.index - a.index);
-        return matching.slice(0, Math.max(0, Math.floor(query.limit))).map((m) => structuredClone(m.record));
+        return matching.slice(0, Math.max(0, Math.floor(query.limit))).map((m) => copyRequestRecord(m.record));
       },
       async get(id: string): Promise<RequestRecord | undefined> {
         const record = byId.get(id);
-        return record === undefined ? undefined : structuredClone(record);
+        return record === undefined ? undefined : copyRequestRecord(record);
       },
       async deleteBefore(time: number): Promise<number> {
         const kept = records.filter((r) => r.time >= time);
