@@ -293,7 +293,7 @@ export const storeSchema = z.discriminatedUnion('type', [
         .int()
         .positive()
         .default(10_000)
-        .describe('Keep the last this many requests; older ones are forgotten, so memory stays bounded (~3 KB a request with bodies).'),
+        .describe('Keep the last this many requests; older ones are forgotten, so the request log stays bounded (~3 KB a request with bodies). The audit chain (`audit`, on by default) is kept whole, ~1 KB a request: turn it off for a long-running gateway on this store.'),
       ...retentionFields,
     })
     .describe('In memory only; lost on restart.'),
