@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: what Tandem adds on top of an upstream, measured in one run against two baselines.
- *   (a) the fake upstream directly, (b) a bare undici proxy with no logic, (c) Tandem on a route with
- *   policies (privacy, context-fit, capability, budget), the scored router and body logging to SQLite.
+ * `npm run bench`: what Tandem adds on top of an upstream, measured in one run against three baselines.
+ *   (a) the fake upstream directly, (b) a bare undici proxy with no logic, (c) a minimal gateway that only
+ *   parses, re-encodes and commits one SQLite row with both bodies before answering (the floor of issue 2's
+ *   logging contract, servers/minimal-gateway.ts), (d) Tandem on a route with policies (privacy,
+ *   context-fit, capability, budget), the scored router and body logging to SQLite.
  * Each server runs in its own process from compiled JavaScript (Tandem as `npm run build` emits it, the
- * two bench servers compiled alike into a temp dir), so no TypeScript loader sits in any of them; this
+ * bench servers compiled alike into bench/results/servers), so no TypeScript loader sits in any of them; this
  * process generates load over keep-alive undici Pools.
  * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, CPU time per request (from
  * /proc, robust to a busy machine), and Tandem's RSS after N requests.
@@ -69,6 +71,7 @@ const configPath = join(dir, 'tandem.yaml');
 const config = benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES, heap: process.env.BENCH_HEAP, store: process.env.BENCH_STORE });
 writeFileSync(configPath, config + (process.env.BENCH_CONFIG_EXTRA ?? ''));
 const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
+const minimal = await spawnServer('minimal gateway', [join(servers, 'minimal-gateway.js'), upstream.origin, join(dir, 'minimal.db')]);
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
 console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -78,14 +81,14 @@ try {
   const c1: Record<string, number[]> = {};
   // Interleave the targets in rounds so machine noise hits all three alike.
   for (let round = 0; round < 3; round++) {
-    for (const target of [upstream, proxy, tandem]) {
+    for (const target of [upstream, proxy, minimal, tandem]) {
       (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3))));
     }
   }
   const direct = c1.upstream ?? [];
   const c32: Record<string, { rps: number; latencies: number[] }> = {};
   const cpuPerRequest: Record<string, number> = {};
-  for (const target of [upstream, proxy, tandem]) {
+  for (const target of [upstream, proxy, minimal, tandem]) {
     const before = cpuMs(target.process.pid ?? 0);
     c32[target.name] = await concurrent(target.origin, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
     cpuPerRequest[target.name] = ((cpuMs(target.process.pid ?? 0) - before) * 1000) / (c32[target.name]?.latencies.length ?? NaN);
@@ -93,7 +96,7 @@ try {
 
   rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
   rows.push('|---|---|---|---|---|---|---|---|---|');
-  for (const target of [upstream, proxy, tandem]) {
+  for (const target of [upstream, proxy, minimal, tandem]) {
     const l1 = c1[target.name] ?? [];
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     const added = (q: number): string => (target === upstream ? '-' : (quantile(l1, q) - quantile(direct, q)).toFixed(3));
@@ -105,15 +108,19 @@ try {
   const proxyRps = c32['bare proxy']?.rps ?? NaN;
   const overheadP50 = quantile(c1.tandem ?? [], 0.5) - quantile(c1['bare proxy'] ?? [], 0.5);
   console.log(rows.join('\n'));
+  const minimalRps = c32['minimal gateway']?.rps ?? NaN;
   console.log(`\nTandem vs bare proxy: p50 added at c=1 ${overheadP50.toFixed(3)} ms; req/s at c=32 ${((100 * tandemRps) / proxyRps).toFixed(1)}% of the proxy`);
+  console.log(
+    `Minimal gateway vs bare proxy: req/s at c=32 ${((100 * minimalRps) / proxyRps).toFixed(1)}% of the proxy; Tandem ${((100 * tandemRps) / minimalRps).toFixed(1)}% of the minimal gateway`,
+  );
 
   const before = rssMb(tandem.process.pid ?? 0);
   const sent = (c1.tandem?.length ?? 0) + (c32.tandem?.latencies.length ?? 0) + 200 * 3;
   const rest = Math.max(0, TOTAL_FOR_RSS - sent);
   await concurrent(tandem.origin, { concurrency: 32, total: rest });
   const after = rssMb(tandem.process.pid ?? 0);
-  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB)`);
+  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB, minimal gateway: ${rssMb(minimal.process.pid ?? 0).toFixed(1)} MB)`);
 } finally {
-  await stopAll([tandem, proxy, upstream]);
+  await stopAll([tandem, minimal, proxy, upstream]);
   rmSync(dir, { recursive: true, force: true });
 }
