@@ -79,7 +79,7 @@ console.log(`${new Date().toISOString()}  node ${process.version}  load average 
 try {
   const rows: string[] = [];
   const c1: Record<string, number[]> = {};
-  // Interleave the targets in rounds so machine noise hits all three alike.
+  // Interleave the targets in rounds so machine noise hits them all alike.
   for (let round = 0; round < 3; round++) {
     for (const target of [upstream, proxy, minimal, tandem]) {
       (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3))));

@@ -1,7 +1,7 @@
 /** The baseline: a proxy with no logic at all, forwarding bodies through an undici Pool. Prints its port. */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 const upstream = process.argv[2];
 if (!upstream) throw new Error('usage: bare-proxy.ts <upstream origin>');
@@ -24,5 +24,4 @@ const server = createServer((req, res) => {
       });
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+listenOnLoopback(server);

@@ -9,9 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { Pool } from 'undici';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 const [upstream, dbPath] = process.argv.slice(2);
 if (!upstream || !dbPath) throw new Error('usage: minimal-gateway.ts <upstream origin> <database file>');
@@ -84,5 +84,4 @@ const server = createServer((req, res) => {
       });
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+listenOnLoopback(server);

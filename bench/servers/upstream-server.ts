@@ -1,6 +1,6 @@
 /** A fast fake OpenAI-compatible upstream for the overhead benchmark: a fixed small completion. Prints its port. */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 const body = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -18,5 +18,4 @@ const server = createServer((req, res) => {
     res.end(body);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
+listenOnLoopback(server);

@@ -10,10 +10,10 @@
  * SQLite's automatic checkpoint still runs inside an append and fsyncs, stalling the event loop. It runs
  * every 10,000 WAL pages (~40 MB of WAL file) rather than SQLite's 1,000: the same B-tree pages are
  * rewritten by every batch, so a checkpoint ten times rarer copies far fewer than ten times the pages,
- * and the c=32 bench gained 5-8% requests/s (docs/benchmarks.md, "2026-11-23"). A worker thread running
- * PASSIVE checkpoints on its own connection was tried and cut main-thread time only ~25% on this machine,
- * because the writer still stalls on the disk while the worker flushes; not worth a second connection
- * and a thread yet.
+ * and the c=32 bench gained 5-8% requests/s (docs/decisions/gateway-hot-path-performance.md, section
+ * 10). A worker thread running PASSIVE checkpoints on its own connection was tried and cut main-thread
+ * time only ~25% on this machine, because the writer still stalls on the disk while the worker flushes;
+ * not worth a second connection and a thread yet.
  *
  * Reads go through Kysely so the PostgreSQL backend can share them (../sql-request-queries.ts).
  */

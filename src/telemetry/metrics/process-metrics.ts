@@ -8,6 +8,7 @@
  * delay monitor, a libuv timer sampling every 20 ms.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { getHeapStatistics, type HeapInfo } from 'node:v8';
 import { Gauge, type Registry } from 'prom-client';
 
 /** One monitor per process, shared by every registry (tests build many gateways in one process). */
@@ -36,19 +37,20 @@ export function registerProcessMetrics(registers: Registry[]): void {
     help: 'Start time of the Tandem process since the Unix epoch, in seconds.',
     registers,
   }).set(Math.round((Date.now() - process.uptime() * 1000) / 1000));
-  const heap = (name: string, help: string, read: (usage: NodeJS.MemoryUsage) => number): void => {
+  // V8's own counters: process.memoryUsage() would read /proc for the RSS again in each of these.
+  const heap = (name: string, help: string, read: (heap: HeapInfo) => number): void => {
     new Gauge({
       name,
       help,
       registers,
       collect() {
-        this.set(read(process.memoryUsage()));
+        this.set(read(getHeapStatistics()));
       },
     });
   };
-  heap('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', (u) => u.heapUsed);
-  heap('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', (u) => u.heapTotal);
-  heap('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects (buffers included), in bytes.', (u) => u.external);
+  heap('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', (h) => h.used_heap_size);
+  heap('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', (h) => h.total_heap_size);
+  heap('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects (buffers included), in bytes.', (h) => h.external_memory);
   // Three gauges, not one with a `quantile` label: promtool allows that label on summaries only. All
   // three are read, then the monitor restarts, at the scrape that reads the max (collected last).
   const lag = (name: string, help: string, read: () => number, reset = false): void => {
