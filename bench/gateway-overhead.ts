@@ -18,7 +18,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+import { concurrent, latencies, quantile } from './bench-load.js';
 import { compileBenchServers, cpuMs, rssMb, spawnServer, stopAll } from './bench-processes.js';
 import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
@@ -32,36 +33,6 @@ async function send(pool: Pool): Promise<number> {
   await res.body.arrayBuffer();
   if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
   return performance.now() - started;
-}
-
-async function latencies(origin: string, count: number): Promise<number[]> {
-  const pool = new Pool(origin, { connections: 1 });
-  for (let i = 0; i < 200; i++) await send(pool); // warm-up
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) out.push(await send(pool));
-  await pool.close();
-  return out;
-}
-
-async function concurrent(origin: string, options: { concurrency: number; seconds?: number; total?: number }): Promise<{ rps: number; latencies: number[] }> {
-  const pool = new Pool(origin, { connections: options.concurrency });
-  const out: number[] = [];
-  const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
-  let remaining = options.total ?? Infinity;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < deadline && remaining-- > 0) out.push(await send(pool));
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await pool.close();
-  return { rps: out.length / seconds, latencies: out };
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
@@ -82,7 +53,7 @@ try {
   // Interleave the targets in rounds so machine noise hits them all alike.
   for (let round = 0; round < 3; round++) {
     for (const target of [upstream, proxy, minimal, tandem]) {
-      (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3))));
+      (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3), send)));
     }
   }
   const direct = c1.upstream ?? [];
@@ -90,7 +61,7 @@ try {
   const cpuPerRequest: Record<string, number> = {};
   for (const target of [upstream, proxy, minimal, tandem]) {
     const before = cpuMs(target.process.pid ?? 0);
-    c32[target.name] = await concurrent(target.origin, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
+    c32[target.name] = await concurrent(target.origin, send, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
     cpuPerRequest[target.name] = ((cpuMs(target.process.pid ?? 0) - before) * 1000) / (c32[target.name]?.latencies.length ?? NaN);
   }
 
@@ -117,7 +88,7 @@ try {
   const before = rssMb(tandem.process.pid ?? 0);
   const sent = (c1.tandem?.length ?? 0) + (c32.tandem?.latencies.length ?? 0) + 200 * 3;
   const rest = Math.max(0, TOTAL_FOR_RSS - sent);
-  await concurrent(tandem.origin, { concurrency: 32, total: rest });
+  await concurrent(tandem.origin, send, { concurrency: 32, total: rest });
   const after = rssMb(tandem.process.pid ?? 0);
   console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB, minimal gateway: ${rssMb(minimal.process.pid ?? 0).toFixed(1)} MB)`);
 } finally {

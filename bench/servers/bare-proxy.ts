@@ -1,5 +1,8 @@
-/** The baseline: a proxy with no logic at all, forwarding bodies through an undici Pool. Prints its port. */
-import { createServer } from 'node:http';
+/**
+ * The baseline: a proxy with no logic at all, forwarding bodies through an undici Pool; a request that
+ * accepts `text/event-stream` gets the upstream's stream passed through chunk by chunk. Prints its port.
+ */
+import { createServer, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import { listenOnLoopback } from './listen-on-loopback.js';
 
@@ -11,6 +14,7 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
+    if (req.headers.accept === 'text/event-stream') return void passStream(Buffer.concat(chunks), res);
     pool
       .request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
       .then(async (up) => {
@@ -24,4 +28,16 @@ const server = createServer((req, res) => {
       });
   });
 });
+
+async function passStream(body: Buffer, res: ServerResponse): Promise<void> {
+  try {
+    const up = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body });
+    res.writeHead(up.statusCode, { 'content-type': 'text/event-stream' });
+    for await (const chunk of up.body) res.write(chunk);
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(502);
+    res.end(String(error));
+  }
+}
 listenOnLoopback(server);

@@ -1,4 +1,8 @@
-/** A fast fake OpenAI-compatible upstream for the overhead benchmark: a fixed small completion. Prints its port. */
+/**
+ * A fast fake OpenAI-compatible upstream for the overhead benchmarks: a fixed small completion, or, to a
+ * request that accepts `text/event-stream` (how Tandem and the bare proxy ask for a stream), the same
+ * answer as an SSE stream of one event per word, each its own write, then usage and `[DONE]`. Prints its port.
+ */
 import { createServer } from 'node:http';
 import { listenOnLoopback } from './listen-on-loopback.js';
 
@@ -11,9 +15,31 @@ const body = JSON.stringify({
   usage: { prompt_tokens: 25, completion_tokens: 6, total_tokens: 31 },
 });
 
+const WORDS = ['The', ' answer', ' to', ' life,', ' the', ' universe', ' and', ' everything', ' is', ' 42,', ' as', ' Deep', ' Thought', ' computed', ' long', ' ago.'];
+const chunk = (delta: object, finish: string | null, usage?: object): string =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-model', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(usage ? { usage } : {}) })}\n\n`;
+/** The stream's events; written one per event-loop turn so they reach the reader as separate packets, as tokens do. */
+const STREAM_EVENTS = [
+  chunk({ role: 'assistant', content: '' }, null),
+  ...WORDS.map((word) => chunk({ content: word }, null)),
+  chunk({}, 'stop'),
+  chunk({}, null, { prompt_tokens: 25, completion_tokens: WORDS.length, total_tokens: 25 + WORDS.length }),
+  'data: [DONE]\n\n',
+];
+
+function writeStream(res: import('node:http').ServerResponse, next = 0): void {
+  if (next === STREAM_EVENTS.length || res.destroyed) return void res.end();
+  res.write(STREAM_EVENTS[next]);
+  setImmediate(writeStream, res, next + 1);
+}
+
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
+    if (req.headers.accept === 'text/event-stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      return writeStream(res);
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
