@@ -1,8 +1,10 @@
 /**
- * Load generation the gateway benchmarks share: sequential latency samples (concurrency 1) and a fixed
- * number of keep-alive connections kept busy for a time or a request count, over undici Pools.
+ * Load generation the gateway benchmarks share: sequential latency samples (concurrency 1), a fixed
+ * number of keep-alive connections kept busy for a time or a request count, and throughput of several
+ * targets measured in interleaved rounds, over undici Pools.
  */
 import { Pool } from 'undici';
+import { cpuMs, type Target } from './bench-processes.js';
 
 /** Sends one request on the pool and returns its latency in milliseconds (or throws on a bad status). */
 export type SendRequest = (pool: Pool) => Promise<number>;
@@ -22,7 +24,7 @@ export async function concurrent(
   origin: string,
   send: SendRequest,
   options: { concurrency: number; seconds?: number; total?: number },
-): Promise<{ rps: number; latencies: number[] }> {
+): Promise<{ rps: number; latencies: number[]; seconds: number }> {
   const pool = new Pool(origin, { connections: options.concurrency });
   const out: number[] = [];
   const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
@@ -35,7 +37,41 @@ export async function concurrent(
   );
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  return { rps: out.length / seconds, latencies: out };
+  return { rps: out.length / seconds, latencies: out, seconds };
+}
+
+export interface Throughput {
+  rps: number;
+  latencies: number[];
+  /** CPU microseconds the target's process used per request (user + system, all its threads, from /proc). */
+  cpuPerRequest: number;
+}
+
+/**
+ * Each target's throughput at `concurrency`, measured in `rounds` interleaved slices of `seconds / rounds`
+ * (target 1, 2, 3, then again), so a burst of load from other jobs on the machine hits every target alike
+ * instead of skewing one target's figure and every ratio built on it.
+ */
+export async function interleavedThroughput(
+  targets: readonly Target[],
+  send: SendRequest,
+  options: { concurrency: number; seconds: number; rounds: number },
+): Promise<Record<string, Throughput>> {
+  const totals = new Map(targets.map((t) => [t.name, { requests: 0, seconds: 0, cpuMs: 0, latencies: [] as number[] }]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const target of targets) {
+      const total = totals.get(target.name)!;
+      const before = cpuMs(target.process.pid ?? 0);
+      const slice = await concurrent(target.origin, send, { concurrency: options.concurrency, seconds: options.seconds / options.rounds });
+      total.cpuMs += cpuMs(target.process.pid ?? 0) - before;
+      total.requests += slice.latencies.length;
+      total.seconds += slice.seconds;
+      for (const latency of slice.latencies) total.latencies.push(latency);
+    }
+  }
+  return Object.fromEntries(
+    [...totals].map(([name, t]) => [name, { rps: t.requests / t.seconds, latencies: t.latencies, cpuPerRequest: (t.cpuMs * 1000) / t.requests }]),
+  );
 }
 
 export function quantile(values: number[], q: number): number {

@@ -9,7 +9,8 @@
  * process generates load over keep-alive undici Pools.
  * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, CPU time per request (from
  * /proc, robust to a busy machine), and Tandem's RSS after N requests.
- *   BENCH_SECONDS (8), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
+ *   BENCH_SECONDS (8: each target's time at c=32, split into BENCH_ROUNDS (3) interleaved slices so noise
+ *   from other jobs hits every target alike), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
  *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof".
  *   Ablations: BENCH_POLICIES (the route's policies as YAML flow, e.g. "[]"), BENCH_HEAP (server.heap),
  *   BENCH_STORE (the store as YAML flow, e.g. "{ type: memory }"), BENCH_CONFIG_EXTRA (top-level YAML
@@ -19,13 +20,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
-import { concurrent, latencies, quantile } from './bench-load.js';
-import { compileBenchServers, cpuMs, rssMb, spawnServer, stopAll } from './bench-processes.js';
+import { concurrent, interleavedThroughput, latencies, quantile } from './bench-load.js';
+import { compileBenchServers, rssMb, spawnServer, stopAll } from './bench-processes.js';
 import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const TOTAL_FOR_RSS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3_000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function send(pool: Pool): Promise<number> {
   const started = performance.now();
@@ -57,13 +59,7 @@ try {
     }
   }
   const direct = c1.upstream ?? [];
-  const c32: Record<string, { rps: number; latencies: number[] }> = {};
-  const cpuPerRequest: Record<string, number> = {};
-  for (const target of [upstream, proxy, minimal, tandem]) {
-    const before = cpuMs(target.process.pid ?? 0);
-    c32[target.name] = await concurrent(target.origin, send, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
-    cpuPerRequest[target.name] = ((cpuMs(target.process.pid ?? 0) - before) * 1000) / (c32[target.name]?.latencies.length ?? NaN);
-  }
+  const c32 = await interleavedThroughput([upstream, proxy, minimal, tandem], send, { concurrency: 32, seconds: THROUGHPUT_SECONDS, rounds: THROUGHPUT_ROUNDS });
 
   rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
   rows.push('|---|---|---|---|---|---|---|---|---|');
@@ -72,7 +68,7 @@ try {
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     const added = (q: number): string => (target === upstream ? '-' : (quantile(l1, q) - quantile(direct, q)).toFixed(3));
     rows.push(
-      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(cpuPerRequest[target.name] ?? NaN).toFixed(0)} |`,
+      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
     );
   }
   const tandemRps = c32.tandem?.rps ?? NaN;

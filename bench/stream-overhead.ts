@@ -6,19 +6,21 @@
  * on, bodies logged) with `stream: true` and `stream_options.include_usage`.
  * Reports, per target: time to the first body byte and to the last at concurrency 1 (p50, and added
  * over the upstream), requests/s at concurrency 32, and CPU time per request (from /proc).
- *   BENCH_SECONDS (8), BENCH_LATENCY_REQUESTS (1500), BENCH_TANDEM_NODE_ARGS (extra node flags),
+ *   BENCH_SECONDS (8: each target's time at c=32, in BENCH_ROUNDS (3) interleaved slices),
+ *   BENCH_LATENCY_REQUESTS (1500), BENCH_TANDEM_NODE_ARGS (extra node flags),
  *   BENCH_POLICIES and BENCH_CONFIG_EXTRA as in `npm run bench`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
-import { concurrent, latencies, quantile } from './bench-load.js';
-import { compileBenchServers, cpuMs, spawnServer, stopAll, type Target } from './bench-processes.js';
+import { interleavedThroughput, latencies, quantile } from './bench-load.js';
+import { compileBenchServers, spawnServer, stopAll, type Target } from './bench-processes.js';
 import { BENCH_REQUEST_BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 1_500);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BODY = JSON.stringify({ ...(JSON.parse(BENCH_REQUEST_BODY) as object), stream: true, stream_options: { include_usage: true } });
 const HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream' };
 const EXPECTED_TEXT = 'The answer to life, the universe and everything is 42, as Deep Thought computed long ago.';
@@ -78,14 +80,8 @@ try {
       firstBytes = [];
     }
   }
-  const c32: Record<string, { rps: number; latencies: number[] }> = {};
-  const cpuPerRequest: Record<string, number> = {};
-  for (const target of targets) {
-    const before = cpuMs(target.process.pid ?? 0);
-    c32[target.name] = await concurrent(target.origin, send, { concurrency: 32, seconds: THROUGHPUT_SECONDS });
-    cpuPerRequest[target.name] = ((cpuMs(target.process.pid ?? 0) - before) * 1000) / (c32[target.name]?.latencies.length ?? NaN);
-    firstBytes = [];
-  }
+  const c32 = await interleavedThroughput(targets, send, { concurrency: 32, seconds: THROUGHPUT_SECONDS, rounds: THROUGHPUT_ROUNDS });
+  firstBytes = [];
 
   const p50 = (name: string, of: Record<string, number[]>): number => quantile(of[name] ?? [], 0.5);
   console.log('| target | first byte p50 ms | added | last byte p50 ms | added | c=32 last byte p50 ms | c=32 req/s | CPU µs/req (c=32) |');
@@ -94,7 +90,7 @@ try {
     const added = (of: Record<string, number[]>): string => (target === upstream ? '-' : (p50(target.name, of) - p50(upstream.name, of)).toFixed(3));
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     console.log(
-      `| ${target.name} | ${p50(target.name, firsts).toFixed(3)} | ${added(firsts)} | ${p50(target.name, totals).toFixed(3)} | ${added(totals)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(cpuPerRequest[target.name] ?? NaN).toFixed(0)} |`,
+      `| ${target.name} | ${p50(target.name, firsts).toFixed(3)} | ${added(firsts)} | ${p50(target.name, totals).toFixed(3)} | ${added(totals)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
     );
   }
   const ratio = (100 * (c32.tandem?.rps ?? NaN)) / (c32['bare proxy']?.rps ?? NaN);
