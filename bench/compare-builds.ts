@@ -3,8 +3,8 @@
  * bench's load, alternated round by round so the machine's drift hits both alike; the way to judge a change
  * worth a few percent on a machine whose run-to-run spread is larger than that.
  * A build is a copy of `dist/` inside the repository (so it resolves node_modules), e.g.
- *   git stash && npm run build && cp -r dist bench/results/before && git stash pop
- *   npm run build && cp -r dist bench/results/after
+ *   git checkout <before> && npm run build && cp -r dist bench/results/before
+ *   git checkout - && npm run build && cp -r dist bench/results/after
  *   npm run bench:compare -- bench/results/before bench/results/after
  * Each round measures the bare proxy, then A and B (B first in odd rounds), each for BENCH_SECONDS at
  * concurrency 32: requests/s, its share of the proxy's, and CPU per request from /proc. Prints every round
