@@ -18,15 +18,15 @@ import { join } from 'node:path';
 import type { Pool } from 'undici';
 import { concurrent } from './bench-load.js';
 import { compileBenchServers, cpuMs, spawnServer, stopAll, type Target } from './bench-processes.js';
-import { BENCH_REQUEST_BODY, benchConfigYaml } from './servers/bench-config.js';
+import { BENCH_REQUEST_BODY, BENCH_STREAM_HEADERS, BENCH_STREAM_REQUEST_BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const [buildA, buildB] = process.argv.slice(2);
 if (!buildA || !buildB) throw new Error('usage: npm run bench:compare -- <build A> <build B>');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAM = process.env.BENCH_STREAM === '1';
-const BODY = STREAM ? JSON.stringify({ ...(JSON.parse(BENCH_REQUEST_BODY) as object), stream: true, stream_options: { include_usage: true } }) : BENCH_REQUEST_BODY;
-const HEADERS = { 'content-type': 'application/json', ...(STREAM ? { accept: 'text/event-stream' } : {}) };
+const BODY = STREAM ? BENCH_STREAM_REQUEST_BODY : BENCH_REQUEST_BODY;
+const HEADERS = STREAM ? BENCH_STREAM_HEADERS : { 'content-type': 'application/json' };
 
 async function send(pool: Pool): Promise<number> {
   const started = performance.now();

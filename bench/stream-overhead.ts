@@ -16,13 +16,11 @@ import { join } from 'node:path';
 import type { Pool } from 'undici';
 import { interleavedThroughput, latencies, quantile } from './bench-load.js';
 import { compileBenchServers, spawnServer, stopAll, type Target } from './bench-processes.js';
-import { BENCH_REQUEST_BODY, benchConfigYaml } from './servers/bench-config.js';
+import { BENCH_STREAM_HEADERS as HEADERS, BENCH_STREAM_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 1_500);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BODY = JSON.stringify({ ...(JSON.parse(BENCH_REQUEST_BODY) as object), stream: true, stream_options: { include_usage: true } });
-const HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream' };
 const EXPECTED_TEXT = 'The answer to life, the universe and everything is 42, as Deep Thought computed long ago.';
 
 /** First-byte times of the latest concurrency-1 run, one per request, beside the totals `send` returns. */

@@ -15,13 +15,12 @@ import { Pool } from 'undici';
 import { dispatchText } from '../src/providers/http/dispatch-text.js';
 import { compileBenchServers, spawnServer, stopAll } from './bench-processes.js';
 import { quantile } from './bench-load.js';
-import { BENCH_REQUEST_BODY } from './servers/bench-config.js';
+import { BENCH_REQUEST_BODY, BENCH_STREAM_HEADERS as STREAM_HEADERS } from './servers/bench-config.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const PATH = '/v1/chat/completions';
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
-const STREAM_HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream' };
 
 const upstream = await spawnServer('upstream', [join(compileBenchServers(), 'upstream-server.js')]);
 const pool = new Pool(upstream.origin, { connections: 32 });

@@ -3,7 +3,7 @@
  * request that accepts `text/event-stream` (how Tandem and the bare proxy ask for a stream), the same
  * answer as an SSE stream of one event per word, each its own write, then usage and `[DONE]`. Prints its port.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './listen-on-loopback.js';
 
 const body = JSON.stringify({
@@ -27,7 +27,7 @@ const STREAM_EVENTS = [
   'data: [DONE]\n\n',
 ];
 
-function writeStream(res: import('node:http').ServerResponse, next = 0): void {
+function writeStream(res: ServerResponse, next = 0): void {
   if (next === STREAM_EVENTS.length || res.destroyed) return void res.end();
   res.write(STREAM_EVENTS[next]);
   setImmediate(writeStream, res, next + 1);
