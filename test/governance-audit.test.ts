@@ -67,6 +67,33 @@ describe('audit log', () => {
   });
 });
 
+describe('audit chain on the memory store', () => {
+  test('is kept about as long as store.max_requests, cut behind checkpoints, and still verifies', async () => {
+    const up = await startEchoUpstream();
+    const h = await startGateway({ ...twoModelConfig(up.url, up.url), audit: { replica_id: 'bounded' }, store: { type: 'memory', max_requests: 20 } });
+    try {
+      // 200 requests, 8 at a time: the chain passes max_requests + 64 (the smallest slack) twice.
+      for (let batch = 0; batch < 25; batch++) {
+        const answers = await Promise.all(Array.from({ length: 8 }, () => chat(h, { model: 'small', messages: [{ role: 'user', content: 'hello' }] })));
+        assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200));
+      }
+    } finally {
+      await h.close(); // waits for a trim in flight; the memory store's contents stay readable
+      await up.close();
+    }
+    const records = await h.gateway.store.audit.read({ replicaId: 'bounded', limit: 1_000 });
+    const checkpoints = records.filter((r) => r.kind === 'checkpoint');
+    assert.ok(records.length <= 20 + 64 + 2, `${records.length} records kept`);
+    assert.ok(checkpoints.length >= 1);
+    const report = await verifyAuditChain({ log: h.gateway.store.audit, replicaId: 'bounded' });
+    assert.equal(report.broken, undefined);
+    // Nothing was lost on the way: 200 request records plus every checkpoint ever written, and at least the newest 20 kept.
+    assert.ok((report.lastSeq ?? 0) >= 200 + checkpoints.length);
+    assert.ok(records.length >= 20);
+    assert.equal((await h.gateway.store.requestLog.recent({ limit: 100 })).length, 20);
+  });
+});
+
 describe('redacted bodies', () => {
   test('store.redact_bodies keeps bodies with placeholders; the audit hash is of what the client sent', async () => {
     const up = await startEchoUpstream();

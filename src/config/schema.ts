@@ -293,7 +293,7 @@ export const storeSchema = z.discriminatedUnion('type', [
         .int()
         .positive()
         .default(10_000)
-        .describe('Keep the last this many requests; older ones are forgotten, so the request log stays bounded (~3 KB a request with bodies). The audit chain (`audit`, on by default) is kept whole, ~1 KB a request: turn it off for a long-running gateway on this store.'),
+        .describe('Keep the last this many requests; older ones are forgotten, so the request log stays bounded (~3 KB a request with bodies). The audit chain (`audit`, on by default) is kept about as long: once it is a tenth longer, its older records are cut behind a checkpoint, so it still verifies.'),
       ...retentionFields,
     })
     .describe('In memory only; lost on restart.'),

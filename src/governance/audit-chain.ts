@@ -193,16 +193,42 @@ export async function purgeAuditChain(options: { log: AuditLog; replicaId: strin
   const { log, replicaId, before } = options;
   const through = await log.lastSeqBefore({ replicaId, time: before });
   if (through === 0) return { deleted: 0, checkpoint: null };
-  const [last] = await log.read({ replicaId, afterSeq: through - 1, limit: 1 });
-  if (last === undefined || last.seq !== through) throw new Error(`audit record ${replicaId}#${through} vanished during purge`);
-  const first = (await log.read({ replicaId, limit: 1 }))[0]?.seq ?? through;
   const chainOptions: ConstructorParameters<typeof AuditChain>[0] = { log, replicaId };
   if (options.now) chainOptions.now = options.now;
-  const checkpoint = await new AuditChain(chainOptions).appendCheckpoint({
+  return cutChainThrough({ chain: new AuditChain(chainOptions), log, through, before: () => before });
+}
+
+/**
+ * Count-based retention for a chain this process appends to (the memory store keeps its last
+ * `max_requests`): cuts the records older than the newest `keep`, behind a checkpoint appended through the
+ * same chain, so it still verifies. A no-op while the chain holds no more than `keep` records.
+ */
+export async function trimAuditChain(options: { chain: AuditChain; log: AuditLog; keep: number }): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
+  const { chain, log, keep } = options;
+  const tip = await log.tip(chain.replicaId);
+  const through = (tip?.seq ?? 0) - Math.max(1, Math.floor(keep));
+  if (through <= 0) return { deleted: 0, checkpoint: null };
+  // Records recorded after the newest purged one are kept: that is the checkpoint's "purged before".
+  return cutChainThrough({ chain, log, through, before: (last) => last.recordedAt + 1 });
+}
+
+async function cutChainThrough(o: {
+  chain: AuditChain;
+  log: AuditLog;
+  through: number;
+  before: (last: AuditRecord) => number;
+}): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
+  const { chain, log, through } = o;
+  const replicaId = chain.replicaId;
+  const first = (await log.read({ replicaId, limit: 1 }))[0]?.seq;
+  if (first === undefined || first > through) return { deleted: 0, checkpoint: null };
+  const [last] = await log.read({ replicaId, afterSeq: through - 1, limit: 1 });
+  if (last === undefined || last.seq !== through) throw new Error(`audit record ${replicaId}#${through} vanished during purge`);
+  const checkpoint = await chain.appendCheckpoint({
     purgedThroughSeq: through,
     purgedThroughHash: last.hash,
     purgedRecords: through - first + 1,
-    purgedBefore: before,
+    purgedBefore: o.before(last),
   });
   const deleted = await log.deleteThrough({ replicaId, throughSeq: through });
   return { deleted, checkpoint };

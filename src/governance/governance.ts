@@ -14,6 +14,7 @@ import type { RequestRecord } from '../spec/request-record.js';
 import type { Store } from '../store/request-log.js';
 import { AuditChain } from './audit-chain.js';
 import { auditEntryFor } from './audit-entry.js';
+import { AuditRetention } from './audit-retention.js';
 import { KeyRing, type ApiKeyPrincipal, type KeyRingOptions } from './key-ring.js';
 import type { LimitStore } from './limit-store.js';
 import { createMemoryLimitStore } from './memory-limit-store.js';
@@ -43,6 +44,8 @@ export class Governance {
     readonly audit: AuditChain | null,
     private readonly redactBodies: boolean,
     private readonly now: () => number,
+    /** Set for a store that keeps only its last requests: the chain is kept about as long. */
+    private readonly auditRetention: AuditRetention | null,
   ) {
     this.observer = { name: 'governance', onRequestFinished: (record) => this.finished(record) };
   }
@@ -60,7 +63,8 @@ export class Governance {
     const limiter = new RequestLimiter({ store: limitStore, perKey: config.limits.per_key, perUser: config.limits.per_user, currency: config.currency });
     const now = options.now ?? Date.now;
     const audit = config.audit.enabled ? new AuditChain({ log: store.audit, replicaId: auditReplicaId(config), now }) : null;
-    return new Governance(keys, limiter, options.limitStore ? null : limitStore, audit, config.store.redact_bodies === true, now);
+    const retention = audit !== null && config.store.type === 'memory' ? new AuditRetention({ chain: audit, log: store.audit, keep: config.store.max_requests }) : null;
+    return new Governance(keys, limiter, options.limitStore ? null : limitStore, audit, config.store.redact_bodies === true, now, retention);
   }
 
   /** 403 when the key may not use what the client named: a route (its `routes` globs) or a model (its `models` globs). */
@@ -123,6 +127,7 @@ export class Governance {
   }
 
   async close(): Promise<void> {
+    await this.auditRetention?.close();
     this.keys.close();
     await this.ownLimitStore?.close();
   }
@@ -130,7 +135,8 @@ export class Governance {
   private async finished(record: RequestRecord): Promise<void> {
     const user = this.users.get(record.id) ?? null;
     this.users.delete(record.id);
-    await Promise.all([this.limiter.settle(record), this.audit?.append(auditEntryFor(record, user))]);
+    const [, audited] = await Promise.all([this.limiter.settle(record), this.audit?.append(auditEntryFor(record, user))]);
+    if (audited !== undefined) this.auditRetention?.appended(audited.seq);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AuditChain, GENESIS_HASH, hashAuditRecord, purgeAuditChain, verifyAuditChain } from '../governance/audit-chain.js';
+import { AuditChain, GENESIS_HASH, hashAuditRecord, purgeAuditChain, trimAuditChain, verifyAuditChain } from '../governance/audit-chain.js';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 
 export type OpenAuditLog = () => Promise<{ audit: AuditLog; close(): Promise<void> }>;
@@ -141,6 +141,30 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
         report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
         assert.deepEqual([report.firstSeq, report.lastSeq, report.broken], [12, 13, undefined]);
         assert.deepEqual(await purgeAuditChain({ log: audit, replicaId: 'r1', before: 0 }), { deleted: 0, checkpoint: null });
+      });
+    });
+
+    test('trim keeps the newest records behind a checkpoint, again and again, and the chain still verifies', async () => {
+      await withLog(async (audit) => {
+        let now = 0;
+        const chain = new AuditChain({ log: audit, replicaId: 'r1', now: () => now });
+        assert.deepEqual(await trimAuditChain({ chain, log: audit, keep: 5 }), { deleted: 0, checkpoint: null });
+        for (let i = 1; i <= 12; i++) {
+          now = i * 1_000;
+          await chain.append(makeAuditEntry({ requestId: `t${i}` }));
+        }
+        const first = await trimAuditChain({ chain, log: audit, keep: 5 });
+        // Seq 1..7 go; 8..12 and the checkpoint (seq 13) stay.
+        assert.equal(first.deleted, 7);
+        assert.deepEqual(first.checkpoint?.checkpoint, { purgedThroughSeq: 7, purgedThroughHash: first.checkpoint?.checkpoint?.purgedThroughHash, purgedRecords: 7, purgedBefore: 7_001 });
+        let report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
+        assert.deepEqual([report.firstSeq, report.lastSeq, report.records, report.broken], [8, 13, 6, undefined]);
+        // The chain that wrote the checkpoint appends on after it, and a second trim cuts the first checkpoint too.
+        for (let i = 0; i < 4; i++) await chain.append(makeAuditEntry({ requestId: `u${i}` }));
+        const second = await trimAuditChain({ chain, log: audit, keep: 3 });
+        assert.equal(second.deleted, 14 - 8 + 1);
+        report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
+        assert.deepEqual([report.firstSeq, report.lastSeq, report.broken], [15, 18, undefined]);
       });
     });
 

@@ -5,14 +5,14 @@ import { latencySlot } from '../latency-histogram.js';
 import { compareNullsFirst } from '../sql-dashboard-queries.js';
 
 /**
- * `records` is the store's own array, in arrival order (appends push, deletions keep order). Sequence
+ * `records` is the store's own request log, in arrival order (appends push, deletions keep order). Sequence
  * numbers for the paging cursor are handed out the first time a record is seen, which preserves that order.
  */
-export function createMemoryDashboard(records: readonly RequestRecord[]): Dashboard {
+export function createMemoryDashboard(records: Iterable<RequestRecord>): Dashboard {
   const seqs = new WeakMap<RequestRecord, number>();
   let lastSeq = 0;
   function numbered(): Array<{ record: RequestRecord; seq: number }> {
-    return records.map((record) => {
+    return Array.from(records, (record) => {
       let seq = seqs.get(record);
       if (seq === undefined) {
         seq = ++lastSeq;

@@ -6,6 +6,7 @@
 import { copyRequestRecord, type RequestRecord } from '../../spec/request-record.js';
 import { memoryAuditLog } from '../audit-log-memory.js';
 import { memoryApiKeyStore } from '../keys-memory.js';
+import { ArrivalQueue } from './arrival-queue.js';
 import { createMemoryDashboard } from './memory-dashboard.js';
 import type { StatsRow, Store } from '../request-log.js';
 
@@ -20,7 +21,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const logBodies = options.logBodies ?? true;
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
   // In arrival order; "most recent" sorts by time and breaks ties by this order, like the SQL stores.
-  const records: RequestRecord[] = [];
+  const records = new ArrivalQueue<RequestRecord>();
   const byId = new Map<string, RequestRecord>();
 
   return {
@@ -38,11 +39,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       },
       async recent(query): Promise<RequestRecord[]> {
         const matching: Array<{ record: RequestRecord; index: number }> = [];
-        records.forEach((record, index) => {
-          if (query.route !== undefined && record.route !== query.route) return;
-          if (query.model !== undefined && record.model !== query.model) return;
+        let index = 0;
+        for (const record of records) {
+          index++;
+          if (query.route !== undefined && record.route !== query.route) continue;
+          if (query.model !== undefined && record.model !== query.model) continue;
           matching.push({ record, index });
-        });
+        }
         matching.sort((a, b) => b.record.time - a.record.time || b.index - a.index);
         return matching.slice(0, Math.max(0, Math.floor(query.limit))).map((m) => copyRequestRecord(m.record));
       },
@@ -51,11 +54,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         return record === undefined ? undefined : copyRequestRecord(record);
       },
       async deleteBefore(time: number): Promise<number> {
-        const kept = records.filter((r) => r.time >= time);
-        const deleted = records.length - kept.length;
-        for (const r of records) if (r.time < time) byId.delete(r.id);
-        records.splice(0, records.length, ...kept);
-        return deleted;
+        const deleted = records.retain((r) => r.time >= time);
+        for (const r of deleted) byId.delete(r.id);
+        return deleted.length;
       },
     },
     keys: memoryApiKeyStore(),
