@@ -9,10 +9,13 @@ import { cpuMs, type Target } from './bench-processes.js';
 /** Sends one request on the pool and returns its latency in milliseconds (or throws on a bad status). */
 export type SendRequest = (pool: Pool) => Promise<number>;
 
-/** `count` latencies at concurrency 1, after 200 unmeasured warm-up requests. */
-export async function latencies(origin: string, count: number, send: SendRequest): Promise<number[]> {
+const WARM_UP = 200;
+
+/** `count` latencies at concurrency 1, after 200 unmeasured warm-up requests (then `afterWarmUp` runs). */
+export async function latencies(origin: string, count: number, send: SendRequest, afterWarmUp?: () => void): Promise<number[]> {
   const pool = new Pool(origin, { connections: 1 });
-  for (let i = 0; i < 200; i++) await send(pool); // warm-up
+  for (let i = 0; i < WARM_UP; i++) await send(pool);
+  afterWarmUp?.();
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(await send(pool));
   await pool.close();
@@ -38,6 +41,43 @@ export async function concurrent(
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
   return { rps: out.length / seconds, latencies: out, seconds };
+}
+
+export interface Sequential {
+  latencies: number[];
+  /** CPU microseconds the target's process used per measured request at concurrency 1 (warm-up excluded). */
+  cpuPerRequest: number;
+}
+
+/**
+ * Each target's latencies at concurrency 1, `count` in all, measured in `rounds` interleaved slices so
+ * noise hits every target alike; each slice starts with 200 warm-up requests, which the CPU figure leaves
+ * out. `afterSlice` sees each slice as it ends.
+ *
+ * The CPU per request matters at c=1: on these machines every process spends several times the CPU per
+ * request it spends at c=32 (each request wakes it from idle, caches and TLB cold), so the latency Tandem
+ * adds at c=1 follows the CPU it adds at c=1, not at c=32.
+ */
+export async function interleavedLatencies(
+  targets: readonly Target[],
+  send: SendRequest,
+  options: { count: number; rounds: number; afterSlice?: (target: Target, latencies: number[]) => void },
+): Promise<Record<string, Sequential>> {
+  const totals = new Map(targets.map((t) => [t.name, { requests: 0, cpuMs: 0, latencies: [] as number[] }]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const target of targets) {
+      const total = totals.get(target.name)!;
+      let before = 0;
+      const slice = await latencies(target.origin, Math.ceil(options.count / options.rounds), send, () => {
+        before = cpuMs(target.process.pid ?? 0);
+      });
+      total.cpuMs += cpuMs(target.process.pid ?? 0) - before;
+      total.requests += slice.length;
+      for (const latency of slice) total.latencies.push(latency);
+      options.afterSlice?.(target, slice);
+    }
+  }
+  return Object.fromEntries([...totals].map(([name, t]) => [name, { latencies: t.latencies, cpuPerRequest: (t.cpuMs * 1000) / t.requests }]));
 }
 
 export interface Throughput {

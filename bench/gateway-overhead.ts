@@ -7,8 +7,8 @@
  * Each server runs in its own process from compiled JavaScript (Tandem as `npm run build` emits it, the
  * bench servers compiled alike into bench/results/servers), so no TypeScript loader sits in any of them; this
  * process generates load over keep-alive undici Pools.
- * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, CPU time per request (from
- * /proc, robust to a busy machine), and Tandem's RSS after N requests.
+ * Reports added latency p50/p99 at concurrency 1 and 32, requests/s at 32, CPU time per request at
+ * c=1 and c=32 (from /proc, robust to a busy machine), and Tandem's RSS after N requests.
  *   BENCH_SECONDS (8: each target's time at c=32, split into BENCH_ROUNDS (3) interleaved slices so noise
  *   from other jobs hits every target alike), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
  *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof".
@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
-import { concurrent, interleavedThroughput, latencies, quantile } from './bench-load.js';
+import { concurrent, interleavedLatencies, interleavedThroughput, quantile } from './bench-load.js';
 import { compileBenchServers, rssMb, spawnServer, stopAll } from './bench-processes.js';
 import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
@@ -51,24 +51,19 @@ console.log(`${new Date().toISOString()}  node ${process.version}  load average 
 
 try {
   const rows: string[] = [];
-  const c1: Record<string, number[]> = {};
-  // Interleave the targets in rounds so machine noise hits them all alike.
-  for (let round = 0; round < 3; round++) {
-    for (const target of [upstream, proxy, minimal, tandem]) {
-      (c1[target.name] ??= []).push(...(await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3), send)));
-    }
-  }
+  const sequential = await interleavedLatencies([upstream, proxy, minimal, tandem], send, { count: LATENCY_REQUESTS, rounds: 3 });
+  const c1: Record<string, number[]> = Object.fromEntries(Object.entries(sequential).map(([name, s]) => [name, s.latencies]));
   const direct = c1.upstream ?? [];
   const c32 = await interleavedThroughput([upstream, proxy, minimal, tandem], send, { concurrency: 32, seconds: THROUGHPUT_SECONDS, rounds: THROUGHPUT_ROUNDS });
 
-  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
-  rows.push('|---|---|---|---|---|---|---|---|---|');
+  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | CPU µs/req (c=1) | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
+  rows.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const target of [upstream, proxy, minimal, tandem]) {
     const l1 = c1[target.name] ?? [];
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     const added = (q: number): string => (target === upstream ? '-' : (quantile(l1, q) - quantile(direct, q)).toFixed(3));
     rows.push(
-      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
+      `| ${target.name} | ${quantile(l1, 0.5).toFixed(3)} | ${quantile(l1, 0.99).toFixed(3)} | ${added(0.5)} | ${added(0.99)} | ${(sequential[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${quantile(l32.latencies, 0.99).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
     );
   }
   const tandemRps = c32.tandem?.rps ?? NaN;

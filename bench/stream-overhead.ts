@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
-import { interleavedThroughput, latencies, quantile } from './bench-load.js';
+import { interleavedLatencies, interleavedThroughput, quantile } from './bench-load.js';
 import { compileBenchServers, spawnServer, stopAll, type Target } from './bench-processes.js';
 import { BENCH_STREAM_HEADERS as HEADERS, BENCH_STREAM_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
@@ -67,28 +67,27 @@ try {
     const text = await streamedText(target);
     if (text !== EXPECTED_TEXT) throw new Error(`${target.name} streamed ${JSON.stringify(text)}`);
   }
-  const totals: Record<string, number[]> = {};
   const firsts: Record<string, number[]> = {};
-  // Interleave the targets in rounds so machine noise hits them all alike.
-  for (let round = 0; round < 3; round++) {
-    for (const target of targets) {
-      const measured = await latencies(target.origin, Math.ceil(LATENCY_REQUESTS / 3), send);
-      (totals[target.name] ??= []).push(...measured);
+  const sequential = await interleavedLatencies(targets, send, {
+    count: LATENCY_REQUESTS,
+    rounds: 3,
+    afterSlice: (target, measured) => {
       (firsts[target.name] ??= []).push(...firstBytes.slice(-measured.length));
       firstBytes = [];
-    }
-  }
+    },
+  });
+  const totals: Record<string, number[]> = Object.fromEntries(Object.entries(sequential).map(([name, s]) => [name, s.latencies]));
   const c32 = await interleavedThroughput(targets, send, { concurrency: 32, seconds: THROUGHPUT_SECONDS, rounds: THROUGHPUT_ROUNDS });
   firstBytes = [];
 
   const p50 = (name: string, of: Record<string, number[]>): number => quantile(of[name] ?? [], 0.5);
-  console.log('| target | first byte p50 ms | added | last byte p50 ms | added | c=32 last byte p50 ms | c=32 req/s | CPU µs/req (c=32) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| target | first byte p50 ms | added | last byte p50 ms | added | CPU µs/req (c=1) | c=32 last byte p50 ms | c=32 req/s | CPU µs/req (c=32) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const target of targets) {
     const added = (of: Record<string, number[]>): string => (target === upstream ? '-' : (p50(target.name, of) - p50(upstream.name, of)).toFixed(3));
     const l32 = c32[target.name] ?? { rps: NaN, latencies: [] };
     console.log(
-      `| ${target.name} | ${p50(target.name, firsts).toFixed(3)} | ${added(firsts)} | ${p50(target.name, totals).toFixed(3)} | ${added(totals)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
+      `| ${target.name} | ${p50(target.name, firsts).toFixed(3)} | ${added(firsts)} | ${p50(target.name, totals).toFixed(3)} | ${added(totals)} | ${(sequential[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} | ${quantile(l32.latencies, 0.5).toFixed(2)} | ${l32.rps.toFixed(0)} | ${(c32[target.name]?.cpuPerRequest ?? NaN).toFixed(0)} |`,
     );
   }
   const ratio = (100 * (c32.tandem?.rps ?? NaN)) / (c32['bare proxy']?.rps ?? NaN);
