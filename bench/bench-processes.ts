@@ -39,14 +39,15 @@ function compile(args: string[], expected: string): void {
 
 /**
  * Builds Tandem (`dist/`, as `npm run build`) and the bench servers (fake upstream, bare proxy, minimal
- * gateway); returns the directory the servers were compiled into (inside the repository, bench/results/
+ * gateway, and the heap sampler `bench:alloc` preloads); returns the directory the servers were compiled into (inside the repository, bench/results/
  * is git-ignored, so they resolve undici and ESM like the sources).
  */
 export function compileBenchServers(): string {
   compile(['-p', 'tsconfig.build.json'], 'dist/cli/main.js');
   const servers = join('bench', 'results', 'servers');
   const serverArgs = ['--outDir', servers, '--rootDir', 'bench/servers', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'];
-  compile([...serverArgs, 'bench/servers/upstream-server.ts', 'bench/servers/bare-proxy.ts', 'bench/servers/minimal-gateway.ts'], join(servers, 'minimal-gateway.js'));
+  const sources = ['upstream-server', 'bare-proxy', 'minimal-gateway', 'heap-sampler'].map((name) => `bench/servers/${name}.ts`);
+  compile([...serverArgs, ...sources], join(servers, 'heap-sampler.js'));
   return servers;
 }
 

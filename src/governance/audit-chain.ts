@@ -8,33 +8,15 @@
  */
 import { hash } from 'node:crypto';
 import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from '../store/audit-log.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** The prevHash of a chain's first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every depth, so the hash does not depend on property order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
-    return `${out}]`;
-  }
-  const object = value as Record<string, unknown>;
-  // Default sort order is UTF-16 code-unit order, the same as comparing with < and >.
-  const keys = Object.keys(object).sort();
-  let out = '{';
-  for (const key of keys) {
-    const field = object[key];
-    if (field === undefined) continue;
-    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(field)}`;
-  }
-  return `${out}}`;
-}
-
 export function hashAuditRecord(record: Omit<AuditRecord, 'hash'>): string {
   const { replicaId, seq, recordedAt, kind, entry, checkpoint, prevHash } = record;
-  return sha256Hex(canonicalJson({ replicaId, seq, recordedAt, kind, entry, checkpoint, prevHash }));
+  // Keys in sorted order, so canonicalJson hands the object to JSON.stringify as it is.
+  return sha256Hex(canonicalJson({ checkpoint, entry, kind, prevHash, recordedAt, replicaId, seq }));
 }
 
 export function sha256Hex(text: string): string {

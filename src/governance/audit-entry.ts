@@ -4,19 +4,20 @@ import type { AuditEntry } from '../store/audit-log.js';
 import { sha256Hex } from './audit-chain.js';
 
 export function auditEntryFor(record: RequestRecord, user: string | null): AuditEntry {
+  // Keys in sorted order, so the chain's canonicalJson writes the entry without copying it.
   return {
-    requestId: record.id,
-    time: record.time,
     keyId: record.keyId,
-    user,
-    route: record.route,
-    requestedModel: record.requestedModel,
     model: record.model,
-    status: record.status,
-    refusals: record.candidates.filter((c) => c.refusals.length > 0).map((c) => ({ model: c.model, reasons: [...c.refusals] })),
-    reason: record.reason,
     privacy: record.privacy ? { action: record.privacy.action, findings: { ...record.privacy.findings } } : null,
+    reason: record.reason,
+    refusals: record.candidates.filter((c) => c.refusals.length > 0).map((c) => ({ model: c.model, reasons: [...c.refusals] })),
+    requestId: record.id,
     requestSha256: record.requestBody === null ? null : sha256Hex(record.requestBody),
+    requestedModel: record.requestedModel,
     responseSha256: record.responseBody === null ? null : sha256Hex(record.responseBody),
+    route: record.route,
+    status: record.status,
+    time: record.time,
+    user,
   };
 }
