@@ -5,6 +5,7 @@ import { auditEntryFor } from './audit-entry.js';
 import { canonicalJson, canonicalJsonByKey } from './canonical-json.js';
 import type { AuditRecord } from '../store/audit-log.js';
 import { makeRecord } from '../store/request-log.contract.js';
+import { seededRandom } from '../testing/seeded-random.js';
 
 test('a stored chain still verifies: the hash of a fixed record is the one the key-by-key writer gave', () => {
   // Computed before canonicalJson went through JSON.stringify; a changed text would break every chain on disk.
@@ -38,17 +39,6 @@ test('a stored chain still verifies: the hash of a fixed record is the one the k
   assert.equal(canonicalJson(plain), canonicalJsonByKey(plain));
 });
 
-/** A small deterministic generator (xorshift), so a failure reproduces. */
-function generator(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
 const KEYS = ['a', 'b', 'B', 'Z', '_', 'é', 'aa', 'ab', 'requestId', 'requestSha256', 'requestedModel', '', '0', '7', '10', '01', '1e3', '-1', '😀'];
 
 function randomValue(next: () => number, depth: number): unknown {
@@ -65,7 +55,7 @@ function randomValue(next: () => number, depth: number): unknown {
 }
 
 test('gives the key-by-key definition text for 5,000 generated values (unsorted keys, integer-like keys, undefined, unicode)', () => {
-  const next = generator(0x2545f491);
+  const next = seededRandom(0x2545f491);
   for (let i = 0; i < 5_000; i++) {
     const value = randomValue(next, 0);
     assert.equal(canonicalJson(value), canonicalJsonByKey(value), JSON.stringify(value));
