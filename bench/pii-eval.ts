@@ -4,6 +4,7 @@
  *
  *   npm run bench:pii                         both halves, markdown tables
  *   npm run bench:pii -- --errors PERSON      also print misses and false alarms of one type (tuning half only)
+ *   npm run bench:pii -- --errors CLINC       print what was found in the benign requests below
  *
  * Split: the set is generated from ~200 templates; records whose template_id is even form the tuning half
  * (the detectors were developed against it), odd ones the held-out half, so no held-out template was seen.
@@ -13,6 +14,11 @@
  * span of a label mapped to its type. Precision = correct predictions / predictions, recall = found gold
  * spans / gold spans. "char recall" is the share of gold characters covered by a prediction of the right type
  * (what pseudonymisation actually hides).
+ *
+ * False alarms on ordinary requests: CLINC150's test split (../shared/data/intents/clinc150, CC BY 3.0),
+ * 4,500 short assistant requests, all lowercase ("set a timer for 5 minutes", "what is 2 plus 2"). It has
+ * no PII labels and few names, so the share with any finding bounds the false-alarm rate from above: each
+ * flagged request would be treated as sensitive by a privacy policy with automatic detection.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,6 +54,7 @@ const LABEL_MAP: Record<string, PiiType> = {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataPath = process.env.PII_DATASET ?? join(here, '../../shared/data/pii/presidio_synth_dataset_v2.json');
+const benignPath = process.env.BENIGN_DATASET ?? join(here, '../../shared/data/intents/clinc150/data_full.json');
 const records = JSON.parse(readFileSync(dataPath, 'utf8')) as Record_[];
 const errorsFor = process.argv.includes('--errors') ? process.argv[process.argv.indexOf('--errors') + 1] : undefined;
 const minConfidenceArg = process.argv.includes('--min-confidence')
@@ -121,4 +128,19 @@ if (errorsFor === undefined) {
   console.log(table(`Tuning half (even template_id, ${tuning.length} records)`, tuningTallies));
   console.log();
   console.log(table(`Held-out half (odd template_id, ${heldOut.length} records)`, evaluate(heldOut, false)));
+}
+
+const benign = (JSON.parse(readFileSync(benignPath, 'utf8')) as { test: Array<[string, string]> }).test.map(([text]) => text);
+const flaggedByType = new Map<string, number>();
+let flagged = 0;
+for (const text of benign) {
+  const findings = detectPii(text, minConfidenceArg === undefined ? {} : { minConfidence: minConfidenceArg });
+  if (findings.length === 0) continue;
+  flagged++;
+  for (const type of new Set(findings.map((f) => f.type))) flaggedByType.set(type, (flaggedByType.get(type) ?? 0) + 1);
+  if (errorsFor === 'CLINC') console.log(`FOUND ${findings.map((f) => `${f.type} ${JSON.stringify(text.slice(f.start, f.end))}`).join(', ')}  in ${JSON.stringify(text)}`);
+}
+if (errorsFor === undefined) {
+  console.log(`\n#### Ordinary requests (CLINC150 test split, ${benign.length} lowercase requests, no PII labels)\n`);
+  console.log(`Requests with any finding: ${flagged} (${pct(flagged, benign.length)}%)${[...flaggedByType].map(([type, n]) => `; ${type} ${n}`).join('')}`);
 }

@@ -13,6 +13,24 @@ function typesIn(text: string): PiiType[] {
 }
 
 describe('detectPii', () => {
+  test('an all-lowercase request is not full of names and addresses because every word looks capitalised once title-cased', () => {
+    for (const text of [
+      'what is 2 plus 2',
+      'give me 5 ideas for 3 people',
+      'my flight leaves at 9 and lands at 11',
+      'was there any progress on my vacation request',
+      'add it to shopping list',
+      'i am unable to say',
+    ]) {
+      assert.deepEqual(found(text), [], text);
+    }
+    // What lowercase text does say still counts: cues, given names that are not words, street words, formats.
+    assert.deepEqual(found('my name is john smith and i live at 12 baker street, london'), ['PERSON:john smith', 'STREET_ADDRESS:12 baker street, london']);
+    assert.deepEqual(found('hi, this is maria gonzalez, call me on +44 20 7946 0958'), ['PERSON:maria gonzalez', 'PHONE_NUMBER:+44 20 7946 0958']);
+    assert.deepEqual(found('can you text dave and tell him i am late'), ['PERSON:dave']);
+    assert.deepEqual(found('ich wohne in der pohlstrasse 9'), ['STREET_ADDRESS:in der pohlstrasse 9']);
+  });
+
   test('finds e-mail addresses', () => {
     assert.deepEqual(found('Write to jane.doe+tag@mail.example.co.uk today.'), ['EMAIL_ADDRESS:jane.doe+tag@mail.example.co.uk']);
     assert.deepEqual(found('use the @mention syntax or a@b'), []);

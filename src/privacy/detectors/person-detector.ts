@@ -105,7 +105,13 @@ function finding(tokens: readonly Token[], confidence: number): PiiFinding | und
   return { type: 'PERSON', start: first.start, end: last.end, confidence };
 }
 
-function detectInCased(text: string): PiiFinding[] {
+/**
+ * `uncased`: the text had no capitals and was title-cased. Every word then looks capitalised, so the rules
+ * that lean on capitals alone find names everywhere ("flight leaves" ends like "Reyes", "to shopping list"
+ * reads like "any progress", "to Shopping List"): there a sequence needs a given name that is not also a
+ * word, a title, a strong cue, or a weak cue followed by two name-like words ("this is maria gonzalez").
+ */
+function detectInCased(text: string, uncased: boolean): PiiFinding[] {
   const findings: PiiFinding[] = [];
   const add = (tokens: Token[], confidence: number): PiiFinding | undefined => {
     const f = finding(tokens, confidence);
@@ -128,13 +134,15 @@ function detectInCased(text: string): PiiFinding[] {
     const tokens = nameTokensAt(text, m.index + m[0].length);
     const first = tokens[0];
     if (!first) continue;
-    if (NAMES.has(first.key) || AMBIGUOUS.has(first.key)) add(tokens, 0.75);
-    else if (tokens.length >= 2) add(tokens, 0.6);
+    // Uncased, a lone word-like name after a weak cue is usually the word ("to say", "with grace").
+    if (NAMES.has(first.key) || (AMBIGUOUS.has(first.key) && (!uncased || tokens.length >= 2))) add(tokens, 0.75);
+    else if (tokens.length >= 2 && !uncased) add(tokens, 0.6);
   }
   for (const m of matchesOf(TOKEN, text)) {
     const key = m[0].replace(/['’]s$/, '').toLowerCase();
     if (NOT_NAMES.has(key)) continue;
     const clear = NAMES.has(key);
+    if (uncased && !clear) continue;
     const ambiguous = AMBIGUOUS.has(key);
     const tokens = nameTokensAt(text, m.index, 4);
     if (tokens.length === 0) continue;
@@ -175,5 +183,5 @@ function propagate(text: string, findings: PiiFinding[], minConfidence: number):
 
 export function detectPersons(text: string): PiiFinding[] {
   const cased = titleCaseIfUncased(text);
-  return propagate(cased, detectInCased(cased), 0.5);
+  return propagate(cased, detectInCased(cased, cased !== text), 0.5);
 }

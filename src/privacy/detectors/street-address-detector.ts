@@ -40,7 +40,13 @@ export function hasCompoundEndingBeforeNumber(text: string): boolean {
   return false;
 }
 
-const ANCHORS: Array<{ pattern: RegExp; confidence: number; needs?: (text: string) => boolean }> = [
+const ANCHORS: Array<{
+  pattern: RegExp;
+  confidence: number;
+  needs?: (text: string) => boolean;
+  /** The anchor's only signal is a capital, which a title-cased (originally uncased) text does not have. */
+  needsRealCapitals?: boolean;
+}> = [
   {
     pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?\\d{1,6}[A-Za-z]?(?:[ ]+${W}){1,5}?[ ]+(?:${SUFFIX})\\b\\.?`, 'gu'),
     confidence: 0.75,
@@ -62,6 +68,8 @@ const ANCHORS: Array<{ pattern: RegExp; confidence: number; needs?: (text: strin
     // "12 Tylova 285": a leading house or postcode number, a capitalised name, a street number.
     pattern: new RegExp(`(?<![\\p{L}\\p{N}.,])\\d{1,6}[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]+(?:[ ]+(?!(?:of|the|and|in|to|for|from|by)\\b)${W}){0,3}?[ ]+\\d{1,5}(?![\\p{L}\\p{N}]|[.,:]\\d)`, 'gu'),
     confidence: 0.5,
+    // "what is 2 plus 2", "give me 5 ideas for 3 people" read as this once title-cased.
+    needsRealCapitals: true,
   },
   {
     pattern: new RegExp(`(?<![\\p{L}])(?:the )?corner of (?:[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*[ ]+){1,4}?and(?:[ ]+[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*){1,4}`, 'giu'),
@@ -124,8 +132,9 @@ export function detectStreetAddresses(original: string): PiiFinding[] {
   if (!mayHoldAddress(original)) return [];
   const text = titleCaseIfUncased(original);
   const anchors: PiiFinding[] = [];
-  for (const { pattern, confidence, needs } of ANCHORS) {
-    if (needs && !needs(text)) continue;
+  const uncased = text !== original;
+  for (const { pattern, confidence, needs, needsRealCapitals } of ANCHORS) {
+    if ((needsRealCapitals && uncased) || (needs && !needs(text))) continue;
     for (const m of matchesOf(pattern, text)) {
       anchors.push({ type: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, confidence });
     }
