@@ -107,9 +107,10 @@ function finding(tokens: readonly Token[], confidence: number): PiiFinding | und
 
 /**
  * `uncased`: the text had no capitals and was title-cased. Every word then looks capitalised, so the rules
- * that lean on capitals alone find names everywhere ("flight leaves" ends like "Reyes", "to shopping list"
- * reads like "any progress", "to Shopping List"): there a sequence needs a given name that is not also a
- * word, a title, a strong cue, or a weak cue followed by two name-like words ("this is maria gonzalez").
+ * that lean on capitals alone find names everywhere ("flight leaves" ends like "Reyes", "any progress" starts
+ * with a given name, "add it to shopping list" reads like "to Shopping List"). There a sequence needs a given
+ * name that is not also a word, a title, a strong cue, or a weak cue followed by two name-like words ("this
+ * is maria gonzalez").
  */
 function detectInCased(text: string, uncased: boolean): PiiFinding[] {
   const findings: PiiFinding[] = [];
