@@ -2,8 +2,8 @@
  * `npm run bench:alloc`: what Tandem allocates per request, by function and by file, under the gateway
  * bench's load (c=32, the same route and config; BENCH_POLICIES and BENCH_CONFIG_EXTRA as there).
  *
- * Everything a request allocates is what the young-generation collector pays for (scavenges were 8-9% of
- * Tandem's CPU at c=32 in the stop-12 profiles). Tandem runs with bench/servers/heap-sampler.ts preloaded:
+ * Everything a request allocates is what the young-generation collector pays for (garbage collection was
+ * 8-9% of Tandem's CPU at c=32 in the stop-12 profiles). Tandem runs with bench/servers/heap-sampler.ts preloaded:
  * after BENCH_WARM_SECONDS (3) of load it samples every allocation, freed or not, for BENCH_SECONDS (5)
  * while the requests completed in that window are counted; bytes per request = sampled bytes / requests.
  * The sampler's own allocations are negligible (one sample per 1 KiB allocated). BENCH_TOP (25) rows.
@@ -58,7 +58,6 @@ try {
   await Promise.all(workers);
   await pool.close();
   for (let i = 0; i < 100 && !existsSync(profilePath); i++) await sleep(100);
-  await sleep(200); // the file is written in one call; let it finish
 
   const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as { head: ProfileNode };
   const byFunction = new Map<string, number>();

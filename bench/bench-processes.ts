@@ -39,8 +39,8 @@ function compile(args: string[], expected: string): void {
 
 /**
  * Builds Tandem (`dist/`, as `npm run build`) and the bench servers (fake upstream, bare proxy, minimal
- * gateway, and the heap sampler `bench:alloc` preloads); returns the directory the servers were compiled into (inside the repository, bench/results/
- * is git-ignored, so they resolve undici and ESM like the sources).
+ * gateway, and the heap sampler `bench:alloc` preloads); returns the directory the servers were compiled
+ * into (inside the repository, bench/results/ is git-ignored, so they resolve undici and ESM like the sources).
  */
 export function compileBenchServers(): string {
   compile(['-p', 'tsconfig.build.json'], 'dist/cli/main.js');

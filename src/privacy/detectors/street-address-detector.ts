@@ -16,20 +16,19 @@ const PREFIX =
 const COMPOUND =
   'strasse|straße|str|weg|gasse|platz|allee|ring|damm|ufer|chaussee|katu|tie|kuja|polku|raitti|vej|veien|vegen|gata|gatan|gaten|vägen|väg|gränd|laan|straat|gracht|plein|kade|dreef|utca|út|tér|ulice|ulica|cesta|iela|gatvė|gatve|tee|tänav|vei|stræde|allé|torget|torg';
 
-/**
- * `needs`, where set, is a cheap test every text with a match of `pattern` passes: a text failing it skips
- * the anchor's scan. The compound-name anchor tries every word start with up to three words and backtracks
- * through each for one of 47 endings: ~16% of all PII detection time on a 2 KB prompt with digits
- * (`npx tsx bench/pii-detect.ts`). Each of its matches holds an ending right before spaces and a digit,
- * which prose without such an address rarely has; found from the " <digit>" pairs backwards, so the 47
- * endings are tried only at the few places where a number follows a word.
- */
-/** "Pohlstrasse 9", "Ringvej 144": a name ending in a street word, then a number. */
+/** "Pohlstrasse 9", "Ringvej 144": a name ending in a street word, then a number (exported for its test). */
 export const COMPOUND_ANCHOR = new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${W}[ ]+){0,2}?[\\p{L}\\p{M}\\-]*(?:${COMPOUND})\\.?[ ]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu');
 const SPACE_DIGIT = /[ ]\d/g;
 const COMPOUND_ENDING = new RegExp(`(?:${COMPOUND})\\.?$`, 'iu');
 const LONGEST_COMPOUND_ENDING = Math.max(...COMPOUND.split('|').map((ending) => ending.length)) + 1;
 
+/**
+ * The compound anchor's pre-check: whether a street ending comes right before spaces and a digit anywhere,
+ * which every match of the anchor holds. The anchor itself tries every word start with up to three words
+ * and backtracks through each for one of 47 endings: ~16% of all PII detection time on a 2 KB prompt with
+ * digits (`npx tsx bench/pii-detect.ts`). This walks back from each " <digit>" pair instead, so the endings
+ * are tried only where a number follows a word.
+ */
 export function hasCompoundEndingBeforeNumber(text: string): boolean {
   SPACE_DIGIT.lastIndex = 0;
   for (let m = SPACE_DIGIT.exec(text); m !== null; m = SPACE_DIGIT.exec(text)) {
@@ -43,6 +42,7 @@ export function hasCompoundEndingBeforeNumber(text: string): boolean {
 const ANCHORS: Array<{
   pattern: RegExp;
   confidence: number;
+  /** A cheap test every text with a match passes; a text failing it skips the anchor's scan. */
   needs?: (text: string) => boolean;
   /** The anchor's only signal is a capital, which a title-cased (originally uncased) text does not have. */
   needsRealCapitals?: boolean;
