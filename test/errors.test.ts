@@ -37,7 +37,7 @@ describe('bad requests', () => {
     ['a wrong type deep inside', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 42 }] }), 400, /messages\[1\]\.content/, 'messages[1].content'],
     ['a bad role', JSON.stringify({ model: 'large', messages: [{ role: 'robot', content: 'a' }] }), 400, /messages\[0\]/, 'messages[0].role'],
     ['a temperature out of range', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'a' }], temperature: 9 }), 400, /temperature/, 'temperature'],
-    ['a JSON array instead of an object', '[1,2]', 400, /expected object/, null],
+    ['a JSON array instead of an object', '[1,2]', 400, /Invalid type for the request body: expected an object, but got an array/, null],
     ['a body over the limit', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'x'.repeat(3_000) }] }), 413, /limit of 2000 bytes/, null],
   ];
   for (const [name, body, status, message, param] of cases) {
@@ -144,4 +144,35 @@ describe('upstream failures after fallbacks', () => {
     await h.close();
     await Promise.all([rejecting.close(), fallback.close()]);
   });
+});
+
+describe('embeddings upstream failures', () => {
+  const embeddingsConfig = (url: string) => {
+    const c = twoModelConfig(url, url);
+    const models = c.models as Record<string, { timeout_ms?: number; capabilities?: Record<string, boolean> }>;
+    const large = models.large;
+    if (!large) throw new Error('twoModelConfig has no large model');
+    large.timeout_ms = 300;
+    large.capabilities = { ...large.capabilities, embeddings: true };
+    return c;
+  };
+  const cases: Array<[string, Parameters<typeof startFakeUpstream>[0], number, RegExp]> = [
+    ['a 503', { '/v1/embeddings': { status: 503, body: { error: { message: 'overloaded' } } } }, 503, /large: http 503/],
+    ['a 429', { '/v1/embeddings': { status: 429, body: { error: { message: 'slow down' } } } }, 503, /large: http 429/],
+    ['a hang', { '/v1/embeddings': { delayMs: 5_000, body: {} } }, 504, /large: timeout/],
+    ['a 400 for the input', { '/v1/embeddings': { status: 400, body: { error: { message: 'input too long' } } } }, 400, /input too long/],
+    ['one vector for two inputs', { '/v1/embeddings': { body: { object: 'list', data: [{ index: 0, embedding: [0.1] }] } } }, 502, /1 embeddings for 2 inputs/],
+  ];
+  for (const [name, routes, status, message] of cases) {
+    test(`${name} -> ${status} in OpenAI's error shape, never a 500`, async () => {
+      const upstream = await startFakeUpstream(routes);
+      const h = await startGateway(embeddingsConfig(upstream.url));
+      const res = await request(`${h.url}/v1/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'large', input: ['a', 'b'] }), headers: { 'content-type': 'application/json' } });
+      const body = (await res.body.json()) as ErrorBody;
+      assert.equal(res.statusCode, status, body.error.message);
+      assert.match(body.error.message, message);
+      await h.close();
+      await upstream.close();
+    });
+  }
 });

@@ -71,5 +71,5 @@ test('invalid bodies never take the fast path, so their errors come from the sch
     assert.equal(isSimpleChatBody(json), false, JSON.stringify(json));
     assert.throws(() => parseChatRequest(json));
   }
-  assert.throws(() => parseChatRequest({ ...base, max_tokens: 0 }), /Invalid value at max_tokens/);
+  assert.throws(() => parseChatRequest({ ...base, max_tokens: 0 }), /Invalid value for 'max_tokens'/);
 });

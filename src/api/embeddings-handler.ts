@@ -2,17 +2,23 @@
 import { z } from 'zod';
 import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError } from '../spec/errors.js';
-import { zodToGatewayError } from './parse-chat-request.js';
+import { requestIssueToError } from './describe-request-issue.js';
+import { singleCallFailure } from '../routing/execute-plan.js';
+import type { EmbeddingOptions, EmbeddingResult } from '../providers/provider-adapter.js';
 
 const body = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.string()).min(1)]),
-  encoding_format: z.enum(['float']).optional(),
+  // The official openai client asks for base64 unless told otherwise, and decodes it itself.
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().positive().optional(),
+  user: z.string().optional(),
 });
+const KNOWN = new Set(Object.keys(body.shape));
 
 export async function createEmbeddings(gateway: Gateway, json: unknown, signal: AbortSignal, requestId: string): Promise<{ model: string; body: Record<string, unknown> }> {
   const parsed = body.safeParse(json);
-  if (!parsed.success) throw zodToGatewayError(parsed.error);
+  if (!parsed.success) throw requestIssueToError(parsed.error, json);
   const requested = gateway.models.get(parsed.data.model);
   const name = requested?.capabilities.embeddings ? requested.name : gateway.config.embeddings_model;
   const adapter = name === undefined ? undefined : gateway.adapters.get(name);
@@ -26,14 +32,35 @@ export async function createEmbeddings(gateway: Gateway, json: unknown, signal: 
     });
   }
   const input = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
-  const result = await adapter.embed(input, { signal, requestId, warn: () => undefined, requestStreamUsage: false });
+  const started = performance.now();
+  let result: EmbeddingResult;
+  try {
+    const { dimensions, user } = parsed.data;
+    const extra = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !KNOWN.has(key)));
+    const options: EmbeddingOptions = { extra, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
+    result = await adapter.embed(input, { signal, requestId, warn: () => undefined, requestStreamUsage: false }, options);
+  } catch (error) {
+    const model = gateway.models.get(name);
+    throw model ? singleCallFailure(model, error, signal, performance.now() - started) : error;
+  }
   return {
     model: name,
     body: {
       object: 'list',
       model: name,
-      data: result.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+      data: result.embeddings.map((embedding, index) => ({
+        object: 'embedding',
+        index,
+        embedding: parsed.data.encoding_format === 'base64' ? float32Base64(embedding) : embedding,
+      })),
       usage: { prompt_tokens: result.usage.inputTokens, total_tokens: result.usage.inputTokens },
     },
   };
+}
+
+/** OpenAI's base64 encoding: the vector as little-endian float32s. */
+export function float32Base64(vector: readonly number[]): string {
+  const bytes = Buffer.allocUnsafe(vector.length * 4);
+  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  return bytes.toString('base64');
 }

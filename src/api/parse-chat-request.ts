@@ -5,15 +5,17 @@
  */
 import { z } from 'zod';
 import type { ChatRequest, GenerationParams } from '../spec/chat-request.js';
-import { GatewayError } from '../spec/errors.js';
 import { isSimpleChatBody } from './chat-request-fast-path.js';
+import { requestIssueToError } from './describe-request-issue.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
   type: z.literal('image_url'),
   image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
 });
-const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url') });
+// Other part types (input_audio, file, ...) pass through. `abort` makes a bad "text" or "image_url" part fail
+// this alternative as hard as the others, so zod reports all three and the error names the bad field.
+const otherPart = z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image_url', { abort: true }) });
 const contentPart = z.union([textPart, imagePart, otherPart]);
 const content = z.union([z.string(), z.array(contentPart)]);
 
@@ -103,7 +105,7 @@ export function parseChatRequest(json: unknown): ChatRequest {
 /** The schema path alone; exported so tests can hold the fast path to the same answers. */
 export function parseChatRequestWithSchema(json: unknown): ChatRequest {
   const parsed = body.safeParse(json);
-  if (!parsed.success) throw zodToGatewayError(parsed.error);
+  if (!parsed.success) throw requestIssueToError(parsed.error, json);
   return toChatRequest(parsed.data);
 }
 
@@ -140,24 +142,4 @@ function toChatRequest(b: ChatBody): ChatRequest {
     params,
     extra,
   };
-}
-
-export function zodToGatewayError(error: z.ZodError): GatewayError {
-  const issue = error.issues[0];
-  if (!issue) return new GatewayError({ status: 400, message: 'Invalid request body.' });
-  const param = formatPath(issue.path);
-  let message = issue.message;
-  if (issue.code === 'invalid_union' && param.endsWith('content')) {
-    message = 'must be a string or an array of content parts ({type: "text", text} or {type: "image_url", image_url: {url}})';
-  }
-  return new GatewayError({ status: 400, param: param || null, code: issue.code, message: param ? `Invalid value at ${param}: ${message}` : message });
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
 }

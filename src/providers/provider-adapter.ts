@@ -23,6 +23,16 @@ export interface CallContext {
   requestStreamUsage: boolean;
 }
 
+/** What an embeddings request asks of the upstream besides its input (OpenAI's names). */
+export interface EmbeddingOptions {
+  /** Vector length, for models that can shorten theirs (OpenAI's text-embedding-3). */
+  dimensions?: number;
+  /** The client's end-user id, for the provider's abuse monitoring. */
+  user?: string;
+  /** Fields Tandem does not model, passed to OpenAI-compatible upstreams unchanged. */
+  extra?: Record<string, unknown>;
+}
+
 export interface EmbeddingResult {
   model: string;
   embeddings: number[][];
@@ -34,7 +44,7 @@ export interface ProviderAdapter {
   generate(request: ChatRequest, ctx: CallContext): Promise<ChatResult>;
   stream(request: ChatRequest, ctx: CallContext): AsyncIterable<StreamPart>;
   /** Present only on adapters whose model declares `capabilities.embeddings`. */
-  embed?(input: string[], ctx: CallContext): Promise<EmbeddingResult>;
+  embed?(input: string[], ctx: CallContext, options?: EmbeddingOptions): Promise<EmbeddingResult>;
   /**
    * Exact token counting with the model's own tokenizer, when the adapter has one (the embedded runtime).
    * Otherwise the gateway estimates with gpt-tokenizer.

@@ -228,6 +228,18 @@ function classify(error: unknown): 'retry' | 'next-model' | 'fatal' {
   return 'fatal';
 }
 
+/**
+ * The client's error for a single upstream call with no candidate left to try (embeddings): the same
+ * statuses a chat request gets once its fallbacks are exhausted, or the upstream's 4xx when the input
+ * itself was refused.
+ */
+export function singleCallFailure(model: ModelInfo, error: unknown, signal: AbortSignal, durationMs: number): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (signal.aborted) return clientClosed();
+  if (classify(error) === 'fatal') return upstreamRejected(model, error);
+  return exhausted(error, [{ model: model.name, error: describe(error), durationMs }]);
+}
+
 function upstreamRejected(model: ModelInfo, error: unknown): GatewayError {
   const status = error instanceof ProviderError && error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 502;
   const detail = error instanceof ProviderError ? upstreamMessage(error) : describe(error);

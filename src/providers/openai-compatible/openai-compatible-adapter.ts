@@ -67,11 +67,20 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleAdapterOp
   };
 
   if (info.capabilities.embeddings) {
-    adapter.embed = async (input, ctx) =>
-      parseEmbeddings(await http.postJson('/embeddings', { model: info.upstreamModel, input }, ctx.signal), {
+    adapter.embed = async (input, ctx, options = {}) => {
+      // Always floats from the upstream: the gateway re-encodes for a client that asked for base64.
+      const body = {
+        ...options.extra,
+        model: info.upstreamModel,
+        input,
+        ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
+        ...(options.user === undefined ? {} : { user: options.user }),
+      };
+      return parseEmbeddings(await http.postJson('/embeddings', body, ctx.signal), {
         provider: name,
         count: input.length,
       });
+    };
   }
   return adapter;
 }

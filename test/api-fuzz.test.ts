@@ -1,0 +1,234 @@
+/**
+ * Generated bad input over real HTTP: valid OpenAI bodies with random edits, sent to every JSON endpoint
+ * and every kind of route (scored with privacy pseudonymisation, rules, weighted, an Anthropic model),
+ * streamed and not. Whatever the edit, the answer is a success or a 4xx in OpenAI's error shape (a 502
+ * only where the upstream itself refused), never a 500; the server keeps serving; and every chat request
+ * that got an answer has its row. FUZZ_REQUESTS (default 400 per endpoint) and FUZZ_SEED widen a search.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'undici';
+import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
+import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
+import { startEchoUpstream } from './helpers/openai-upstream.js';
+import { mutate, type Json } from './helpers/request-mutator.js';
+
+const COUNT = Number(process.env.FUZZ_REQUESTS ?? 400);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../src/providers/anthropic/__fixtures__/${name}`, import.meta.url), 'utf8'));
+
+const ROUTES = ['tandem/auto', 'by-rules', 'split', 'claude', 'small', 'large'];
+
+const tool: Json = { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+const CHAT_BODIES: Json[] = [
+  { model: 'tandem/auto', messages: [{ role: 'user', content: 'Hello, my email is ana@example.com' }] },
+  {
+    model: 'claude',
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } }] },
+    ],
+    max_tokens: 50,
+    temperature: 0.2,
+    stop: ['\n\n'],
+    metadata: { team: 'search' },
+  },
+  {
+    model: 'large',
+    messages: [
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '18C and sunny' },
+    ],
+    tools: [tool],
+    tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    parallel_tool_calls: false,
+  },
+  {
+    model: 'by-rules',
+    messages: [{ role: 'developer', content: 'Answer in JSON.' }, { role: 'user', content: 'List three colours.' }],
+    response_format: { type: 'json_schema', json_schema: { name: 'colours', schema: { type: 'object', properties: { colours: { type: 'array', items: { type: 'string' } } } }, strict: true } },
+    seed: 7,
+    top_p: 0.9,
+    user: 'user-42',
+  },
+  {
+    model: 'split',
+    messages: [{ role: 'user', content: 'Tell me a story about a cat.' }],
+    stream: true,
+    stream_options: { include_usage: true },
+    max_completion_tokens: 64,
+    metadata: { sensitive: 'false' },
+  },
+  { model: 'claude', messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools: [tool], tool_choice: 'auto', stream: true },
+];
+const ROUTE_BODIES: Json[] = CHAT_BODIES.map((body) => ({ ...(body as Record<string, Json>), prompt: 'Hello' }));
+const EMBEDDING_BODIES: Json[] = [
+  { model: 'large', input: 'hello world' },
+  { model: 'large', input: ['a', 'b'], encoding_format: 'float', dimensions: 8 },
+];
+
+interface Reply {
+  status: number;
+  text: string;
+  contentType: string;
+}
+
+interface Outcome {
+  body: string;
+  headers: Record<string, string>;
+  reply: Reply;
+}
+
+describe('generated bad input', () => {
+  let openai: FakeUpstream;
+  let anthropic: FakeUpstream;
+  let h: Harness;
+  const failures: string[] = [];
+  const answeredChats = new Set<string>();
+
+  before(async () => {
+    openai = await startEchoUpstream();
+    openai.on('/v1/embeddings', (recorded) => {
+      const { input } = recorded.json as { input: string[] };
+      return { body: { object: 'list', data: input.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2] })), model: 'x', usage: { prompt_tokens: 2, total_tokens: 2 } } };
+    });
+    const textChunks = readFileSync(new URL('../src/providers/anthropic/__fixtures__/text.chunks.txt', import.meta.url), 'utf8');
+    anthropic = await startFakeUpstream({
+      '/v1/messages': (recorded) => {
+        const body = recorded.json as { stream?: boolean; tools?: unknown[] };
+        if (body.stream) return { headers: { 'content-type': 'text/event-stream' }, chunks: [textChunks] };
+        return { body: fixture(body.tools ? 'tool-call.json' : 'text.json') };
+      },
+    });
+    const base = twoModelConfig(openai.url, openai.url);
+    const large = base.models?.large;
+    if (large?.provider !== 'openai-compatible') throw new Error('twoModelConfig changed: large is no longer openai-compatible');
+    h = await startGateway({
+      ...base,
+      models: {
+        ...base.models,
+        large: { ...large, capabilities: { tools: true, json: true, vision: true, embeddings: true } },
+        claude: {
+          provider: 'anthropic',
+          base_url: anthropic.url,
+          model: 'claude-sonnet-4-20250514',
+          api_key: 'sk-ant-test',
+          locality: 'cloud',
+          context_window: 200_000,
+          pricing: { input_per_1m: 3, output_per_1m: 15 },
+          capabilities: { tools: true, json: true, vision: true },
+          timeout_ms: 2_000,
+        },
+      },
+      routes: {
+        'tandem/auto': {
+          models: ['small', 'large', 'claude'],
+          policies: [{ type: 'privacy', mode: 'pseudonymise' }, { type: 'context-fit' }, { type: 'capability' }, { type: 'budget', max_cost_per_request: 1 }, { type: 'latency', max_ttft_ms: 5_000 }],
+          router: { type: 'scored', small: 'small', large: 'large', threshold: 0.5 },
+          fallbacks: ['claude'],
+        },
+        'by-rules': {
+          models: ['small', 'large'],
+          policies: [{ type: 'privacy', mode: 'local-only' }],
+          router: { type: 'rules', rules: [{ when: { metadata: { team: 'search' }, max_messages: 4, last_user_matches: 'colou?rs' }, model: 'large' }], default: 'small' },
+        },
+        split: { models: ['small', 'claude'], router: { type: 'weighted', weights: { small: 1, claude: 1 } } },
+      },
+    });
+  });
+  after(async () => {
+    await h.close();
+    await openai.close();
+    await anthropic.close();
+  });
+
+  async function send(path: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
+    const res = await request(`${h.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    return { status: res.statusCode, text: await res.body.text(), contentType: String(res.headers['content-type'] ?? '') };
+  }
+
+  /** Records what is wrong with a reply, if anything: a 500, a 5xx the upstream did not cause, a shapeless error. */
+  function check(outcome: Outcome): void {
+    const { reply } = outcome;
+    const problem = problemWith(reply);
+    if (problem) failures.push(`${problem}\n  request: ${outcome.body.slice(0, 600)}\n  headers: ${JSON.stringify(outcome.headers)}\n  reply: ${reply.status} ${reply.text.slice(0, 400)}`);
+  }
+
+  function problemWith(reply: Reply): string | null {
+    if (reply.status === 500) return 'a 500';
+    if (reply.status >= 200 && reply.status < 300) return null;
+    if (!reply.contentType.startsWith('application/json')) return `a ${reply.status} that is not JSON`;
+    let parsed: { error?: { message?: unknown; type?: unknown } };
+    try {
+      parsed = JSON.parse(reply.text) as typeof parsed;
+    } catch {
+      return `a ${reply.status} whose body does not parse`;
+    }
+    if (typeof parsed.error?.message !== 'string' || typeof parsed.error.type !== 'string') return `a ${reply.status} not in OpenAI's error shape`;
+    // zod's own words mean a field's problem went out undescribed (describe-request-issue.ts).
+    if (/Invalid input|received (undefined|string|number|object|array|boolean|null)/.test(parsed.error.message)) return `a ${reply.status} whose message is not clear`;
+    // The echo upstream answers every chat request; a 5xx there means Tandem sent something it could not take.
+    if (reply.status >= 500 && !/upstream|provider|model/i.test(parsed.error.message)) return `a ${reply.status} not caused by an upstream`;
+    return null;
+  }
+
+  function randomHeaders(random: () => number): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (random() < 0.2) headers['x-tandem-sensitive'] = ['true', 'false', '1', 'yes', '', 'TRUE ', 'maybe'][Math.floor(random() * 7)] ?? '';
+    if (random() < 0.2) headers['x-tandem-max-latency-ms'] = ['10', '0', '-5', 'NaN', '1e309', '99999999999999999999', 'abc', ''][Math.floor(random() * 8)] ?? '';
+    return headers;
+  }
+
+  /** Sends COUNT generated bodies; returns how many were answered with a 2xx. */
+  async function fuzz(path: string, bases: readonly Json[], seed: number): Promise<number> {
+    const random = seededRandom(seed);
+    let answered = 0;
+    for (let i = 0; i < COUNT; i++) {
+      const base = bases[i % bases.length] ?? null;
+      const withRoute = random() < 0.3 && base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, model: ROUTES[Math.floor(random() * ROUTES.length)] ?? 'large' } : base;
+      const body = JSON.stringify(mutate(random, withRoute));
+      const headers = randomHeaders(random);
+      const reply = await send(path, body, headers);
+      check({ body, headers, reply });
+      if (reply.status >= 300) continue;
+      answered++;
+      if (path === '/v1/chat/completions') answeredChats.add(body);
+    }
+    return answered;
+  }
+
+  /** The generator must keep enough requests valid to reach routing, upstreams and the store. */
+  function assertReachedTheUpstreams(answered: number): void {
+    assert.ok(answered > COUNT / 10, `only ${answered} of ${COUNT} generated requests were valid: the generator lost its base`);
+  }
+
+  test('chat completions: never a 500, always the error shape', async () => {
+    const answered = await fuzz('/v1/chat/completions', CHAT_BODIES, SEED);
+    assert.deepEqual(failures, []);
+    assertReachedTheUpstreams(answered);
+  });
+
+  test('route dry runs: never a 500, always the error shape', async () => {
+    const answered = await fuzz('/v1/route', ROUTE_BODIES, SEED + 1);
+    assert.deepEqual(failures, []);
+    assertReachedTheUpstreams(answered);
+  });
+
+  test('embeddings: never a 500, always the error shape', async () => {
+    const answered = await fuzz('/v1/embeddings', EMBEDDING_BODIES, SEED + 2);
+    assert.deepEqual(failures, []);
+    assertReachedTheUpstreams(answered);
+  });
+
+  test('the server still answers, and every answered chat request has its row', async () => {
+    const healthy = await request(`${h.url}/healthz`);
+    assert.equal(healthy.statusCode, 200);
+    await healthy.body.dump();
+    const rows = await h.gateway.store.requestLog.recent({ limit: 100_000 });
+    const ok = rows.filter((row) => row.status === 200).length;
+    assert.ok(ok >= answeredChats.size, `${ok} rows with status 200 for ${answeredChats.size} distinct answered requests`);
+  });
+});
