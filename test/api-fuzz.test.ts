@@ -1,9 +1,9 @@
 /**
  * Generated bad input over real HTTP: valid OpenAI bodies with random edits, sent to every JSON endpoint
  * and every kind of route (scored with privacy pseudonymisation, rules, weighted, an Anthropic model),
- * streamed and not. Whatever the edit, the answer is a success or a 4xx in OpenAI's error shape (a 502
- * only where the upstream itself refused), never a 500; the server keeps serving; and every chat request
- * that got an answer has its row. FUZZ_REQUESTS (default 400 per endpoint) and FUZZ_SEED widen a search.
+ * streamed and not, and to the admin API's key creation. Whatever the edit, the answer is a success or
+ * a 4xx in OpenAI's error shape (a 502 only where the upstream itself refused), never a 500, and never in
+ * zod's own words; the server keeps serving; and every chat request that got an answer has its row. FUZZ_REQUESTS (default 400 per endpoint) and FUZZ_SEED widen a search.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +65,11 @@ const CHAT_BODIES: Json[] = [
   { model: 'claude', messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools: [tool], tool_choice: 'auto', stream: true },
 ];
 const ROUTE_BODIES: Json[] = CHAT_BODIES.map((body) => ({ ...(body as Record<string, Json>), prompt: 'Hello' }));
+const KEY_BODIES: Json[] = [
+  { name: 'ci', routes: ['tandem/auto'], models: ['large'], limits: { requests_per_minute: 60, tokens_per_minute: 10_000, spend_per_day: 5, spend_per_month: 50 }, expires_at: '2099-01-01' },
+  { name: 'batch', expires_at: 4_102_444_800_000 },
+];
+const ADMIN = { authorization: 'Bearer admin-secret-for-the-fuzz-test' };
 const EMBEDDING_BODIES: Json[] = [
   { model: 'large', input: 'hello world' },
   { model: 'large', input: ['a', 'b'], encoding_format: 'float', dimensions: 8 },
@@ -108,6 +113,7 @@ describe('generated bad input', () => {
     if (large?.provider !== 'openai-compatible') throw new Error('twoModelConfig changed: large is no longer openai-compatible');
     h = await startGateway({
       ...base,
+      server: { admin_key: 'admin-secret-for-the-fuzz-test' },
       models: {
         ...base.models,
         large: { ...large, capabilities: { tools: true, json: true, vision: true, embeddings: true } },
@@ -183,14 +189,14 @@ describe('generated bad input', () => {
   }
 
   /** Sends COUNT generated bodies; returns how many were answered with a 2xx. */
-  async function fuzz(path: string, bases: readonly Json[], seed: number): Promise<number> {
+  async function fuzz(path: string, bases: readonly Json[], seed: number, fixedHeaders: Record<string, string> = {}): Promise<number> {
     const random = seededRandom(seed);
     let answered = 0;
     for (let i = 0; i < COUNT; i++) {
       const base = bases[i % bases.length] ?? null;
       const withRoute = random() < 0.3 && base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, model: ROUTES[Math.floor(random() * ROUTES.length)] ?? 'large' } : base;
       const body = JSON.stringify(mutate(random, withRoute));
-      const headers = randomHeaders(random);
+      const headers = { ...randomHeaders(random), ...fixedHeaders };
       const reply = await send(path, body, headers);
       check({ body, headers, reply });
       if (reply.status >= 300) continue;
@@ -201,26 +207,26 @@ describe('generated bad input', () => {
   }
 
   /** The generator must keep enough requests valid to reach routing, upstreams and the store. */
-  function assertReachedTheUpstreams(answered: number): void {
-    assert.ok(answered > COUNT / 10, `only ${answered} of ${COUNT} generated requests were valid: the generator lost its base`);
+  function assertEnoughValid(answered: number, share = 0.1): void {
+    assert.ok(answered > COUNT * share, `only ${answered} of ${COUNT} generated requests were valid: the generator lost its base`);
   }
 
   test('chat completions: never a 500, always the error shape', async () => {
     const answered = await fuzz('/v1/chat/completions', CHAT_BODIES, SEED);
     assert.deepEqual(failures, []);
-    assertReachedTheUpstreams(answered);
+    assertEnoughValid(answered);
   });
 
   test('route dry runs: never a 500, always the error shape', async () => {
     const answered = await fuzz('/v1/route', ROUTE_BODIES, SEED + 1);
     assert.deepEqual(failures, []);
-    assertReachedTheUpstreams(answered);
+    assertEnoughValid(answered);
   });
 
   test('embeddings: never a 500, always the error shape', async () => {
     const answered = await fuzz('/v1/embeddings', EMBEDDING_BODIES, SEED + 2);
     assert.deepEqual(failures, []);
-    assertReachedTheUpstreams(answered);
+    assertEnoughValid(answered);
   });
 
   test('the server still answers, and every answered chat request has its row', async () => {
@@ -230,5 +236,11 @@ describe('generated bad input', () => {
     const rows = await h.gateway.store.requestLog.recent({ limit: 100_000 });
     const ok = rows.filter((row) => row.status === 200).length;
     assert.ok(ok >= answeredChats.size, `${ok} rows with status 200 for ${answeredChats.size} distinct answered requests`);
+  });
+
+  test('admin key creation: never a 500, always the error shape', async () => {
+    const answered = await fuzz('/admin/keys', KEY_BODIES, SEED + 3, ADMIN);
+    assert.deepEqual(failures, []);
+    assertEnoughValid(answered, 0.05); // every object in a key is strict: most edits are refused
   });
 });

@@ -7,6 +7,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { verifyAuditChain, type ChainReport } from '../governance/audit-chain.js';
 import { createApiKey, keyView, revokeApiKey, type KeyView } from '../governance/key-admin.js';
 import { GatewayError } from '../spec/errors.js';
+import { requestIssueToError } from './describe-request-issue.js';
 
 export async function listKeysHandler(gateway: Gateway): Promise<{ object: 'list'; data: KeyView[] }> {
   const now = Date.now();
@@ -21,8 +22,8 @@ export async function createKeyHandler(gateway: Gateway, body: unknown): Promise
     return created;
   } catch (error) {
     if (error instanceof ZodError) {
-      const issue = error.issues[0];
-      throw new GatewayError({ status: 400, param: issue?.path.join('.') ?? null, message: `Invalid key: ${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : error.message}` });
+      const described = requestIssueToError(error, body);
+      throw new GatewayError({ status: 400, param: described.param, code: described.code, message: `Invalid key: ${described.message}` });
     }
     if (error instanceof Error && error.message.includes('in the past')) throw new GatewayError({ status: 400, param: 'expires_at', message: error.message });
     throw error;

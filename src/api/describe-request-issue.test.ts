@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from '../spec/errors.js';
+import { newKeyInputSchema } from '../governance/key-admin.js';
+import { requestIssueToError } from './describe-request-issue.js';
 import { parseChatRequestWithSchema } from './parse-chat-request.js';
 
 const base = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
@@ -24,7 +26,7 @@ const cases: Array<[string, unknown, string, string, string]> = [
   ['a number out of range', { ...base, temperature: 9 }, 'temperature', 'invalid_value', "Invalid value for 'temperature': expected a number at most 2, but got 9."],
   ['an unknown role', { ...base, messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role', 'invalid_value', `Invalid value for 'messages[0].role': "robot". Supported values are: "system", "developer", "user", "assistant" and "tool".`],
   ['an unknown response format', { ...base, response_format: { type: 'xml' } }, 'response_format.type', 'invalid_value', `Invalid value for 'response_format.type': "xml". Supported values are: "text", "json_object" and "json_schema".`],
-  ['a field of its own message', { ...base, messages: [{ role: 'user', content: 'x' }] , n: 3 }, 'n', 'invalid_value', "Invalid value for 'n': n > 1 is not supported."],
+  ['a field of its own message', { ...base, n: 3 }, 'n', 'invalid_value', "Invalid value for 'n': n > 1 is not supported."],
   ['an empty messages array', { ...base, messages: [] }, 'messages', 'invalid_value', "Invalid value for 'messages': messages must contain at least one message."],
   // Unions: zod says only "Invalid input"; the message lists what each alternative accepts...
   ['a tool_choice of no accepted kind', { ...base, tool_choice: 'sometimes' }, 'tool_choice', 'invalid_value', `Invalid value for 'tool_choice': expected "none", "auto", "required" or an object, but got a string ("sometimes").`],
@@ -50,4 +52,15 @@ for (const [name, body, param, code, message] of cases) {
 test('other content part types still pass through untouched', () => {
   const request = parseChatRequestWithSchema(user([{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }]));
   assert.deepEqual(request.messages[0]?.content, [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }]);
+});
+
+test('an unknown key in a strict object is named, with the object it sits in', () => {
+  const body = { name: 'ci', limits: { requests_per_minute: 5, request_per_day: 9 } };
+  const parsed = newKeyInputSchema.safeParse(body);
+  assert.equal(parsed.success, false);
+  if (parsed.success) return;
+  const error = requestIssueToError(parsed.error, body);
+  assert.equal(error.param, 'limits.request_per_day');
+  assert.equal(error.code, 'unknown_parameter');
+  assert.equal(error.message, "Unrecognized request argument supplied in 'limits': request_per_day.");
 });

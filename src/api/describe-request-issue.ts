@@ -24,6 +24,11 @@ export function requestIssueToError(error: z.ZodError, input: unknown): GatewayE
   const first = error.issues[0];
   if (!first) return new GatewayError({ status: 400, message: 'Invalid request body.' });
   const { issue, path } = deepestIssue(first, []);
+  if (issue.code === 'unrecognized_keys') {
+    const param = formatPath([...path, issue.keys[0] ?? '']);
+    const where = path.length === 0 ? '' : ` in '${formatPath(path)}'`;
+    return new GatewayError({ status: 400, param, code: 'unknown_parameter', message: `Unrecognized request argument supplied${where}: ${issue.keys.join(', ')}.` });
+  }
   const param = formatPath(path);
   const described = describe(issue, param, valueAt(input, path));
   return new GatewayError({ status: 400, param: param || null, code: described.code, message: described.message });
