@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
 import { startEchoUpstream } from './helpers/openai-upstream.js';
@@ -116,6 +117,20 @@ describe('chat completions through the openai client', () => {
     const ids: string[] = [];
     for await (const model of h.client.models.list()) ids.push(model.id);
     assert.deepEqual(ids, ['tandem/auto', 'small', 'large']);
+  });
+
+  test('GET /v1/models/{id} returns one route or model, and 404 in the error shape for an unknown id', async () => {
+    const route = await h.client.models.retrieve('tandem/auto');
+    assert.equal(route.id, 'tandem/auto');
+    assert.equal(route.owned_by, 'tandem');
+    const model = await h.client.models.retrieve('large');
+    assert.equal(model.id, 'large');
+    // Unencoded slashes, as a hand-written URL has them.
+    const raw = await fetch(`${h.url}/v1/models/tandem/auto`);
+    assert.equal(((await raw.json()) as { id: string }).id, 'tandem/auto');
+    await assert.rejects(h.client.models.retrieve('gpt-9'), (error: unknown) => error instanceof OpenAI.NotFoundError && /Valid ids: tandem\/auto, small, large/.test(error.message));
+    const bad = await fetch(`${h.url}/v1/models/%E0%A4%A`);
+    assert.equal(bad.status, 400);
   });
 
   test('health and readiness', async () => {

@@ -9,7 +9,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError } from '../spec/errors.js';
 import { handleChatCompletions, internalError, sendError } from './chat-completions-handler.js';
 import { createEmbeddings } from './embeddings-handler.js';
-import { listModels } from './models-handler.js';
+import { listModels, retrieveModel } from './models-handler.js';
 import type { RequestContext } from './request-context.js';
 import { newRequestId } from './request-id.js';
 import { routeHeaders } from './route-headers.js';
@@ -37,6 +37,7 @@ type Handler = (gateway: Gateway, ctx: RequestContext, req: IncomingMessage, res
 const ROUTES: Record<string, Handler> = {
   'POST /v1/chat/completions': (gateway, ctx, _req, res) => handleChatCompletions(gateway, ctx, res),
   'GET /v1/models': (gateway, ctx, _req, res) => sendJson(res, 200, listModels(gateway, Math.floor(ctx.time / 1000)), ctx),
+  // GET /v1/models/{id}: prefixHandler below.
   'POST /v1/embeddings': async (gateway, ctx, req, res) => {
     const abort = abortOnClose(res);
     const input = parseJsonBody(ctx.bodyText);
@@ -101,7 +102,7 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       // The dashboard's static files: a prefix, not an exact key; public, as they hold no data.
       const dashboard = dashboardFiles(req, res, path);
       if (dashboard !== null) return await dashboard;
-      const handler = ROUTES[key];
+      const handler = ROUTES[key] ?? prefixHandler(req.method ?? 'GET', path);
       if (!handler) throw notFound(req.method ?? 'GET', path);
       if (ADMIN.has(key)) {
         auth.admin(req);
@@ -162,12 +163,28 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
   };
 }
 
+const MODEL_PREFIX = '/v1/models/';
+
+/** Endpoints whose path carries an id: GET /v1/models/{id} (the openai client sends `tandem%2Fauto`). */
+function prefixHandler(method: string, path: string): Handler | undefined {
+  if (method !== 'GET' || !path.startsWith(MODEL_PREFIX) || path.length === MODEL_PREFIX.length) return undefined;
+  return (gateway, ctx, _req, res) => {
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(MODEL_PREFIX.length));
+    } catch {
+      throw new GatewayError({ status: 400, param: 'model', message: `The model id in ${path} is not valid percent-encoding.` });
+    }
+    sendJson(res, 200, retrieveModel(gateway, id, Math.floor(ctx.time / 1000)), ctx);
+  };
+}
+
 function notFound(method: string, path: string): GatewayError {
   const known = Object.keys(ROUTES).filter((k) => k.endsWith(` ${path}`));
   if (known.length > 0) {
     return new GatewayError({ status: 405, code: 'method_not_allowed', message: `${method} is not allowed on ${path}; use ${known.map((k) => k.split(' ')[0]).join(', ')}.` });
   }
-  return new GatewayError({ status: 404, code: 'not_found', message: `No endpoint ${method} ${path}. Endpoints: ${Object.keys(ROUTES).join(', ')}.` });
+  return new GatewayError({ status: 404, code: 'not_found', message: `No endpoint ${method} ${path}. Endpoints: ${[...Object.keys(ROUTES), `GET ${MODEL_PREFIX}{id}`].join(', ')}.` });
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, ctx: RequestContext, model: string | null = null, reason = ''): void {
