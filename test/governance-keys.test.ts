@@ -59,6 +59,12 @@ describe('API keys', () => {
       return true;
     });
 
+    // The model list shows what the key may use: its routes, and of the models only `small`.
+    const visible: string[] = [];
+    for await (const entry of c.models.list()) visible.push(entry.id);
+    assert.deepEqual(visible, ['tandem/auto', 'small']);
+    await assert.rejects(c.models.retrieve('large'), (e: unknown) => e instanceof OpenAI.NotFoundError && /Valid ids: tandem\/auto, small\./.test(e.message));
+
     // The routing dry run follows the same permissions.
     const dryRun = await fetch(`${h.url}/v1/route`, {
       method: 'POST',

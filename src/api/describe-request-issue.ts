@@ -157,7 +157,7 @@ function valueAt(input: unknown, path: Path): unknown {
 }
 
 /** `messages[1].content`, as OpenAI writes a parameter's path. */
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;

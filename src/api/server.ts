@@ -36,7 +36,7 @@ type Handler = (gateway: Gateway, ctx: RequestContext, req: IncomingMessage, res
 
 const ROUTES: Record<string, Handler> = {
   'POST /v1/chat/completions': (gateway, ctx, _req, res) => handleChatCompletions(gateway, ctx, res),
-  'GET /v1/models': (gateway, ctx, _req, res) => sendJson(res, 200, listModels(gateway, Math.floor(ctx.time / 1000)), ctx),
+  'GET /v1/models': (gateway, ctx, _req, res) => sendJson(res, 200, listModels(gateway, Math.floor(ctx.time / 1000), ctx.key), ctx),
   // GET /v1/models/{id}: prefixHandler below.
   'POST /v1/embeddings': async (gateway, ctx, req, res) => {
     const abort = abortOnClose(res);
@@ -175,7 +175,7 @@ function prefixHandler(method: string, path: string): Handler | undefined {
     } catch {
       throw new GatewayError({ status: 400, param: 'model', message: `The model id in ${path} is not valid percent-encoding.` });
     }
-    sendJson(res, 200, retrieveModel(gateway, id, Math.floor(ctx.time / 1000)), ctx);
+    sendJson(res, 200, retrieveModel(gateway, id, Math.floor(ctx.time / 1000), ctx.key), ctx);
   };
 }
 
