@@ -2,6 +2,7 @@
  * The baseline: a proxy with no logic at all, forwarding bodies through an undici Pool; a request that
  * accepts `text/event-stream` gets the upstream's stream passed through chunk by chunk. Prints its port.
  */
+import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import { listenOnLoopback } from './listen-on-loopback.js';
@@ -33,7 +34,8 @@ async function passStream(body: Buffer, res: ServerResponse): Promise<void> {
   try {
     const up = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body });
     res.writeHead(up.statusCode, { 'content-type': 'text/event-stream' });
-    for await (const chunk of up.body) res.write(chunk);
+    // Back-pressure as Tandem honours it: a slow client pauses the upstream instead of filling memory.
+    for await (const chunk of up.body) if (!res.write(chunk)) await once(res, 'drain');
     res.end();
   } catch (error) {
     if (!res.headersSent) res.writeHead(502);
