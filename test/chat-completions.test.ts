@@ -119,6 +119,13 @@ describe('chat completions through the openai client', () => {
     assert.deepEqual(ids, ['tandem/auto', 'small', 'large']);
   });
 
+  test('the openai client sees the request id as _request_id', async () => {
+    const completion = await h.client.chat.completions.create({ model: 'large', messages: [{ role: 'user', content: 'id?' }] });
+    const [row] = await h.gateway.store.requestLog.recent({ limit: 1 });
+    assert.ok(completion._request_id);
+    assert.equal(completion._request_id, row?.id);
+  });
+
   test('GET /v1/models/{id} returns one route or model, and 404 in the error shape for an unknown id', async () => {
     const route = await h.client.models.retrieve('tandem/auto');
     assert.equal(route.id, 'tandem/auto');
@@ -141,6 +148,7 @@ describe('chat completions through the openai client', () => {
   test('every answered request has a log row with route, model, tokens and cost', async () => {
     const { response } = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'log me' }] }).withResponse();
     const id = response.headers.get('x-tandem-request-id') ?? '';
+    assert.equal(response.headers.get('x-request-id'), id, 'the same id under the name OpenAI SDKs read');
     const row = await h.gateway.store.requestLog.get(id);
     assert.ok(row);
     assert.equal(row.route, 'tandem/auto');

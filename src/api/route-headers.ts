@@ -1,4 +1,4 @@
-/** The x-tandem-* headers every response carries. */
+/** The x-tandem-* headers every response carries, and the request id as OpenAI names it. */
 import type { RequestContext } from './request-context.js';
 
 export function routeHeaders(options: {
@@ -12,6 +12,8 @@ export function routeHeaders(options: {
 }): Record<string, string> {
   return {
     'x-tandem-request-id': options.ctx.id,
+    // The same id under the name OpenAI's SDKs read: `completion._request_id` in the openai client.
+    'x-request-id': options.ctx.id,
     'x-tandem-model': options.model ?? '',
     'x-tandem-route-reason': headerSafe(options.reason),
     'x-tandem-overhead-ms': options.overheadMs.toFixed(3),
