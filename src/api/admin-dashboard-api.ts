@@ -215,7 +215,10 @@ function zeroTotals(): Totals {
 function intParam(query: URLSearchParams, name: string): number | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
-  if (!/^-?\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw badParam(name, `${name} must be an integer (ms since the epoch for times), got ${JSON.stringify(raw)}.`);
+  if (!/^-?\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    const unit = name === 'since' || name === 'until' ? ' of ms since the epoch' : name === 'bucket' ? ' of ms' : '';
+    throw badParam(name, `${name} must be an integer${unit}, got ${JSON.stringify(raw)}.`);
+  }
   return Number(raw);
 }
 
