@@ -11,7 +11,8 @@
  * c=1 and c=32 (from /proc, robust to a busy machine), and Tandem's RSS after N requests.
  *   BENCH_SECONDS (8: each target's time at c=32, split into BENCH_ROUNDS (3) interleaved slices so noise
  *   from other jobs hits every target alike), BENCH_LATENCY_REQUESTS (3000), BENCH_RSS_REQUESTS (100000),
- *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof".
+ *   BENCH_TANDEM_NODE_ARGS: extra node flags for Tandem, e.g. "--cpu-prof --cpu-prof-dir=prof";
+ *   BENCH_MINIMAL_NODE_ARGS: the same for the minimal gateway, to profile both in one run.
  *   Ablations: BENCH_POLICIES (the route's policies as YAML flow, e.g. "[]"), BENCH_HEAP (server.heap),
  *   BENCH_STORE (the store as YAML flow, e.g. "{ type: memory }"), BENCH_CONFIG_EXTRA (top-level YAML
  *   appended to the config, e.g. $'audit: { enabled: false }\n').
@@ -44,7 +45,8 @@ const configPath = join(dir, 'tandem.yaml');
 const config = benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES, heap: process.env.BENCH_HEAP, store: process.env.BENCH_STORE });
 writeFileSync(configPath, config + (process.env.BENCH_CONFIG_EXTRA ?? ''));
 const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
-const minimal = await spawnServer('minimal gateway', [join(servers, 'minimal-gateway.js'), upstream.origin, join(dir, 'minimal.db')]);
+const minimalNodeArgs = (process.env.BENCH_MINIMAL_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const minimal = await spawnServer('minimal gateway', [...minimalNodeArgs, join(servers, 'minimal-gateway.js'), upstream.origin, join(dir, 'minimal.db')]);
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
 console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

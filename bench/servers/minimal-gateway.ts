@@ -84,4 +84,6 @@ const server = createServer((req, res) => {
       });
   });
 });
+// Exit normally on the bench's SIGTERM, so `--cpu-prof` (BENCH_MINIMAL_NODE_ARGS) writes its profile.
+process.once('SIGTERM', () => process.exit(0));
 listenOnLoopback(server);
