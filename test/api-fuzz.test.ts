@@ -13,7 +13,7 @@ import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/f
 import { seededRandom } from '../src/testing/seeded-random.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
 import { startEchoUpstream } from './helpers/openai-upstream.js';
-import { mutate, type Json } from './helpers/request-mutator.js';
+import { mutate, pick, type Json } from './helpers/request-mutator.js';
 
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
@@ -183,8 +183,8 @@ describe('generated bad input', () => {
 
   function randomHeaders(random: () => number): Record<string, string> {
     const headers: Record<string, string> = {};
-    if (random() < 0.2) headers['x-tandem-sensitive'] = ['true', 'false', '1', 'yes', '', 'TRUE ', 'maybe'][Math.floor(random() * 7)] ?? '';
-    if (random() < 0.2) headers['x-tandem-max-latency-ms'] = ['10', '0', '-5', 'NaN', '1e309', '99999999999999999999', 'abc', ''][Math.floor(random() * 8)] ?? '';
+    if (random() < 0.2) headers['x-tandem-sensitive'] = pick(random, ['true', 'false', '1', 'yes', '', 'TRUE ', 'maybe']);
+    if (random() < 0.2) headers['x-tandem-max-latency-ms'] = pick(random, ['10', '0', '-5', 'NaN', '1e309', '99999999999999999999', 'abc', '']);
     return headers;
   }
 
@@ -195,7 +195,7 @@ describe('generated bad input', () => {
     let answered = 0;
     for (let i = 0; i < COUNT; i++) {
       const base = bases[i % bases.length] ?? null;
-      const withRoute = random() < 0.3 && base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, model: ROUTES[Math.floor(random() * ROUTES.length)] ?? 'large' } : base;
+      const withRoute = random() < 0.3 && base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, model: pick(random, ROUTES) } : base;
       const body = JSON.stringify(mutate(random, withRoute));
       const headers = { ...randomHeaders(random), ...fixedHeaders };
       const reply = await send(path, body, headers);

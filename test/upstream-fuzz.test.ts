@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { splitIntoByteChunks, startFakeUpstream, type FakeResponse, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { seededRandom } from '../src/testing/seeded-random.js';
 import { startGateway, type Harness } from './helpers/gateway-harness.js';
-import { mutate, type Json } from './helpers/request-mutator.js';
+import { mutate, pick, type Json } from './helpers/request-mutator.js';
 
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
@@ -67,10 +67,6 @@ function corruptAnswer(random: Random, recorded: string): FakeResponse {
   if (roll < 0.05) return { status: 200, headers: { 'content-type': 'application/json' }, body: recorded.slice(0, Math.floor(random() * recorded.length)) };
   if (roll < 0.1) return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>502 Bad Gateway</html>' };
   return { body: mutate(random, JSON.parse(recorded) as Json) };
-}
-
-function pick<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
 }
 
 interface Case {

@@ -69,11 +69,11 @@ function describe(issue: Issue, param: string, found: unknown): { code: string; 
     case 'invalid_value':
       return { code: 'invalid_value', message: `Invalid value for ${where}: ${show(found)}. Supported values are: ${listOf(issue.values.map(show))}.` };
     case 'invalid_union': {
-      const hint = UNION_HINTS.find(([pattern]) => pattern.test(param))?.[1];
-      const accepted = hint ?? listOf(unique(issue.errors.flatMap((alternative) => accepts(alternative))), 'or');
       if (issue.discriminator !== undefined && 'options' in issue && Array.isArray(issue.options)) {
         return { code: 'invalid_value', message: `Invalid value for ${where}: ${show(found)}. Supported values are: ${listOf(issue.options.map(show))}.` };
       }
+      const hint = UNION_HINTS.find(([pattern]) => pattern.test(param))?.[1];
+      const accepted = hint ?? listOf(unique(issue.errors.flatMap((alternative) => accepts(alternative))), 'or');
       return { code: 'invalid_value', message: `Invalid value for ${where}: expected ${accepted || 'another value'}, but got ${kindOf(found)}.` };
     }
     case 'too_small':

@@ -32,16 +32,15 @@ export async function createEmbeddings(gateway: Gateway, json: unknown, signal: 
     });
   }
   const input = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
+  const { dimensions, user } = parsed.data;
+  const extra = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !KNOWN.has(key)));
+  const options: EmbeddingOptions = { extra, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
   const started = performance.now();
   let result: EmbeddingResult;
   try {
-    const { dimensions, user } = parsed.data;
-    const extra = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !KNOWN.has(key)));
-    const options: EmbeddingOptions = { extra, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
     result = await adapter.embed(input, { signal, requestId, warn: () => undefined, requestStreamUsage: false }, options);
   } catch (error) {
-    const model = gateway.models.get(name);
-    throw model ? singleCallFailure(model, error, signal, performance.now() - started) : error;
+    throw singleCallFailure(adapter.info, error, signal, performance.now() - started);
   }
   return {
     model: name,
@@ -59,7 +58,7 @@ export async function createEmbeddings(gateway: Gateway, json: unknown, signal: 
 }
 
 /** OpenAI's base64 encoding: the vector as little-endian float32s. */
-export function float32Base64(vector: readonly number[]): string {
+function float32Base64(vector: readonly number[]): string {
   const bytes = Buffer.allocUnsafe(vector.length * 4);
   vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
   return bytes.toString('base64');

@@ -6,7 +6,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 type Random = () => number;
 
-function pick<T>(random: Random, items: readonly T[]): T {
+/** One of `items`, chosen by `random`. */
+export function pick<T>(random: Random, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error('pick from an empty list');
   return item;
