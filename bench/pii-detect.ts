@@ -1,7 +1,8 @@
 /**
  * Latency of detectPii on typical 2 KB prompts, one core: `npx tsx bench/pii-detect.ts`.
  * Prints the median and p99 microseconds per prompt over several prompt shapes (prose with a few findings,
- * code with a key, a support ticket dense with PII, prose with none), then what the gateway pays per request
+ * code with a key, a support ticket dense with PII, generated sentences with a structured value each in seven
+ * languages, prose with none), the cue guard's time on each, then what the gateway pays per request
  * on a `pseudonymise` route (detection plus the placeholder copy) against a baseline measured in the same
  * run: JSON.parse of the same request body, which every request pays anyway.
  */
@@ -9,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { assessPrivacy } from '../src/privacy/assess-privacy.js';
 import { detectPii } from '../src/privacy/detect-pii.js';
 import type { ChatRequest } from '../src/spec/chat-request.js';
+import { cueGuard } from '../src/privacy/cue-guard.js';
+import { plantedValues } from '../test/pii/planted-values.js';
 
 const PROSE =
   'Could you help me rewrite the following paragraph so that it reads more naturally? The quarterly report shows that revenue grew by 12 percent, ' +
@@ -32,10 +35,16 @@ function toSize(seed: string, size = 2048): string {
   return text.slice(0, size);
 }
 
+// Dense: 2 KB of generated sentences, each with a structured value, in seven languages (test/pii/planted-values.ts).
+const PLANTED = plantedValues({ seed: 1, count: 200 })
+  .map((v) => v.sentence)
+  .join('\n');
+
 const prompts = {
   prose: toSize(PROSE + TICKET.slice(0, 200)),
   ticket: toSize(TICKET + PROSE),
   code: toSize(CODE + PROSE),
+  planted: toSize(PLANTED),
   clean: toSize(CLEAN),
 };
 
@@ -59,6 +68,20 @@ for (const [name, prompt] of Object.entries(prompts)) {
 }
 all.sort((a, b) => a - b);
 console.log(`\nmedian over all prompts: ${(all[Math.floor(all.length / 2)] ?? 0).toFixed(0)} µs per 2 KB prompt`);
+
+// The cue guard runs on local-only routes when nothing was found (in the gateway: only on the clean prompts).
+console.log('\n| cue guard (2 KB) | median µs |');
+console.log('| --- | ---: |');
+for (const [name, prompt] of Object.entries(prompts)) {
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t0 = performance.now();
+    cueGuard(prompt);
+    times.push((performance.now() - t0) * 1000);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`| ${name} | ${(times[Math.floor(times.length / 2)] ?? 0).toFixed(1)} |`);
+}
 
 function medianMicros(run: () => void, runs = 2000): number {
   const times: number[] = [];

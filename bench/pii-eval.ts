@@ -5,6 +5,7 @@
  *   npm run bench:pii                         both halves, markdown tables
  *   npm run bench:pii -- --errors PERSON      also print misses and false alarms of one type (tuning half only)
  *   npm run bench:pii -- --errors CLINC       print what was found in the benign requests below
+ *   npm run bench:pii -- --errors STRUCTURED  misses and false alarms of the planted structured values
  *
  * Split: the set is generated from ~200 templates; records whose template_id is even form the tuning half
  * (the detectors were developed against it), odd ones the held-out half, so no held-out template was seen.
@@ -143,4 +144,78 @@ for (const text of benign) {
 if (errorsFor === undefined) {
   console.log(`\n#### Ordinary requests (CLINC150 test split, ${benign.length} lowercase requests, no PII labels)\n`);
   console.log(`Requests with any finding: ${flagged} (${pct(flagged, benign.length)}%)${[...flaggedByType].map(([type, n]) => `; ${type} ${n}`).join('')}`);
+}
+
+// ---- Names (docs/privacy.md, PERSON): the multilingual planted-name set and PERSON false alarms --------
+// Planted names come from the held-out part of faker's lists, in templates the model was not trained on
+// (test/pii/planted-names.ts). A query of Banking77's or CLINC150's test split counts as a false alarm
+// when any PERSON finding is made in it. `-- --errors NAMES` lists the planted misses and the flagged queries.
+{
+  const { plantedNameCases } = await import('../test/pii/planted-names.js');
+  const { scriptOf } = await import('../src/privacy/names/script-class.js');
+  const SCRIPT_NAMES = ['other', 'Latin', 'Cyrillic', 'Greek', 'Armenian', 'Hebrew', 'Arabic', 'Thaana', 'Devanagari/Indic', 'Thai', 'Georgian', 'Hangul', 'Kana', 'Han', 'mark'];
+  const showNames = errorsFor === 'NAMES';
+  const persons = (text: string): PiiFinding[] => detectPii(text, { types: ['PERSON'] });
+  const byScript = new Map<string, { gold: number; found: number }>();
+  let negatives = 0;
+  let negativeAlarms = 0;
+  let predicted = 0;
+  let correct = 0;
+  for (const c of plantedNameCases()) {
+    const found = persons(c.text);
+    if (c.names.length === 0) {
+      negatives++;
+      if (found.length > 0) {
+        negativeAlarms++;
+        if (showNames) console.log(`NEG   ${found.map((f) => JSON.stringify(c.text.slice(f.start, f.end))).join(', ')}  in ${JSON.stringify(c.text)}`);
+      }
+      continue;
+    }
+    predicted += found.length;
+    correct += found.filter((f) => c.names.some(([a, b]) => f.start < b && a < f.end)).length;
+    for (const [a, b] of c.names) {
+      const script = SCRIPT_NAMES[scriptOf(c.text.charCodeAt(a))] ?? 'other';
+      const t = byScript.get(script) ?? { gold: 0, found: 0 };
+      byScript.set(script, t);
+      t.gold++;
+      if (found.some((f) => f.start < b && a < f.end)) t.found++;
+      else if (showNames) console.log(`MISS  ${c.locale} ${JSON.stringify(c.text.slice(a, b))}  in ${JSON.stringify(c.text)}`);
+    }
+  }
+  const total = [...byScript.values()].reduce((s, t) => ({ gold: s.gold + t.gold, found: s.found + t.found }), { gold: 0, found: 0 });
+  const flaggedPersons = (texts: string[], label: string): string => {
+    let n = 0;
+    for (const text of texts) {
+      const found = persons(text);
+      if (found.length === 0) continue;
+      n++;
+      if (showNames) console.log(`${label} ${found.map((f) => JSON.stringify(text.slice(f.start, f.end))).join(', ')}  in ${JSON.stringify(text)}`);
+    }
+    return `${n} of ${texts.length} (${pct(n, texts.length)}%)`;
+  };
+  const bankingPath = process.env.BANKING77_TEST ?? join(here, '../../shared/data/intents/banking77/test.csv');
+  const banking = readFileSync(bankingPath, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.length > 0)
+    .map((line) => (/^"((?:[^"]|"")*)",/.exec(line)?.[1]?.replace(/""/g, '"') ?? line.slice(0, line.lastIndexOf(','))));
+  const bankingLine = flaggedPersons(banking, 'BANK ');
+  const clincLine = flaggedPersons(benign, 'CLINC');
+  if (errorsFor === undefined) {
+    console.log('\n#### Names in any script (test/pii/planted-names.ts: held-out faker names, unseen templates)\n');
+    console.log('| script | names | found | recall % |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [script, t] of [...byScript].sort((x, y) => y[1].gold - x[1].gold)) console.log(`| ${script} | ${t.gold} | ${t.found} | ${pct(t.found, t.gold)} |`);
+    console.log(`| all | ${total.gold} | ${total.found} | ${pct(total.found, total.gold)} |`);
+    console.log(`\nPrecision of PERSON findings in positive sentences: ${pct(correct, predicted)}% (${correct} of ${predicted}); negative sentences with a PERSON finding: ${negativeAlarms} of ${negatives} (${pct(negativeAlarms, negatives)}%)`);
+    console.log(`\nQueries with a PERSON finding: Banking77 test ${bankingLine}; CLINC150 test ${clincLine}`);
+  }
+}
+
+// ---- Structured values (docs/privacy.md, "Planted structured values"): recall per type and form on the
+// generated set, false alarms on its hard negatives and the intent test sets, cue guard included.
+// `-- --errors STRUCTURED` lists every miss and every flagged negative (bench/pii-structured-eval.ts).
+if (errorsFor === undefined || errorsFor === 'STRUCTURED') {
+  const { reportStructured } = await import('./pii-structured-eval.js');
+  reportStructured({ showErrors: errorsFor === 'STRUCTURED' });
 }

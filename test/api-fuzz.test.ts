@@ -1,5 +1,7 @@
 /**
- * Generated bad input over real HTTP: valid OpenAI bodies with random edits, sent to every JSON endpoint
+ * Generated bad input over real HTTP: valid OpenAI bodies with random edits, a tenth of them also with an
+ * oversized shape (nesting up to 10,000 levels deep, a list one past its server.max_* limit; those past
+ * server.max_json_depth must get 400 json_too_deep, and no upstream's circuit may open), sent to every JSON endpoint
  * and every kind of route (scored with privacy pseudonymisation, rules, weighted, an Anthropic model),
  * streamed and not, and to the admin API's key creation. Whatever the edit, the answer is a success or
  * a 4xx in OpenAI's error shape (a 502 only where the upstream itself refused), never a 500, and never in
@@ -14,9 +16,13 @@ import { seededRandom } from '../src/testing/seeded-random.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
 import { startEchoUpstream } from './helpers/openai-upstream.js';
 import { mutate, pick, type Json } from './helpers/request-mutator.js';
+import { shapeEdit, type ShapedBody } from './helpers/shape-mutator.js';
+import { DEFAULT_SHAPE_LIMITS } from '../src/api/json-shape-limits.js';
 
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
+/** Share of generated bodies that also get an oversized shape: deep nesting or a list past its limit. */
+const SHAPE_SHARE = 0.1;
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../src/providers/anthropic/__fixtures__/${name}`, import.meta.url), 'utf8'));
 
 const ROUTES = ['tandem/auto', 'by-rules', 'split', 'claude', 'small', 'large'];
@@ -82,6 +88,8 @@ interface Reply {
 }
 
 interface Outcome {
+  /** What the shape generator put in, if anything. */
+  shaped: ShapedBody | null;
   body: string;
   headers: Record<string, string>;
   reply: Reply;
@@ -159,7 +167,7 @@ describe('generated bad input', () => {
   /** Records what is wrong with a reply, if anything: a 500, a 5xx the upstream did not cause, a shapeless error. */
   function check(outcome: Outcome): void {
     const { reply } = outcome;
-    const problem = problemWith(reply);
+    const problem = problemWith(reply) ?? depthProblem(outcome);
     if (problem) failures.push(`${problem}\n  request: ${outcome.body.slice(0, 600)}\n  headers: ${JSON.stringify(outcome.headers)}\n  reply: ${reply.status} ${reply.text.slice(0, 400)}`);
   }
 
@@ -181,6 +189,13 @@ describe('generated bad input', () => {
     return null;
   }
 
+  /** A body nested past server.max_json_depth is refused at the edge, on every endpoint, whatever else is wrong with it. */
+  function depthProblem(outcome: Outcome): string | null {
+    const depth = outcome.shaped?.depth ?? null;
+    if (depth === null || depth <= DEFAULT_SHAPE_LIMITS.max_json_depth) return null;
+    return outcome.reply.status === 400 && outcome.reply.text.includes('"code":"json_too_deep"') ? null : `a body ${depth} levels deep not refused as too deep`;
+  }
+
   function randomHeaders(random: () => number): Record<string, string> {
     const headers: Record<string, string> = {};
     if (random() < 0.2) headers['x-tandem-sensitive'] = pick(random, ['true', 'false', '1', 'yes', '', 'TRUE ', 'maybe']);
@@ -196,10 +211,12 @@ describe('generated bad input', () => {
     for (let i = 0; i < COUNT; i++) {
       const base = bases[i % bases.length] ?? null;
       const withRoute = random() < 0.3 && base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, model: pick(random, ROUTES) } : base;
-      const body = JSON.stringify(mutate(random, withRoute));
+      const mutated = mutate(random, withRoute);
+      const shaped = random() < SHAPE_SHARE ? shapeEdit(random, mutated) : null;
+      const body = shaped?.text ?? JSON.stringify(mutated);
       const headers = { ...randomHeaders(random), ...fixedHeaders };
       const reply = await send(path, body, headers);
-      check({ body, headers, reply });
+      check({ shaped, body, headers, reply });
       if (reply.status >= 300) continue;
       answered++;
       if (path === '/v1/chat/completions') answeredChats++;
@@ -216,6 +233,8 @@ describe('generated bad input', () => {
     const answered = await fuzz('/v1/chat/completions', CHAT_BODIES, SEED);
     assert.deepEqual(failures, []);
     assertEnoughValid(answered);
+    // The upstreams answer every request they get: an open circuit would mean Tandem blamed them for its own failure.
+    for (const model of h.gateway.models.values()) assert.equal(h.gateway.breaker.state(model.upstreamKey), 'closed', model.name);
   });
 
   test('route dry runs: never a 500, always the error shape', async () => {

@@ -6,11 +6,13 @@
  * (multi-stage, non-root, HEALTHCHECK, exec-form entrypoint, nothing it copies excluded from the context).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { parseConfigText } from '../src/config/load-config.js';
+import { isPlaceholderSecret } from '../src/config/placeholder-secret.js';
 import type { TandemConfig } from '../src/config/schema.js';
 import { startGateway, type Harness } from './helpers/gateway-harness.js';
 
@@ -115,9 +117,19 @@ describe('deploy/kubernetes', () => {
     }
     return env;
   }
-  function loadedConfig(): TandemConfig {
-    return parseConfigText(mountedConfig().text, { env: containerEnv(), source: 'deploy/kubernetes/configmap.yaml' }).config;
+  /** The environment with the example Secret's placeholders replaced, as whoever creates the real Secret must. */
+  function realEnv(): Record<string, string> {
+    return Object.fromEntries(Object.entries(containerEnv()).map(([k, v]) => [k, isPlaceholderSecret(v) && !v.includes('://') ? randomBytes(16).toString('hex') : v]));
   }
+  function loadedConfig(): TandemConfig {
+    return parseConfigText(mountedConfig().text, { env: realEnv(), source: 'deploy/kubernetes/configmap.yaml' }).config;
+  }
+  const kustomization = docs.find((d) => d.body.kind === 'Kustomization' && d.file === join('deploy', 'kubernetes', 'kustomization.yaml'));
+  /** The objects `kubectl apply -k deploy/kubernetes` applies. */
+  const applied = (): Doc[] => {
+    const files = list(kustomization?.body.resources).map((r) => join('deploy', 'kubernetes', String(r)));
+    return k8s.filter((d) => files.includes(d.file));
+  };
 
   test('every object has apiVersion, kind and metadata.name; every Kustomization resource exists', () => {
     assert.deepEqual(
@@ -193,6 +205,64 @@ describe('deploy/kubernetes', () => {
       typeof maxUnavailable === 'number' ? maxUnavailable >= 1 : Number(minAvailable) < minReplicas,
       'the PodDisruptionBudget must allow at least one eviction at the minimum replica count',
     );
+  });
+
+  test('kubectl apply -k applies no Secret: the real one is created out of band and never overwritten by a template', () => {
+    assert.ok(kustomization, 'deploy/kubernetes/kustomization.yaml exists');
+    assert.deepEqual(applied().filter((d) => d.body.kind === 'Secret').map((d) => d.file), []);
+    assert.deepEqual(
+      applied().map((d) => d.body.kind).sort(),
+      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'],
+    );
+    // `kubectl apply -f deploy/kubernetes` (not recursive) must not pick the example up either.
+    for (const d of secrets.length > 0 ? k8s.filter((x) => x.body.kind === 'Secret') : []) {
+      assert.notEqual(dirname(d.file), join('deploy', 'kubernetes'), `${d.file} sits where apply -f would apply it`);
+    }
+  });
+
+  test('the example Secret\'s placeholder admin key is refused when the config loads, with a clear message', () => {
+    const env = containerEnv();
+    assert.ok(isPlaceholderSecret(env.TANDEM_ADMIN_KEY ?? ''), 'the example keeps a recognisable placeholder');
+    assert.throws(
+      () => parseConfigText(mountedConfig().text, { env, source: 'deploy/kubernetes/configmap.yaml' }),
+      (error: Error & { format?: () => string }) => /server\.admin_key: a template placeholder \("change-me…"\).*openssl rand -hex 32/.test(error.format?.() ?? error.message),
+    );
+    assert.equal(loadedConfig().server.admin_key?.length, 32);
+  });
+
+  test('migrations run in an initContainer before the server, which never migrates inside its start-up probe window', () => {
+    const init = list(at(pod, 'spec', 'initContainers')).filter(isObj);
+    const migrate = init.find((c) => list(c.args).map(String)[0] === 'migrate');
+    assert.ok(migrate, 'an initContainer runs `tandem migrate`');
+    const migrateArgs = list(migrate.args).map(String);
+    assert.equal(migrateArgs[migrateArgs.indexOf('--config') + 1], argAfter('--config'), 'it migrates the database the server uses');
+    assert.equal(migrate.image, container.image);
+    assert.deepEqual(migrate.envFrom, container.envFrom);
+    const configMount = list(container.volumeMounts).filter(isObj).find((m) => String(argAfter('--config')).startsWith(`${String(m.mountPath)}/`));
+    assert.ok(list(migrate.volumeMounts).filter(isObj).some((m) => m.name === configMount?.name && m.mountPath === configMount?.mountPath));
+    const store = loadedConfig().store;
+    assert.equal(store.type === 'postgres' ? store.migrate : undefined, 'wait', 'the server must wait for the migration, not run it');
+    // The Deployment is not reported failed while a long migration runs (007 took 222 s on 10M rows).
+    assert.ok(Number(at(deployment, 'spec', 'progressDeadlineSeconds')) >= 900);
+    const startup = Number(at(container, 'startupProbe', 'periodSeconds')) * Number(at(container, 'startupProbe', 'failureThreshold'));
+    assert.ok(startup >= 30, `the start-up probe allows ${startup} s: enough to connect and check the schema`);
+  });
+
+  test('at most HPA max plus surge replicas, each with its pool, fit in PostgreSQL\'s max_connections', () => {
+    const hpa = one('HorizontalPodAutoscaler');
+    const store = loadedConfig().store;
+    assert.equal(store.type, 'postgres');
+    const poolSize = store.type === 'postgres' ? store.pool_size : 0;
+    const annotations = at(hpa, 'metadata', 'annotations') as Record<string, string>;
+    const maxConnections = Number(annotations['tandem.dev/postgres-max-connections']);
+    const reserved = Number(annotations['tandem.dev/postgres-reserved-connections']);
+    assert.ok(maxConnections > 0 && reserved >= 3, 'hpa.yaml records the database it was sized for');
+    const maxReplicas = Number(at(hpa, 'spec', 'maxReplicas'));
+    const surge = Number(at(deployment, 'spec', 'strategy', 'rollingUpdate', 'maxSurge'));
+    // Per replica beyond its pool: the health probe's connection, and the two of the schema check at start-up.
+    const perReplica = poolSize + 3;
+    const peak = (maxReplicas + surge) * perReplica + reserved;
+    assert.ok(peak <= maxConnections, `(${maxReplicas} + ${surge}) × (${poolSize} + 3) + ${reserved} = ${peak} > max_connections ${maxConnections}`);
   });
 
   describe('probe paths on a real server with API keys on', () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { chainName } from '../src/governance/audit-chain-id.js';
 import { verifyAuditChain } from '../src/governance/audit-chain.js';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import type { AuditRecord } from '../src/store/audit-log.js';
@@ -45,7 +46,7 @@ describe('audit log', () => {
     assert.equal(records.length, 2);
     const [first, second] = records;
     assert.ok(first?.entry && second?.entry);
-    assert.equal(first.replicaId, 'replica-test');
+    assert.equal(chainName(first.replicaId), 'replica-test');
     assert.equal(first.entry.requestId, answered.id);
     assert.equal(first.entry.route, 'tandem/auto');
     assert.equal(first.entry.model, 'small');
@@ -62,7 +63,7 @@ describe('audit log', () => {
     assert.equal(second.entry.status, 404);
     assert.equal(second.prevHash, first.hash);
 
-    const report = await verifyAuditChain({ log: h.gateway.store.audit, replicaId: 'replica-test' });
+    const report = await verifyAuditChain({ log: h.gateway.store.audit, replicaId: first.replicaId });
     assert.deepEqual([report.records, report.broken], [2, undefined]);
   });
 });
@@ -81,11 +82,13 @@ describe('audit chain on the memory store', () => {
       await h.close(); // waits for a trim in flight; the memory store's contents stay readable
       await up.close();
     }
-    const records = await h.gateway.store.audit.read({ replicaId: 'bounded', limit: 1_000 });
+    const [replicaId = ''] = await h.gateway.store.audit.replicas();
+    assert.equal(chainName(replicaId), 'bounded');
+    const records = await h.gateway.store.audit.read({ replicaId, limit: 1_000 });
     const checkpoints = records.filter((r) => r.kind === 'checkpoint');
     assert.ok(records.length <= 20 + 64 + 2, `${records.length} records kept`);
     assert.ok(checkpoints.length >= 1);
-    const report = await verifyAuditChain({ log: h.gateway.store.audit, replicaId: 'bounded' });
+    const report = await verifyAuditChain({ log: h.gateway.store.audit, replicaId });
     assert.equal(report.broken, undefined);
     // Nothing was lost on the way: 200 request records plus every checkpoint ever written, and at least the newest 20 kept.
     assert.ok((report.lastSeq ?? 0) >= 200 + checkpoints.length);

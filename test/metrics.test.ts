@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { request } from 'undici';
 import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import type { RequestRecord } from '../src/spec/request-record.js';
+import { AUTH_FAILURE_CODES, EDGE_LIMITS } from '../src/telemetry/metrics/gateway-metrics.js';
 import { REASON_KINDS } from '../src/telemetry/metrics/reason-kind.js';
 import { parseExposition, sampleValue, type MetricFamily } from '../src/telemetry/metrics/testing/parse-exposition.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
@@ -156,6 +157,8 @@ describe('GET /metrics after real traffic', () => {
       reason: (v) => (REASON_KINDS as readonly string[]).includes(v),
       type: (v) => /^[A-Z_]+$/.test(v) || v === 'input' || v === 'output',
       upstream: (v) => [...h.gateway.models.values()].some((m) => m.upstreamKey === v),
+      code: (v) => (AUTH_FAILURE_CODES as readonly string[]).includes(v) || v === '(other)',
+      limit: (v) => (EDGE_LIMITS as readonly string[]).includes(v),
       le: () => true,
     };
     for (const family of families.values()) {

@@ -122,12 +122,15 @@ describe('privacy modes', () => {
     assert.equal(r.status, 200);
     const sent = r.reached.cloud[0]?.body ?? '';
     assert.ok(!sent.includes(EMAIL) && !sent.includes(PHONE));
-    assert.match(sent, /reach me at <EMAIL_1> or <PHONE_1>, or again at <EMAIL_1>\./);
+    // Placeholders carry the request's random tag (docs/decisions/placeholders.md).
+    assert.match(sent, /reach me at <EMAIL_1_([a-z0-9]{4})> or <PHONE_1_\1>, or again at <EMAIL_1_\1>\./);
     const answer = (JSON.parse(r.text) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content;
     assert.equal(answer, `echo: ${PII_PROMPT}`);
     assert.equal(r.header, 'pseudonymised; EMAIL_ADDRESS=2,PHONE_NUMBER=1');
-    // The log keeps the client's body as it came (it stays on-prem) and counts, never placeholders' values.
-    assert.ok(r.record?.requestBody?.includes(EMAIL));
+    // The log keeps the placeholder copy by default (store.log_bodies: clear keeps the client's body) and counts.
+    assert.ok(r.record?.requestBody && !r.record.requestBody.includes(EMAIL) && !r.record.requestBody.includes(PHONE));
+    assert.match(r.record.requestBody, /<EMAIL_1_[a-z0-9]{4}>/);
+    assert.ok(r.record.responseBody && !r.record.responseBody.includes(EMAIL));
     assert.deepEqual(r.record?.privacy, { action: 'pseudonymised', findings: { EMAIL_ADDRESS: 2, PHONE_NUMBER: 1 } });
   });
 

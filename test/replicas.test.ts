@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { deleteKeys, redisSkipReason, TEST_REDIS_URL, testKeyPrefix } from '../src/cluster/testing/redis-for-tests.js';
+import { chainName } from '../src/governance/audit-chain-id.js';
 import { verifyAuditChain } from '../src/governance/audit-chain.js';
 import { startFakeUpstream, type FakeResponse, type FakeUpstream, type RecordedRequest } from '../src/providers/testing/fake-upstream.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -258,7 +259,7 @@ describe('three replicas on PostgreSQL and Redis', { skip, timeout: 180_000 }, (
     const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, poolSize: 2, logBodies: false });
     try {
       const chains = await store.audit.replicas();
-      assert.deepEqual(chains, ['replica-a', 'replica-b', 'replica-c']);
+      assert.deepEqual(chains.map(chainName), ['replica-a', 'replica-b', 'replica-c']);
       for (const replicaId of chains) {
         const report = await verifyAuditChain({ log: store.audit, replicaId });
         assert.equal(report.broken, undefined, `${replicaId}: ${report.broken?.reason}`);

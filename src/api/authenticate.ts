@@ -22,6 +22,23 @@ export interface Authenticator {
   readonly open: boolean;
 }
 
+/**
+ * A 401, carrying what is known about the refused credential so the server can count it and sample it
+ * into the audit log (auth-failure-recorder.ts): key guessing must be visible.
+ */
+export class AuthenticationError extends GatewayError {
+  /** The key's id when the secret was a revoked or expired key's. */
+  readonly keyId: string | null;
+  /** The start of what was sent (secretPrefix), null when nothing was. */
+  readonly keyPrefix: string | null;
+
+  constructor(options: { code: string; message: string; token: string | undefined; keyId?: string }) {
+    super({ status: 401, code: options.code, message: options.message });
+    this.keyId = options.keyId ?? null;
+    this.keyPrefix = options.token === undefined ? null : secretPrefix(options.token);
+  }
+}
+
 export function createAuthenticator(options: { config: Pick<TandemConfig['server'], 'auth' | 'admin_key'>; keys: KeyRing; host: string; now?: () => number }): Authenticator {
   const { config, keys } = options;
   const now = options.now ?? Date.now;
@@ -38,15 +55,16 @@ export function createAuthenticator(options: { config: Pick<TandemConfig['server
       const token = bearer(req);
       const hint = keys.hasKeys ? '' : ' No API keys exist yet: create one with `tandem keys create`, or set server.auth: none for local development.';
       if (token === undefined) {
-        throw new GatewayError({ status: 401, code: 'missing_api_key', message: `Missing API key: send "Authorization: Bearer <key>".${hint}` });
+        throw new AuthenticationError({ code: 'missing_api_key', message: `Missing API key: send "Authorization: Bearer <key>".${hint}`, token });
       }
       const found = keys.lookup(token, now());
       if (found.status === 'active') return found.key;
-      if (found.status === 'unknown') throw new GatewayError({ status: 401, code: 'invalid_api_key', message: `Invalid API key.${hint}` });
-      throw new GatewayError({
-        status: 401,
+      if (found.status === 'unknown') throw new AuthenticationError({ code: 'invalid_api_key', message: `Invalid API key.${hint}`, token });
+      throw new AuthenticationError({
         code: `${found.status}_api_key`,
         message: `API key ${found.id} has ${found.status === 'revoked' ? 'been revoked' : 'expired'}; ask an administrator for a new one.`,
+        token,
+        keyId: found.id,
       });
     },
     admin(req) {
@@ -56,9 +74,9 @@ export function createAuthenticator(options: { config: Pick<TandemConfig['server
       }
       const token = bearer(req);
       if (token === undefined) {
-        throw new GatewayError({ status: 401, code: 'missing_admin_key', message: 'Missing admin key: send "Authorization: Bearer <server.admin_key>".' });
+        throw new AuthenticationError({ code: 'missing_admin_key', message: 'Missing admin key: send "Authorization: Bearer <server.admin_key>".', token });
       }
-      if (!timingSafeEqual(sha256(token), adminHash)) throw new GatewayError({ status: 401, code: 'invalid_admin_key', message: 'Invalid admin key.' });
+      if (!timingSafeEqual(sha256(token), adminHash)) throw new AuthenticationError({ code: 'invalid_admin_key', message: 'Invalid admin key.', token });
     },
   };
 }
@@ -68,10 +86,22 @@ export function authIsOff(o: { auth: 'keys' | 'none' | undefined; loopback: bool
   return o.auth === 'none' || (o.auth === undefined && o.loopback && !o.hasKeys);
 }
 
+/** The auth scheme is case-insensitive and may be followed by any run of spaces (RFC 9110 §11.1, §11.4). */
+const BEARER = /^bearer[ \t]+/i;
+
 function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const scheme = header === undefined ? null : BEARER.exec(header);
+  const token = scheme === null || header === undefined ? undefined : header.slice(scheme[0].length).trim();
   return token === '' ? undefined : token;
+}
+
+/**
+ * Enough of a refused secret to tell attempts apart in the audit log, never enough to use: at most 10
+ * characters (a managed key's stored prefix, `tdm_` and 6 more) and at most a quarter of what was sent.
+ */
+export function secretPrefix(token: string): string {
+  return token.slice(0, Math.min(10, Math.floor(token.length / 4)));
 }
 
 export function isLoopback(host: string): boolean {

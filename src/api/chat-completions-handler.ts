@@ -9,10 +9,11 @@ import type { ServerResponse } from 'node:http';
 import { costOf } from '../accounting/cost.js';
 import { settleUsage } from '../accounting/settle-usage.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { executeGenerate, executeStream, type AttemptRecord, type CallOptions, type DiscardedCall } from '../routing/execute-plan.js';
+import { executeGenerate, executeStream, gatewaySideFailure, type AttemptRecord, type CallOptions, type DiscardedCall } from '../routing/execute-plan.js';
 import { planRoute, type RoutePlan } from '../routing/plan-route.js';
-import { assessRoutePrivacy } from '../policy/privacy-policy.js';
-import { privacyHeaders, privacyOutcome } from '../privacy/assess-privacy.js';
+import { prepareRoutePrivacy } from '../policy/privacy-policy.js';
+import { privacyHeaders, privacyOutcome, type PrivacyAssessment } from '../privacy/assess-privacy.js';
+import { protectLoggedBodies } from '../privacy/logged-bodies.js';
 import type { ChatRequest, ToolCall } from '../spec/chat-request.js';
 import { GatewayError } from '../spec/errors.js';
 import type { ModelInfo } from '../spec/model-info.js';
@@ -27,6 +28,7 @@ import { headerSafe, routeHeaders } from './route-headers.js';
 import { parseJsonBody } from './read-body.js';
 import { withRequestSpan } from '../telemetry/tracing/request-span.js';
 import { activeTracer } from '../telemetry/tracing/tandem-tracer.js';
+import { storeUnavailableError } from '../store/store-unavailable.js';
 
 export async function handleChatCompletions(gateway: Gateway, ctx: RequestContext, res: ServerResponse): Promise<void> {
   gateway.activeRequests++;
@@ -49,8 +51,9 @@ async function answerChat(gateway: Gateway, ctx: RequestContext, res: ServerResp
   const warnings: string[] = [];
   const call: CallOptions = { signal: abort.signal, requestId: ctx.id, warn: (m) => void (warnings.includes(m) || warnings.push(m)) };
   let plan: RoutePlan | undefined;
+  let privacy: PrivacyAssessment | undefined;
   try {
-    const request = parseChatRequest(parseJsonBody(ctx.bodyText));
+    const request = parseChatRequest(parseJsonBody(ctx.bodyText, gateway.config.server), gateway.config.server);
     record.requestedModel = request.model;
     record.stream = request.stream;
     const route = gateway.resolve(request.model);
@@ -58,7 +61,8 @@ async function answerChat(gateway: Gateway, ctx: RequestContext, res: ServerResp
     gateway.governance?.authorize(ctx.key ?? null, { route: route.name, requestedModel: request.model });
     const policyCtx = policyContextFor(request, ctx.headers, gateway.latency);
     // Recorded before planning so a blocked or refused request still logs what was found (counts only).
-    const privacy = assessRoutePrivacy(route.policies, request, policyCtx);
+    // Awaited: a large body's detection runs on a worker thread, not on the event loop.
+    privacy = await prepareRoutePrivacy(route.policies, request, policyCtx);
     if (privacy) record.privacy = privacyOutcome(privacy);
     plan = await planRoute(route, request, policyCtx);
     if (gateway.governance) plan = gateway.governance.restrictPlan(ctx.key ?? null, plan);
@@ -66,6 +70,8 @@ async function answerChat(gateway: Gateway, ctx: RequestContext, res: ServerResp
     record.reason = plan.reason;
     record.score = plan.decision.score;
     record.threshold = plan.decision.threshold;
+    // Its row could not be kept (database down, spool off): refuse before an upstream is called and billed.
+    if (gateway.store.health?.().accepting === false) throw storeUnavailableError();
     const limits = await gateway.governance?.admit({ requestId: ctx.id, key: ctx.key ?? null, request, models: plan.order, promptTokens: policyCtx.promptTokens });
     // setHeader, not writeHead: they then go out with whichever response follows, success or error.
     for (const [name, value] of Object.entries(limits ?? {})) res.setHeader(name, value);
@@ -78,6 +84,7 @@ async function answerChat(gateway: Gateway, ctx: RequestContext, res: ServerResp
     record.error = failure.message;
     record.totalMs = performance.now() - ctx.started;
     record.overheadMs = record.totalMs;
+    protectLoggedBodies(record, privacy, gateway.config.store.log_bodies);
     await gateway.finish(record);
     if (!res.headersSent && !res.destroyed) {
       sendError(res, failure, {
@@ -111,15 +118,26 @@ interface AnswerOptions {
 async function wholeAnswer(o: AnswerOptions): Promise<void> {
   const outcome = await executeGenerate(o.plan, o.request, o.call, o.deps);
   const { result, model } = outcome;
-  const usage = await settleUsage({ reported: result.usage, request: o.request, text: result.text, toolCalls: result.toolCalls, adapter: o.gateway.adapters.get(model.name) });
-  const body = JSON.stringify(
-    encodeCompletion({ id: `chatcmpl-${o.ctx.id}`, created: Math.floor(o.ctx.time / 1000), model: model.name, result, usage }),
-  );
+  let usage: Usage;
+  let body: string;
+  try {
+    usage = await settleUsage({ reported: result.usage, request: o.request, text: result.text, toolCalls: result.toolCalls, adapter: o.gateway.adapters.get(model.name) });
+    body = JSON.stringify(encodeCompletion({ id: `chatcmpl-${o.ctx.id}`, created: Math.floor(o.ctx.time / 1000), model: model.name, result, usage }));
+  } catch (error) {
+    // The upstream answered and billed: Tandem's own failure after that still leaves a row naming the model
+    // and what it reported, so the reservation settles on the spend (docs/decisions/input-shape-limits.md).
+    const reported = result.usage ?? { inputTokens: 0, outputTokens: 0, estimated: true };
+    finishRecord(o, { model, usage: reported, attempts: outcome.attempts, discarded: outcome.discarded, ttftMs: outcome.ttftMs, totalMs: 0, overheadMs: 0, status: 500 });
+    const failure = gatewaySideFailure(model, error, 'answer');
+    if (failure.status >= 500) console.error(`tandem: request ${o.ctx.id}: answering from ${model.name} failed on Tandem's side:`, error);
+    throw failure;
+  }
   const totalMs = performance.now() - o.ctx.started;
   const overheadMs = Math.max(0, totalMs - outcome.upstreamMs);
   finishRecord(o, { model, usage, attempts: outcome.attempts, discarded: outcome.discarded, ttftMs: outcome.ttftMs, totalMs, overheadMs, status: 200 });
   if (o.record.responseBody === null && o.gateway.logBodies) o.record.responseBody = body;
   if (outcome.verifierScore !== null) o.record.score = outcome.verifierScore;
+  protectLoggedBodies(o.record, o.plan.privacy, o.gateway.config.store.log_bodies);
   await o.gateway.finish(o.record);
   o.res.writeHead(200, {
     'content-type': 'application/json',
@@ -138,7 +156,8 @@ async function streamAnswer(o: AnswerOptions): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    // No `connection` header: node answers keep-alive or close as the client (and a drain) asked; forcing
+    // keep-alive here overrode a client's `Connection: close` and the drain's.
     ...routeHeaders({
       ctx: o.ctx,
       model: model.name,
@@ -211,6 +230,7 @@ async function streamAnswer(o: AnswerOptions): Promise<void> {
       }),
     );
   }
+  protectLoggedBodies(o.record, o.plan.privacy, o.gateway.config.store.log_bodies);
   await o.gateway.finish(o.record);
   if (!res.destroyed) res.end(pending + DONE_LINE);
 }

@@ -1,6 +1,7 @@
 /** POST /v1/embeddings: to the named model if it declares embeddings, else the configured embeddings_model. */
 import { z } from 'zod';
 import type { Gateway } from '../gateway/gateway.js';
+import type { ApiKeyPrincipal } from '../governance/key-ring.js';
 import { GatewayError } from '../spec/errors.js';
 import { requestIssueToError } from './describe-request-issue.js';
 import { singleCallFailure } from '../routing/execute-plan.js';
@@ -16,7 +17,12 @@ const body = z.looseObject({
 });
 const KNOWN = new Set(Object.keys(body.shape));
 
-export async function createEmbeddings(gateway: Gateway, json: unknown, signal: AbortSignal, requestId: string): Promise<{ model: string; body: Record<string, unknown> }> {
+export async function createEmbeddings(
+  gateway: Gateway,
+  json: unknown,
+  call: { signal: AbortSignal; requestId: string; key: ApiKeyPrincipal | null },
+): Promise<{ model: string; body: Record<string, unknown> }> {
+  const { signal, requestId } = call;
   const parsed = body.safeParse(json);
   if (!parsed.success) throw requestIssueToError(parsed.error, json);
   const requested = gateway.models.get(parsed.data.model);
@@ -31,6 +37,9 @@ export async function createEmbeddings(gateway: Gateway, json: unknown, signal: 
       message: `No embeddings model for "${parsed.data.model}". Models that declare embeddings: ${capable.join(', ') || '(none: set capabilities.embeddings and embeddings_model in tandem.yaml)'}.`,
     });
   }
+  // The model actually called must be one the key may name: embeddings have no routes, and a name that is not
+  // an embeddings model falls to embeddings_model, which the check of the body's `model` never saw.
+  gateway.governance?.authorize(call.key, { route: null, requestedModel: name });
   const input = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
   const { dimensions, user } = parsed.data;
   const extra = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !KNOWN.has(key)));

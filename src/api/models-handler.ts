@@ -14,7 +14,8 @@ export function listModels(gateway: Gateway, created: number, key: ApiKeyPrincip
     data.push({ id: route.name, object: 'model', created, owned_by: 'tandem', tandem: { kind: 'route', models: route.models.map((m) => m.name) } });
   }
   for (const model of gateway.models.values()) {
-    if (key && !key.allowsModel(model.name)) continue;
+    // A routes-only key reaches models only through its routes: naming one directly would get 403.
+    if (key && (key.scope === 'routes' || !key.allowsModel(model.name))) continue;
     data.push({
       id: model.name,
       object: 'model',

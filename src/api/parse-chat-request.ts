@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ChatRequest, GenerationParams } from '../spec/chat-request.js';
 import { isSimpleChatBody } from './chat-request-fast-path.js';
 import { requestIssueToError } from './describe-request-issue.js';
+import { checkChatCounts, DEFAULT_SHAPE_LIMITS, type ShapeLimits } from './json-shape-limits.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -96,7 +97,9 @@ const KNOWN = new Set(Object.keys(body.shape));
 
 type ChatBody = z.infer<typeof body>;
 
-export function parseChatRequest(json: unknown): ChatRequest {
+export function parseChatRequest(json: unknown, limits: ShapeLimits = DEFAULT_SHAPE_LIMITS): ChatRequest {
+  // Counts first (server.max_messages, ...): the schema's walk is proportional to them.
+  checkChatCounts(json, limits);
   // For the common shape the schema's output is the input itself: skip the generic walk.
   if (isSimpleChatBody(json)) return toChatRequest(json as ChatBody);
   return parseChatRequestWithSchema(json);

@@ -21,7 +21,7 @@ export interface RouteExplanation {
 }
 
 export async function explainRoute(gateway: Gateway, json: unknown, headers: IncomingHttpHeaders): Promise<RouteExplanation> {
-  const request = parseChatRequest(json);
+  const request = parseChatRequest(json, gateway.config.server);
   const route = gateway.resolve(request.model);
   const ctx = policyContextFor(request, headers, gateway.latency);
   const plan = await planRoute(route, request, ctx);

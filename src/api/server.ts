@@ -15,9 +15,12 @@ import { newRequestId } from './request-id.js';
 import { routeHeaders } from './route-headers.js';
 import { explainRoute } from './route-dry-run-handler.js';
 import { parseJsonBody, readBody } from './read-body.js';
-import { authorizeModelField, createAuthenticator } from './authenticate.js';
+import { checkEmbeddingCounts } from './json-shape-limits.js';
+import { AuthenticationError, authorizeModelField, createAuthenticator } from './authenticate.js';
+import { AuthFailureRecorder } from './auth-failure-recorder.js';
+import { BodyBudget } from './body-budget.js';
 import { createKeyHandler, listKeysHandler, revokeKeyHandler, verifyAuditHandler } from './admin-keys.js';
-import { serveMetrics } from '../telemetry/metrics/metrics-endpoint.js';
+import { installedMetrics, serveMetrics } from '../telemetry/metrics/metrics-endpoint.js';
 import { startTelemetry } from '../telemetry/start-telemetry.js';
 import { dashboardRequest, dashboardRequests, dashboardSeries } from './admin-dashboard-api.js';
 import { dashboardFiles } from './admin-dashboard-files.js';
@@ -40,13 +43,14 @@ const ROUTES: Record<string, Handler> = {
   // GET /v1/models/{id}: prefixHandler below.
   'POST /v1/embeddings': async (gateway, ctx, req, res) => {
     const abort = abortOnClose(res);
-    const input = parseJsonBody(ctx.bodyText);
+    const input = parseJsonBody(ctx.bodyText, gateway.config.server);
+    checkEmbeddingCounts(input, gateway.config.server);
     authorizeModelField(gateway, ctx.key, input);
-    const { model, body } = await createEmbeddings(gateway, input, abort.signal, ctx.id);
+    const { model, body } = await createEmbeddings(gateway, input, { signal: abort.signal, requestId: ctx.id, key: ctx.key ?? null });
     sendJson(res, 200, body, ctx, model);
   },
   'POST /v1/route': async (gateway, ctx, req, res) => {
-    const input = parseJsonBody(ctx.bodyText);
+    const input = parseJsonBody(ctx.bodyText, gateway.config.server);
     authorizeModelField(gateway, ctx.key, input);
     const explanation = await explainRoute(gateway, input, req.headers);
     sendJson(res, 200, explanation, ctx, null, explanation.reason);
@@ -57,11 +61,15 @@ const ROUTES: Record<string, Handler> = {
   'GET /admin/dashboard/requests': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequests(gateway, searchParams(req)), ctx),
   'GET /admin/dashboard/request': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequest(gateway, searchParams(req)), ctx),
   'GET /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 200, await listKeysHandler(gateway), ctx),
-  'POST /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText)), ctx),
-  'POST /admin/keys/revoke': async (gateway, ctx, _req, res) => sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText)), ctx),
+  'POST /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
+  'POST /admin/keys/revoke': async (gateway, ctx, _req, res) => sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'GET /admin/audit/verify': async (gateway, ctx, _req, res) => sendJson(res, 200, await verifyAuditHandler(gateway), ctx),
-  'GET /readyz': (gateway, ctx, _req, res) =>
-    gateway.draining ? sendJson(res, 503, { status: 'draining' }, ctx) : sendJson(res, 200, { status: 'ready' }, ctx),
+  'GET /readyz': (gateway, ctx, _req, res) => {
+    if (gateway.draining) return sendJson(res, 503, { status: 'draining' }, ctx);
+    // A store that cannot commit (its database is down): take this replica out of rotation until it can.
+    if (gateway.store.health?.().ready === false) return sendJson(res, 503, { status: 'store unavailable' }, ctx);
+    return sendJson(res, 200, { status: 'ready' }, ctx);
+  },
 };
 
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz']);
@@ -78,12 +86,17 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
   const handlers = new Set<Promise<void>>();
   // Before listening, so the metrics and tracing observers see the first request.
   const telemetry = await startTelemetry(gateway, { host: options.host ?? serverConfig.host });
+  const metrics = installedMetrics(gateway);
+  // Resource limits of the edge (docs/security.md#resource-limits): bodies being read share one budget.
+  const bodyBudget = new BodyBudget(serverConfig.max_inflight_body_bytes);
+  metrics?.readBodyBytesFrom(() => bodyBudget.used);
+  const authFailures = new AuthFailureRecorder({ audit: gateway.governance.audit, metrics });
 
   const server = createServer((req, res) => {
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
     // A request that arrives on a kept-alive connection while draining is served, but the client is told
-    // not to send another on it.
+    // not to send another on it (and the connection closes after it).
     if (gateway.draining) res.setHeader('connection', 'close');
     const handling = dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error instanceof GatewayError ? error : internalError(error));
@@ -111,10 +124,19 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
         ctx.key = auth.api(req);
         ctx.keyId = ctx.key?.id ?? null;
       }
-      if (req.method === 'POST') ctx.bodyText = await readBody(req, serverConfig.max_body_bytes);
+      if (req.method === 'POST') {
+        ctx.bodyText = await readBody(req, { maxBytes: serverConfig.max_body_bytes, budget: bodyBudget, timeoutMs: serverConfig.body_timeout_ms });
+      }
       await handler(gateway, ctx, req, res);
     } catch (error) {
       const failure = error instanceof GatewayError ? error : internalError(error);
+      if (error instanceof AuthenticationError) {
+        authFailures.record({ error, requestId: ctx.id, time: ctx.time, address: req.socket.remoteAddress, endpoint: ROUTES[key] ? key : `${req.method ?? 'GET'} ${MODEL_PREFIX}{id}` });
+      } else if (failure.code === 'request_timeout') {
+        metrics?.edgeRefusal('body_timeout_ms');
+      } else if (failure.code === 'server_busy') {
+        metrics?.edgeRefusal('max_inflight_body_bytes');
+      }
       if (res.headersSent) {
         res.destroy();
         return;
@@ -127,6 +149,12 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
 
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // A connection past the cap is closed as soon as it is accepted: answering it would mean reading it.
+  server.maxConnections = serverConfig.max_connections;
+  server.on('drop', () => metrics?.edgeRefusal('max_connections'));
+  // Node's own whole-request deadline (300 s by default, checked every 30 s) is the backstop for bodies no
+  // handler reads (a POST refused before its body, then stalled); readBody's body_timeout_ms is the real one.
+  server.requestTimeout = server.headersTimeout + serverConfig.body_timeout_ms;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? serverConfig.port, options.host ?? serverConfig.host, () => {
@@ -145,6 +173,10 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       gateway.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Answers still going out promised keep-alive in their headers: each connection is closed as soon as
+      // it is idle, rather than left for the client to reuse until the deadline.
+      const closeIdleSoon = (): void => void setImmediate(() => server.closeIdleConnections());
+      for (const res of inFlight) res.once('finish', closeIdleSoon);
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
       // Re-checked until empty: requests that arrived on kept-alive connections meanwhile are waited for too.
       const settled = async (): Promise<void> => {
@@ -157,6 +189,7 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       await closed;
       const settledOrLate = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref());
       await Promise.race([Promise.allSettled([...handlers]), settledOrLate]);
+      await authFailures.close();
       await telemetry.close();
       await gateway.close();
     },

@@ -1,8 +1,10 @@
 /** `tandem keys`, `tandem audit` and `tandem purge` against a real SQLite file, through commander. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
@@ -90,8 +92,8 @@ test('audit verify passes an intact chain and names the first altered record, ex
 
   const intact = await run(['audit', 'verify', '--config', config]);
   assert.equal(intact.code, 0, intact.err);
-  assert.match(intact.out, /replica r1: 5 records \(#1\.\.#5\) intact; tip hash [0-9a-f]{64}/);
-  assert.match(intact.out, /replica r2: 1 records/);
+  assert.match(intact.out, /chain r1: 5 records \(#1\.\.#5\) intact; tip hash [0-9a-f]{64}/);
+  assert.match(intact.out, /chain r2: 1 records/);
 
   const raw = new Database(db);
   const row = raw.prepare("select body from audit_log where replica_id = 'r1' and seq = 3").get() as { body: string };
@@ -99,8 +101,8 @@ test('audit verify passes an intact chain and names the first altered record, ex
   raw.close();
   const broken = await run(['audit', 'verify', '--config', config]);
   assert.equal(broken.code, 1);
-  assert.match(broken.out, /replica r1: BROKEN at record #3: hash does not match/);
-  assert.match(broken.out, /replica r2: 1 records .* intact/);
+  assert.match(broken.out, /chain r1: BROKEN at record #3: hash does not match/);
+  assert.match(broken.out, /chain r2: 1 records .* intact/);
 });
 
 test('audit export writes JSON lines since a time; purge deletes old rows and the chain still verifies', async () => {
@@ -137,4 +139,82 @@ test('audit export writes JSON lines since a time; purge deletes old rows and th
   const reopened = await openSqliteStore({ path: db, logBodies: false });
   assert.deepEqual((await reopened.requestLog.recent({ limit: 10 })).map((r) => r.id).sort(), ['new0', 'new1']);
   await reopened.close();
+});
+
+test('audit verify reports logged requests without an audit record, with their ids, and exits 1', async () => {
+  const { config, db } = setup();
+  const store = await openSqliteStore({ path: db, logBodies: false });
+  const chain = new AuditChain({ log: store.audit, replicaId: 'web-1/2026-12-05T10:00:00.000Z/1-abcdef' });
+  const now = Date.now();
+  for (let i = 0; i < 4; i++) {
+    await store.requestLog.append(makeRecord({ id: `r${i}`, time: now - 10_000 + i }));
+    if (i !== 1) await chain.append(makeAuditEntry({ requestId: `r${i}`, time: now - 10_000 + i }));
+  }
+  await store.close();
+  const result = await run(['audit', 'verify', '--config', config]);
+  assert.equal(result.code, 1);
+  assert.match(result.out, /chain web-1\/2026-12-05T10:00:00\.000Z\/1-abcdef: 3 records .* intact/);
+  assert.match(result.out, /completeness: 1 of 4 logged requests in .* have NO audit record; first: r1/);
+  // --replica takes the configured name and skips the completeness check (a request is not tied to a chain).
+  const one = await run(['audit', 'verify', '--config', config, '--replica', 'web-1']);
+  assert.equal(one.code, 0, one.out);
+  assert.match(one.out, /completeness: not checked \(only some chains were verified\)/);
+});
+
+test('audit anchor writes every tip to a file and a URL; verify --anchor detects a cut-off tail and a deleted chain', async () => {
+  const { config, db } = setup();
+  const store = await openSqliteStore({ path: db, logBodies: false });
+  const chains = ['a', 'b'].map((id) => new AuditChain({ log: store.audit, replicaId: id }));
+  for (let i = 0; i < 4; i++) for (const c of chains) await c.append(makeAuditEntry({ requestId: `${c.replicaId}${i}` }));
+  await store.close();
+
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push(body);
+      res.writeHead(201).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/anchors`;
+  const file = join(dirname(db), 'anchor.json');
+  try {
+    const anchored = await run(['audit', 'anchor', '--config', config, '--out', file, '--url', url]);
+    assert.equal(anchored.code, 0, anchored.err);
+    assert.match(anchored.out, /anchored 2 chains \(8 records\)/);
+  } finally {
+    server.close();
+  }
+  const anchor = JSON.parse(readFileSync(file, 'utf8')) as { format: string; chains: Array<{ chain: string; seq: number }> };
+  assert.deepEqual(JSON.parse(received[0] ?? '{}'), anchor);
+  assert.deepEqual(anchor.chains.map((c) => [c.chain, c.seq]), [['a', 4], ['b', 4]]);
+
+  // Later records that chain from the tips are fine.
+  const reopened = await openSqliteStore({ path: db, logBodies: false });
+  await new AuditChain({ log: reopened.audit, replicaId: 'a' }).append(makeAuditEntry({ requestId: 'a-later' }));
+  await reopened.close();
+  const fine = await run(['audit', 'verify', '--config', config, '--anchor', file]);
+  assert.equal(fine.code, 0, fine.out);
+  assert.match(fine.out, /chain a #4: ok: #4 matches the anchor; 1 records appended since/);
+
+  const raw = new Database(db);
+  raw.prepare("delete from audit_log where replica_id = 'a' and seq >= 3").run();
+  raw.prepare("delete from audit_log where replica_id = 'b'").run();
+  raw.close();
+  const plain = await run(['audit', 'verify', '--config', config]);
+  assert.equal(plain.code, 0, 'without the anchor both cuts go unnoticed');
+  const caught = await run(['audit', 'verify', '--config', config, '--anchor', file]);
+  assert.equal(caught.code, 1);
+  assert.match(caught.out, /chain a #4: TRUNCATED: the chain ends at #2/);
+  assert.match(caught.out, /chain b #4: DELETED/);
+
+  const missing = await run(['audit', 'anchor', '--config', config]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /--out <file> and\/or --url <url>/);
+  writeFileSync(file, '{"format":"something else"}');
+  const wrong = await run(['audit', 'verify', '--config', config, '--anchor', file]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.err, /is not a Tandem audit anchor/);
 });

@@ -11,6 +11,7 @@ interface CreateOptions {
   name: string;
   routes?: string[];
   models?: string[];
+  scope?: 'all' | 'routes';
   expires?: string;
   rpm?: number;
   tpm?: number;
@@ -28,6 +29,11 @@ export function registerKeysCommand(program: Command, deps: CliDeps): void {
     .option('-c, --config <file>', 'config file (default: ./tandem.yaml)')
     .option('--routes <globs>', 'routes the key may call, comma-separated; * and ? match (default: all)', parseList)
     .option('--models <globs>', 'models the key may reach, directly or through a route, comma-separated (default: all)', parseList)
+    .option(
+      '--scope <scope>',
+      'what `model` may name: `routes` (routes only; a model named directly gets 403) or `all`; default: routes when --routes is given without --models, else all',
+      parseScope,
+    )
     .option('--expires <when>', 'expiry: a duration from now (30d, 12h) or an ISO date/time')
     .option('--rpm <n>', 'requests per minute', parseNumber)
     .option('--tpm <n>', 'tokens per minute', parseNumber)
@@ -78,6 +84,7 @@ async function runCreate(deps: CliDeps, options: CreateOptions): Promise<void> {
     const input: Record<string, unknown> = { name: options.name, limits };
     if (options.routes) input.routes = options.routes;
     if (options.models) input.models = options.models;
+    if (options.scope) input.scope = options.scope;
     if (options.expires !== undefined) input.expires_at = parseExpiry(options.expires, now);
     let created: { key: KeyView; secret: string };
     try {
@@ -91,6 +98,7 @@ async function runCreate(deps: CliDeps, options: CreateOptions): Promise<void> {
       return;
     }
     deps.stdout(`created ${created.key.id} (${created.key.name})\n`);
+    if (created.key.scope === 'routes') deps.stdout(`scope: routes only (${created.key.routes.join(', ')}); models named directly are refused\n`);
     deps.stdout(`secret: ${created.secret}\n`);
     deps.stdout('store the secret now: it is not kept and cannot be shown again. Send it as "Authorization: Bearer <secret>".\n');
   } finally {
@@ -115,8 +123,8 @@ async function runList(deps: CliDeps, options: { config?: string; json?: boolean
       Object.entries(l).map(([k, v]) => `${k.replace(/_/g, ' ').replace('requests per minute', 'rpm').replace('tokens per minute', 'tpm')} ${v}`).join(', ') || '-';
     deps.stdout(
       `${formatTable({
-        columns: [{ header: 'id' }, { header: 'name' }, { header: 'prefix' }, { header: 'status' }, { header: 'routes' }, { header: 'models' }, { header: 'limits' }, { header: 'expires' }],
-        rows: views.map((v) => [v.id, v.name, `${v.prefix}…`, v.status, v.routes.join(','), v.models.join(','), limitsText(v.limits), v.expires_at ?? 'never']),
+        columns: [{ header: 'id' }, { header: 'name' }, { header: 'prefix' }, { header: 'status' }, { header: 'scope' }, { header: 'routes' }, { header: 'models' }, { header: 'limits' }, { header: 'expires' }],
+        rows: views.map((v) => [v.id, v.name, `${v.prefix}…`, v.status, v.scope, v.routes.join(','), v.models.join(','), limitsText(v.limits), v.expires_at ?? 'never']),
       })}\n`,
     );
   } finally {
@@ -139,6 +147,11 @@ function parseList(value: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list.');
   return items;
+}
+
+function parseScope(value: string): 'all' | 'routes' {
+  if (value === 'all' || value === 'routes') return value;
+  throw new InvalidArgumentError('expected `routes` or `all`.');
 }
 
 function parseNumber(value: string): number {

@@ -32,7 +32,9 @@ export async function loadSetup(configPath: string | undefined, cwd = process.cw
   return { config: loaded.config, baseDir: loaded.baseDir ?? dirname(path), source: path, warnings: loaded.warnings };
 }
 
-export async function openGateway(setup: LoadedSetup, options: { store?: boolean } = {}): Promise<Gateway> {
-  const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false, max_requests: 1 } : setup.config.store, setup.baseDir);
+export async function openGateway(setup: LoadedSetup, options: { store?: boolean; waitForDatabase?: boolean } = {}): Promise<Gateway> {
+  const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false, max_requests: 1 } : setup.config.store, setup.baseDir, {
+    waitForDatabase: options.waitForDatabase === true,
+  });
   return Gateway.create({ config: setup.config, baseDir: setup.baseDir, store });
 }

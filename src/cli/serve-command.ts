@@ -16,7 +16,8 @@ export function registerServeCommand(program: Command): void {
       const setup = await loadSetup(options.config);
       applyHeapSetting(setup.config.server.heap);
       for (const line of startupNotes(setup, process.env)) console.log(line);
-      const gateway = await openGateway(setup);
+      // A database that is not up yet (restart, failover, started after us) is waited for, not a crash loop.
+      const gateway = await openGateway(setup, { waitForDatabase: true });
       const listenOptions: { host?: string; port?: number } = {};
       if (options.host !== undefined) listenOptions.host = options.host;
       if (options.port !== undefined) listenOptions.port = options.port;

@@ -4,6 +4,7 @@
  * configured, so a single node never loads the Redis client.
  */
 import type { ClusterConfig } from '../config/schema.js';
+import type { SpendHistory } from '../governance/limit-store.js';
 import type { CircuitBreaker } from '../routing/circuit-breaker.js';
 import type { LatencyTracker } from '../routing/latency-tracker.js';
 import { RedisConnection, type ClusterFeature, type RedisHealth } from './redis-connection.js';
@@ -30,6 +31,8 @@ export interface OpenClusterOptions {
   /** How long start-up waits for Redis before serving anyway (with the fail modes in force). */
   connectWaitMs?: number;
   latencySyncMs?: number;
+  /** Where budget counters Redis lost are rebuilt from (the request log). */
+  history?: SpendHistory;
 }
 
 export async function openCluster(options: OpenClusterOptions): Promise<Cluster> {
@@ -56,7 +59,7 @@ export async function openCluster(options: OpenClusterOptions): Promise<Cluster>
   const latencyOptions: ConstructorParameters<typeof SharedLatency>[0] = { connection, tracker: options.latency, models: options.models };
   if (options.latencySyncMs !== undefined) latencyOptions.syncMs = options.latencySyncMs;
   const latency = new SharedLatency(latencyOptions);
-  const limits = new RedisLimitStore({ connection, failModes: { rate_limits: modes.rate_limits, budgets: modes.budgets } });
+  const limits = new RedisLimitStore({ connection, failModes: { rate_limits: modes.rate_limits, budgets: modes.budgets }, history: options.history });
 
   return {
     connection,

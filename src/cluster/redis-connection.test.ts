@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LatencyTracker } from '../routing/latency-tracker.js';
 import { RedisConnection, type ClusterFeature } from './redis-connection.js';
+import { SharedLatency } from './shared-latency.js';
+import { ownRedisSkipReason, startOwnRedisServer } from './testing/own-redis-server.js';
 import { redisSkipReason, TEST_REDIS_URL, testKeyPrefix, unreachableRedisUrl } from './testing/redis-for-tests.js';
 import { startTcpProxy } from './testing/tcp-proxy.js';
 
@@ -91,5 +94,36 @@ describe('RedisConnection against a live Redis', { skip }, () => {
     await eventually(() => connection.health.up, 'the reconnect');
     assert.equal(await connection.attempt('budgets', (r) => r.ping()), 'PONG');
     assert.equal(lines.length, 2, lines.join('\n'));
+  });
+});
+
+describe('RedisConnection against a hung Redis (SIGSTOP)', { skip: ownRedisSkipReason() }, () => {
+  test('is not reported reachable while pipelined calls time out, and recovers once Redis answers', async () => {
+    const server = await startOwnRedisServer();
+    const lines: string[] = [];
+    const connection = new RedisConnection({ url: server.url, keyPrefix: testKeyPrefix(), commandTimeoutMs: 100, log: (line) => lines.push(line) });
+    // The latency sync is a pipeline every `syncMs`: the call whose per-command errors once read as success.
+    const latency = new SharedLatency({ connection, tracker: new LatencyTracker(), models: ['m'], syncMs: 50 });
+    try {
+      assert.equal(await connection.waitUntilReady(2_000), true);
+      await latency.sync();
+      assert.equal(connection.health.up, true);
+
+      server.pause();
+      await sleep(1_000);
+      assert.equal(connection.health.up, false);
+      assert.ok(connection.health.failedCalls.latency >= 5, `failed latency syncs: ${connection.health.failedCalls.latency}`);
+      assert.deepEqual(lines.map((l) => /unavailable|reachable again/.exec(l)?.[0]), ['unavailable'], lines.join('\n'));
+      assert.equal(connection.health.outages, 1);
+
+      server.resume();
+      await eventually(() => connection.health.up, 'the first answered call after SIGCONT');
+      assert.equal(lines.length, 2, lines.join('\n'));
+      assert.match(lines[1] ?? '', /reachable again/);
+    } finally {
+      await latency.close();
+      await connection.close();
+      await server.stop();
+    }
   });
 });

@@ -7,7 +7,7 @@
  * ends (not per request), and counted per feature in `health` for the metrics endpoint. ioredis
  * reconnects by itself, backing off to one attempt a second.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 
 /** The features that keep state in Redis; each has its own fail mode and failure counter. */
 export type ClusterFeature = 'rate_limits' | 'budgets' | 'breaker' | 'latency';
@@ -145,6 +145,21 @@ export class RedisConnection {
       this.client.once('error', failed);
     });
   }
+}
+
+/**
+ * Runs a pipeline or MULTI and returns each command's result, throwing the first command's error.
+ * ioredis resolves `exec()` even when every command failed (each timed out against a hung Redis, for
+ * one): read as success, that made attempt() announce "reachable again" once a second while Redis was
+ * frozen. Thrown, it counts as the failure it is.
+ */
+export async function execAll(commands: ChainableCommander): Promise<unknown[]> {
+  const results = await commands.exec();
+  if (results === null) throw new Error('the transaction was aborted');
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }
 
 function connectionOptions(options: RedisConnectionOptions): RedisOptions {

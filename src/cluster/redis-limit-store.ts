@@ -1,11 +1,14 @@
 /**
  * The LimitStore (src/governance/limit-store.ts) in Redis, so rate limits and budgets hold across replicas.
  *
- * reserve() is one Lua script: it reads every counter the request touches, and only if every limit has
- * room, adds the amounts — no other replica's reserve can interleave, so concurrent requests never both
- * take the last of a budget. settle()/release() add the difference between actual and reserved amounts
- * to the windows the reservation counted in (one MULTI). Each counter is a key per subject, limit and
- * window start, with a TTL just past the window's useful life.
+ * reserve() is one Lua script (redis-limit-scripts.ts): it reads every counter the request touches, and
+ * only if every limit has room, adds the amounts — no other replica's reserve can interleave, so
+ * concurrent requests never both take the last of a budget. settle()/release() correct the counters the
+ * reservation counted in (one script). Each counter is a key per subject, limit and window start, with a
+ * TTL just past the window's useful life.
+ *
+ * Budgets are a cache of the request log: a budget counter Redis lost (restart, eviction) is rebuilt from
+ * `history` before anything is counted in it (docs/decisions/budget-durability.md).
  *
  * Redis unreachable: rate limits and budgets each fail open (the request goes through uncounted; its
  * actual usage is still added when it settles, if Redis is back) or closed (503), per config.
@@ -21,167 +24,187 @@ import {
   type LimitStore,
   type Reservation,
   type ReserveResult,
+  type SpendHistory,
 } from '../governance/limit-store.js';
-import { fitsAgainAt, isSliding, MINUTE_MS, previousWindowStart, usedAt, windowOf } from '../governance/limit-windows.js';
+import { budgetFitsAgainAt, CONCURRENCY_LEASE_MS, fitsAgainAt, isSliding, isSpend, MINUTE_MS, previousWindowStart, usedAt, windowOf } from '../governance/limit-windows.js';
 import { GatewayError } from '../spec/errors.js';
 import type { FailMode, RedisConnection } from './redis-connection.js';
+import { ADJUST_SCRIPT, RESERVE_SCRIPT, SEED_SCRIPT } from './redis-limit-scripts.js';
 
 /** Counters outlive their window by this much (a sliding limit still reads the previous minute). */
 const KEEP_AFTER_END_MS = 2 * MINUTE_MS;
+/** A reserve may find a counter to rebuild again (it expired meanwhile); give up after this many rounds. */
+const MAX_SEED_ROUNDS = 3;
+/** Sent as the generation of a reservation that counted nothing in a budget counter (Redis was away). */
+const NO_GENERATION = '-';
 
-/**
- * KEYS: per check, the current and the previous window's counter. ARGV: the number of checks, then per
- * check: max, amount, weight of the previous window (0: not read), TTL (ms) of the current window's key.
- * The sum is the one usedAt() does (previous * weight + current), so JS can repeat it exactly from the
- * raw counters returned: {1, cur1, prev1, cur2, prev2, ...} when every check passes (and counts),
- * else {0, index of the first failing check, cur, prev}.
- */
-const RESERVE_SCRIPT = `
-local n = tonumber(ARGV[1])
-local raw = {1}
-for i = 1, n do
-  local a = 1 + (i - 1) * 4
-  local max = tonumber(ARGV[a + 1])
-  local amount = tonumber(ARGV[a + 2])
-  local weight = tonumber(ARGV[a + 3])
-  local cur = redis.call('GET', KEYS[2 * i - 1]) or '0'
-  local prev = '0'
-  if weight > 0 then prev = redis.call('GET', KEYS[2 * i]) or '0' end
-  if tonumber(prev) * weight + tonumber(cur) + amount > max then return {0, i, cur, prev} end
-  raw[2 * i] = cur
-  raw[2 * i + 1] = prev
-end
-for i = 1, n do
-  local a = 1 + (i - 1) * 4
-  if tonumber(ARGV[a + 2]) > 0 then
-    redis.call('INCRBYFLOAT', KEYS[2 * i - 1], ARGV[a + 2])
-    redis.call('PEXPIRE', KEYS[2 * i - 1], ARGV[a + 4])
-  end
-end
-return raw
-`;
-
-/**
- * KEYS: counters; ARGV: per key a delta and the TTL (ms) to give a key this creates. Like the memory
- * store, a counter never goes below 0 and a negative delta never creates one; an existing key keeps its TTL.
- */
-const ADJUST_SCRIPT = `
-for i = 1, #KEYS do
-  local delta = tonumber(ARGV[2 * i - 1])
-  local cur = redis.call('GET', KEYS[i])
-  if cur then
-    local value = math.max(0, tonumber(cur) + delta)
-    redis.call('SET', KEYS[i], string.format('%.17g', value), 'KEEPTTL')
-  elseif delta > 0 and tonumber(ARGV[2 * i]) > 0 then
-    redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
-  end
-end
-return #KEYS
-`;
+type Kind = 'rate' | 'budget' | 'concurrency';
 
 interface Check {
   bucket: LimitBucket;
   limit: LimitName;
+  kind: Kind;
   max: number;
   amount: number;
   start: number;
   end: number;
   weight: number;
+  rebuildable: boolean;
 }
 
-type ReserveReply = [0, number, string, string] | [1, ...string[]];
+type ReserveReply = [0, number, string, string, string] | [1, ...string[]] | [2, ...number[]];
 
 interface ScriptedRedis extends Redis {
   tandemReserve(numKeys: number, ...args: Array<string | number>): Promise<ReserveReply>;
+  tandemSeed(numKeys: number, ...args: Array<string | number>): Promise<number>;
   tandemAdjust(numKeys: number, ...args: Array<string | number>): Promise<number>;
 }
 
 export interface RedisLimitStoreOptions {
   connection: RedisConnection;
   failModes: { rate_limits: FailMode; budgets: FailMode };
+  /** Where lost budget counters are rebuilt from (the request log); unset: they restart at zero. */
+  history?: SpendHistory | undefined;
 }
 
 export class RedisLimitStore implements LimitStore {
   private readonly prefix: string;
+  private readonly history: SpendHistory | undefined;
+  /** Log queries under way, by counter key. */
+  private readonly seeding = new Map<string, Promise<number>>();
 
   constructor(private readonly options: RedisLimitStoreOptions) {
-    this.prefix = `${options.connection.keyPrefix}limit:`;
+    this.prefix = options.connection.keyPrefix;
+    this.history = options.history;
     options.connection.client.defineCommand('tandemReserve', { lua: RESERVE_SCRIPT });
+    options.connection.client.defineCommand('tandemSeed', { lua: SEED_SCRIPT });
     options.connection.client.defineCommand('tandemAdjust', { lua: ADJUST_SCRIPT });
   }
 
   async reserve(input: { buckets: LimitBucket[]; amounts: LimitAmounts; now: number }): Promise<ReserveResult> {
     const { buckets, amounts, now } = input;
-    const checks = planChecks(buckets, amounts, now);
+    const checks = planChecks(buckets, amounts, now, this.history !== undefined);
     const windows: Reservation['windows'] = {};
-    for (const check of checks) windows[check.limit] = check.start;
-    const reservation = (counted: LimitAmounts): Reservation => ({ id: randomUUID(), buckets, amounts: { ...counted }, windows });
-    if (checks.length === 0) return { ok: true, reservation: reservation(amounts), states: [] };
+    for (const check of checks) if (check.kind !== 'concurrency') windows[check.limit] = check.start;
+    const id = randomUUID();
+    const reservation = (counted: LimitAmounts, generations: Record<string, string>): Reservation =>
+      ({ id, buckets, amounts: { ...counted }, windows, generations });
+    if (checks.length === 0) return { ok: true, reservation: reservation(amounts, {}), states: [] };
 
-    const keys = checks.flatMap((c) => [this.key(c.bucket.subject, c.limit, c.start), this.key(c.bucket.subject, c.limit, previousWindowStart(c.start))]);
-    const args = checks.flatMap((c) => [c.max, c.amount, String(c.weight), c.end + KEEP_AFTER_END_MS - now]);
-    const reply = await this.options.connection.attempt(featureOf(checks.map((c) => c.limit)), (redis) =>
-      (redis as ScriptedRedis).tandemReserve(keys.length, ...keys, checks.length, ...args),
-    );
-    if (reply === undefined) return this.unavailable(checks, reservation);
+    const keys = checks.flatMap((c) => [this.key(c), this.key({ ...c, start: previousWindowStart(c.start) })]);
+    const args = checks.flatMap((c) => [c.kind, c.max, c.amount, String(c.weight), c.kind === 'concurrency' ? CONCURRENCY_LEASE_MS : c.end + KEEP_AFTER_END_MS - now, c.rebuildable ? '1' : '0']);
+    const feature = featureOf(checks.map((c) => c.limit));
+    let reply: ReserveReply | undefined;
+    for (let round = 0; ; round++) {
+      reply = await this.options.connection.attempt(feature, (redis) =>
+        (redis as ScriptedRedis).tandemReserve(keys.length, ...keys, checks.length, now, id, now + CONCURRENCY_LEASE_MS, randomUUID(), ...args),
+      );
+      if (reply === undefined || reply[0] !== 2) break;
+      if (round === MAX_SEED_ROUNDS) throw new Error(`budget counters still missing after ${MAX_SEED_ROUNDS} rebuilds`);
+      const missing = (reply.slice(1) as number[]).map((i) => checks[i - 1]).filter((c): c is Check => c !== undefined);
+      if (!(await this.seed(missing, now))) {
+        reply = undefined;
+        break;
+      }
+    }
+    if (reply === undefined) return this.unavailable(checks, (counted) => reservation(counted, {}));
     if (reply[0] === 0) {
       const check = checks[reply[1] - 1];
       if (!check) throw new Error(`limit script returned check ${reply[1]} of ${checks.length}`);
       const current = Number(reply[2]);
       const previous = Number(reply[3]);
+      const inFlight = Number(reply[4]);
       const used = usedAt({ limit: check.limit, now, current, previous });
+      const resetAt = check.kind === 'rate'
+        ? fitsAgainAt({ limit: check.limit, now, current, previous, amount: check.amount, max: check.max })
+        : budgetFitsAgainAt({ limit: check.limit, now, used, inFlight, amount: check.amount, max: check.max });
       return {
         ok: false,
-        denied: {
-          subject: check.bucket.subject,
-          limit: check.limit,
-          max: check.max,
-          remaining: Math.max(0, check.max - used),
-          used,
-          requested: check.amount,
-          resetAt: fitsAgainAt({ limit: check.limit, now, current, previous, amount: check.amount, max: check.max }),
-        },
+        denied: { subject: check.bucket.subject, limit: check.limit, max: check.max, remaining: Math.max(0, check.max - used), used, requested: check.amount, inFlight, resetAt },
       };
     }
+    const raw = reply as [1, ...string[]];
+    const generations: Record<string, string> = {};
     const states = checks.map((check, i): LimitState => {
-      const used = usedAt({ limit: check.limit, now, current: Number(reply[2 * i + 1]), previous: Number(reply[2 * i + 2]) });
+      const current = Number(raw[3 * i + 1]);
+      const previous = Number(raw[3 * i + 2]);
+      if (check.kind === 'budget') generations[generationKey(check.bucket.subject, check.limit)] = String(raw[3 * i + 3] ?? NO_GENERATION);
+      const used = usedAt({ limit: check.limit, now, current, previous });
       return { subject: check.bucket.subject, limit: check.limit, max: check.max, remaining: Math.max(0, check.max - used - check.amount), resetAt: check.end };
     });
-    return { ok: true, reservation: reservation(amounts), states };
+    return { ok: true, reservation: reservation(amounts, generations), states };
   }
 
   async settle(input: { reservation: Reservation; actual: LimitAmounts }): Promise<void> {
-    const { reservation, actual } = input;
-    await this.adjust(reservation, { tokens: actual.tokens - reservation.amounts.tokens, spend: actual.spend - reservation.amounts.spend });
+    await this.adjust(input.reservation, input.actual);
   }
 
   async release(input: { reservation: Reservation }): Promise<void> {
-    const { amounts } = input.reservation;
-    await this.adjust(input.reservation, { tokens: -amounts.tokens, spend: -amounts.spend });
+    await this.adjust(input.reservation, { tokens: 0, spend: 0 });
   }
 
   async close(): Promise<void> {
     // The connection belongs to the cluster runtime, which closes it.
   }
 
-  private async adjust(reservation: Reservation, delta: LimitAmounts): Promise<void> {
+  /**
+   * Rebuilds missing budget counters from the request log; false when the log or Redis failed meanwhile
+   * (the budgets' fail mode then applies, as for Redis being away: a counter cannot be trusted without it).
+   */
+  private async seed(checks: readonly Check[], now: number): Promise<boolean> {
+    const history = this.history;
+    if (history === undefined) throw new Error('a budget counter to rebuild, but no history to rebuild it from');
+    let spends: number[];
+    try {
+      spends = await Promise.all(checks.map((c) => this.spendOnce(history, c)));
+    } catch (error) {
+      console.error(`tandem: rebuilding budget counters from the request log failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+    const args = checks.flatMap((c, i) => [String(spends[i] ?? 0), String(c.end + KEEP_AFTER_END_MS - now)]);
+    const done = await this.options.connection.attempt('budgets', (redis) =>
+      (redis as ScriptedRedis).tandemSeed(checks.length, ...checks.map((c) => this.key(c)), randomUUID(), ...args),
+    );
+    return done !== undefined;
+  }
+
+  /** One log query per counter at a time in this replica, however many requests find it missing at once. */
+  private spendOnce(history: SpendHistory, check: Check): Promise<number> {
+    const key = this.key(check);
+    let pending = this.seeding.get(key);
+    if (pending === undefined) {
+      pending = history.spendSince({ keyId: check.bucket.spendKeyId ?? null, since: check.start }).finally(() => this.seeding.delete(key));
+      this.seeding.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async adjust(reservation: Reservation, actual: LimitAmounts): Promise<void> {
     const now = Date.now();
     const keys: string[] = [];
-    const args: string[] = [];
+    const args: Array<string | number> = [];
     const limits: LimitName[] = [];
     for (const bucket of reservation.buckets) {
       for (const limit of LIMIT_NAMES) {
-        const start = reservation.windows[limit];
-        if (bucket.limits[limit] === undefined || start === undefined || limit === 'requests_per_minute') continue;
-        const amount = limit === 'tokens_per_minute' ? delta.tokens : delta.spend;
-        if (amount === 0) continue;
-        keys.push(this.key(bucket.subject, limit, start));
-        args.push(String(amount), String(windowOf(limit, start).end + KEEP_AFTER_END_MS - now));
+        if (bucket.limits[limit] === undefined || limit === 'requests_per_minute') continue;
+        const kind = kindOf(limit);
+        const start = reservation.windows[limit] ?? 0;
+        if (kind !== 'concurrency' && reservation.windows[limit] === undefined) continue;
+        const reserved = limit === 'tokens_per_minute' ? reservation.amounts.tokens : reservation.amounts.spend;
+        const used = limit === 'tokens_per_minute' ? actual.tokens : actual.spend;
+        if (kind === 'rate' && used === reserved) continue;
+        // Nothing reserved (Redis was away at reserve) and nothing spent: no counter to touch.
+        if (kind === 'budget' && reserved === 0 && used === 0) continue;
+        // A rebuildable budget counter is never created here: the rebuild reads this request from the log.
+        const rebuildable = kind === 'budget' && this.history !== undefined && bucket.spendKeyId !== undefined;
+        const ttl = rebuildable || kind === 'concurrency' ? 0 : windowOf(limit, start).end + KEEP_AFTER_END_MS - now;
+        keys.push(this.key({ bucket, limit, kind, start }));
+        args.push(kind, String(used - reserved), String(used), String(reserved), reservation.generations?.[generationKey(bucket.subject, limit)] ?? NO_GENERATION, Math.max(0, ttl));
         limits.push(limit);
       }
     }
     if (keys.length === 0) return;
-    await this.options.connection.attempt(featureOf(limits), (redis) => (redis as ScriptedRedis).tandemAdjust(keys.length, ...keys, ...args));
+    await this.options.connection.attempt(featureOf(limits), (redis) => (redis as ScriptedRedis).tandemAdjust(keys.length, ...keys, reservation.id, ...args));
   }
 
   /** Redis unreachable: fail closed (503) if any limit involved is configured so, else let it through uncounted. */
@@ -200,27 +223,40 @@ export class RedisLimitStore implements LimitStore {
     return { ok: true, reservation: reservation({ tokens: 0, spend: 0 }), states: [] };
   }
 
-  private key(subject: string, limit: LimitName, start: number): string {
-    return `${this.prefix}${subject}:${limit}:${start}`;
+  private key(c: { bucket: LimitBucket; limit: LimitName; kind: Kind; start: number }): string {
+    if (c.kind === 'concurrency') return `${this.prefix}inflight:${c.bucket.subject}`;
+    // `budget:` rather than `limit:`: budget counters are hashes, and a replica of an older version
+    // sharing this Redis keeps its string counters apart instead of failing with WRONGTYPE.
+    return `${this.prefix}${c.kind === 'budget' ? 'budget' : 'limit'}:${c.bucket.subject}:${c.limit}:${c.start}`;
   }
+}
+
+function kindOf(limit: LimitName): Kind {
+  return limit === 'concurrent_requests' ? 'concurrency' : isSpend(limit) ? 'budget' : 'rate';
+}
+
+function generationKey(subject: string, limit: LimitName): string {
+  return `${subject} ${limit}`;
 }
 
 /** Spend limits are budgets; a call touching any of them is counted (and fails) as one. */
 function featureOf(limits: readonly LimitName[]): 'budgets' | 'rate_limits' {
-  return limits.some((l) => !isSliding(l)) ? 'budgets' : 'rate_limits';
+  return limits.some((l) => isSpend(l)) ? 'budgets' : 'rate_limits';
 }
 
 /** One check per bucket and limit, in the memory store's order: buckets as given (key before user), then LIMIT_NAMES. */
-function planChecks(buckets: LimitBucket[], amounts: LimitAmounts, now: number): Check[] {
+function planChecks(buckets: LimitBucket[], amounts: LimitAmounts, now: number, canRebuild: boolean): Check[] {
   const checks: Check[] = [];
   for (const bucket of buckets) {
     for (const limit of LIMIT_NAMES) {
       const max = bucket.limits[limit];
       if (max === undefined) continue;
-      const amount = limit === 'requests_per_minute' ? 1 : limit === 'tokens_per_minute' ? amounts.tokens : amounts.spend;
+      const kind = kindOf(limit);
+      const amount = limit === 'requests_per_minute' || limit === 'concurrent_requests' ? 1 : limit === 'tokens_per_minute' ? amounts.tokens : amounts.spend;
       const { start, end } = windowOf(limit, now);
       const weight = isSliding(limit) ? 1 - (now - start) / MINUTE_MS : 0;
-      checks.push({ bucket, limit, max, amount, start, end, weight });
+      const rebuildable = kind === 'budget' && canRebuild && bucket.spendKeyId !== undefined;
+      checks.push({ bucket, limit, kind, max, amount, start, end, weight, rebuildable });
     }
   }
   return checks;

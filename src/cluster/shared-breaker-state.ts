@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { CircuitBreaker, RemoteCircuitUpdate, SharedCircuitBackend } from '../routing/circuit-breaker.js';
-import type { FailMode, RedisConnection } from './redis-connection.js';
+import { execAll, type FailMode, type RedisConnection } from './redis-connection.js';
 
 export interface SharedBreakerStateOptions {
   connection: RedisConnection;
@@ -59,14 +59,14 @@ export class SharedBreakerState implements SharedCircuitBackend {
   opened(key: string, cooldownMs: number): void {
     const message: BreakerMessage = { from: this.replicaId, key, update: { state: 'open', remainingMs: cooldownMs } };
     void this.options.connection.attempt('breaker', (redis) =>
-      redis.multi().set(this.keyPrefix + key, '1', 'PX', cooldownMs).publish(this.channel, JSON.stringify(message)).exec(),
+      execAll(redis.multi().set(this.keyPrefix + key, '1', 'PX', cooldownMs).publish(this.channel, JSON.stringify(message))),
     );
   }
 
   closed(key: string): void {
     const message: BreakerMessage = { from: this.replicaId, key, update: { state: 'closed' } };
     void this.options.connection.attempt('breaker', (redis) =>
-      redis.multi().del(this.keyPrefix + key).publish(this.channel, JSON.stringify(message)).exec(),
+      execAll(redis.multi().del(this.keyPrefix + key).publish(this.channel, JSON.stringify(message))),
     );
   }
 

@@ -6,7 +6,7 @@
  * the lists back, which replace the local rings. A missed sync (Redis down) just leaves the local view.
  */
 import type { LatencyTracker } from '../routing/latency-tracker.js';
-import type { RedisConnection } from './redis-connection.js';
+import { execAll, type RedisConnection } from './redis-connection.js';
 
 export interface SharedLatencyOptions {
   connection: RedisConnection;
@@ -59,8 +59,8 @@ export class SharedLatency {
         pipeline.rpush(key, ...values.map((v) => v.toFixed(1))).ltrim(key, -size, -1).pexpire(key, ttlMs);
       }
       for (const model of models) pipeline.lrange(`${connection.keyPrefix}latency:${model}`, 0, -1);
-      const results = (await pipeline.exec()) ?? [];
-      return results.slice(batch.length * 3).map(([error, value]) => (error ? [] : (value as string[])));
+      const results = await execAll(pipeline);
+      return results.slice(batch.length * 3).map((value) => (Array.isArray(value) ? (value as string[]) : []));
     });
     if (!lists) return;
     models.forEach((model, i) => {

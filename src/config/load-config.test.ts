@@ -311,7 +311,7 @@ describe('a full valid config', () => {
   test('loads with every router type, and defaults are filled in', () => {
     const { config, warnings } = parseConfigText(FULL, { env: { TANDEM_KEY: 'secret', OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant' } });
     assert.deepEqual(warnings, []);
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 9000, max_body_bytes: 8 * 1024 * 1024, api_keys: ['secret'], drain_timeout_ms: 10_000, heap: 'compact' });
+    assert.deepEqual(config.server, { host: '0.0.0.0', port: 9000, max_body_bytes: 8 * 1024 * 1024, max_connections: 1024, max_inflight_body_bytes: 64 * 1024 * 1024, body_timeout_ms: 10_000, max_json_depth: 64, max_messages: 2048, max_content_parts: 256, max_tools: 128, max_metadata_keys: 16, max_embedding_inputs: 2048, api_keys: ['secret'], drain_timeout_ms: 10_000, heap: 'compact' });
     assert.deepEqual(Object.keys(config.routes), ['tandem/auto', 'by-rules', 'ab', 'learned', 'cascade', 'pinned']);
     assert.deepEqual(config.circuit_breaker, { failure_threshold: 3, cooldown_ms: 30_000 });
     const gpt = config.models.gpt;
@@ -333,7 +333,7 @@ describe('a full valid config', () => {
 
   test('defaults: a config with one model gets the default server, store and no routes', () => {
     const { config } = parseConfigText(`models:${LOCAL}\n`);
-    assert.deepEqual(config.server, { host: '127.0.0.1', port: 8080, max_body_bytes: 8 * 1024 * 1024, api_keys: [], drain_timeout_ms: 10_000, heap: 'compact' });
+    assert.deepEqual(config.server, { host: '127.0.0.1', port: 8080, max_body_bytes: 8 * 1024 * 1024, max_connections: 1024, max_inflight_body_bytes: 64 * 1024 * 1024, body_timeout_ms: 10_000, max_json_depth: 64, max_messages: 2048, max_content_parts: 256, max_tools: 128, max_metadata_keys: 16, max_embedding_inputs: 2048, api_keys: [], drain_timeout_ms: 10_000, heap: 'compact' });
     assert.deepEqual(config.store, { type: 'sqlite', path: '.tandem/tandem.db', log_bodies: true });
     assert.deepEqual(config.routes, {});
   });

@@ -8,7 +8,10 @@
  */
 import { z } from 'zod';
 import { auditSchema, authModeSchema, limitsSchema, retentionFields } from '../governance/governance-schema.js';
+import { migrateFields } from '../store/migrations/migrate-mode-schema.js';
+import { isPlaceholderSecret, PLACEHOLDER_SECRET_MESSAGE } from './placeholder-secret.js';
 import { PII_TYPES } from '../privacy/pii-finding.js';
+import { postgresOutageFields } from '../store/postgres/postgres-outage-schema.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
@@ -42,7 +45,7 @@ const modelCommon = {
   context_window: positiveInt.default(8192).describe('The model\'s context window in tokens.'),
   default_max_output_tokens: positiveInt
     .default(1024)
-    .describe('Output tokens assumed for cost and context estimates when a request sets no max_tokens.'),
+    .describe('Output tokens assumed for cost and context estimates when a request sets no max_tokens, and sent upstream as its max_tokens, so budgets reserve what the upstream may really produce.'),
   pricing: pricingSchema.prefault({}),
   capabilities: capabilitiesSchema.prefault({}),
   timeout_ms: positiveInt
@@ -122,6 +125,12 @@ export const policySchema = z.discriminatedUnion('type', [
         .min(1)
         .optional()
         .describe('Only these finding types count (default: all).'),
+      cue_guard: z
+        .enum(['on', 'off'])
+        .default('on')
+        .describe(
+          'On `local-only`: `on` also keeps a request local when its text names a kind of personal data ("passport", "date of birth", "IBAN", "Geburtsdatum" …) next to an identifier-shaped value that no detector recognised (docs/privacy.md, "Cue guard"); `off`: only findings count. Other modes ignore it.',
+        ),
     })
     .describe(
       'Finds personal data and secrets in every message and acts by `mode`; requests marked sensitive (x-tandem-sensitive header, metadata.sensitive) only ever reach local models.',
@@ -275,19 +284,25 @@ export const routeSchema = z.strictObject({
     .describe('The model whose prices define this route\'s baseline cost ("what it would have cost"); defaults to its most expensive cloud model.'),
 });
 
+const logBodiesSchema = z
+  .union([z.boolean(), z.literal('clear')])
+  .default(true)
+  .describe('Store request and response bodies, not only metadata. `true`: on `pseudonymise` routes the bodies are stored as cloud models saw them, placeholders in place of personal data (docs/privacy.md); `clear`: the bodies as the client sent them, on every route; `false`: no bodies.');
+
 export const storeSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
       type: z.literal('sqlite'),
       path: z.string().default('.tandem/tandem.db').describe('Database file, relative to the config file.'),
-      log_bodies: z.boolean().default(true).describe('Store request and response bodies, not only metadata.'),
+      log_bodies: logBodiesSchema,
       ...retentionFields,
+      ...migrateFields,
     })
     .describe('A SQLite file (the default).'),
   z
     .strictObject({
       type: z.literal('memory'),
-      log_bodies: z.boolean().default(true).describe('Keep request and response bodies, not only metadata.'),
+      log_bodies: logBodiesSchema,
       max_requests: z
         .number()
         .int()
@@ -310,8 +325,10 @@ export const storeSchema = z.discriminatedUnion('type', [
         .optional()
         .describe('Schema to keep the tables in (created if missing); unset: the connection\'s default (usually `public`).'),
       pool_size: positiveInt.max(1000).default(10).describe('Connections per replica; appends share them through group commits.'),
-      log_bodies: z.boolean().default(true).describe('Store request and response bodies, not only metadata.'),
+      log_bodies: logBodiesSchema,
       ...retentionFields,
+      ...postgresOutageFields,
+      ...migrateFields,
     })
     .describe('PostgreSQL, shared by several replicas (docs/deployment.md).'),
 ]);
@@ -321,6 +338,25 @@ export const serverSchema = z
     host: z.string().default('127.0.0.1').describe('Interface to listen on; `0.0.0.0` exposes the gateway to the network.'),
     port: z.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks a free one.'),
     max_body_bytes: positiveInt.default(8 * 1024 * 1024).describe('Largest request body accepted; larger bodies get 413.'),
+    max_json_depth: positiveInt
+      .default(64)
+      .describe('How deeply arrays and objects may nest in a JSON request body (the body itself is level 1), on every JSON endpoint; deeper bodies get 400.'),
+    max_messages: positiveInt.default(2048).describe('Most `messages` in one chat request; more get 400.'),
+    max_content_parts: positiveInt.default(256).describe('Most content parts (text, images, ...) in one chat message; more get 400.'),
+    max_tools: positiveInt.default(128).describe('Most `tools` in one chat request (OpenAI\'s own limit); more get 400.'),
+    max_metadata_keys: positiveInt.default(16).describe('Most keys in a chat request\'s `metadata` (OpenAI\'s own limit); more get 400.'),
+    max_embedding_inputs: positiveInt.default(2048).describe('Most strings in one embeddings request\'s `input` (OpenAI\'s own limit); more get 400.'),
+    max_connections: positiveInt
+      .default(1024)
+      .describe('Open client connections at most; one more is closed as soon as it is accepted, without an answer (docs/security.md#resource-limits).'),
+    max_inflight_body_bytes: positiveInt
+      .default(64 * 1024 * 1024)
+      .describe(
+        'Request-body bytes held at once across all requests still being read, past the first 64 KiB of each; a body that would go over gets 503 `server_busy` with retry-after (docs/security.md#resource-limits).',
+      ),
+    body_timeout_ms: positiveInt
+      .default(10_000)
+      .describe('How long a client may take to send a request body once its headers are in; a slower upload gets 408 `request_timeout` and its connection is closed.'),
     api_keys: z
       .array(z.string().min(1))
       .default([])
@@ -329,6 +365,7 @@ export const serverSchema = z
     admin_key: z
       .string()
       .min(16)
+      .refine((key) => !isPlaceholderSecret(key), { message: PLACEHOLDER_SECRET_MESSAGE })
       .optional()
       .describe('Bearer token for the admin endpoints (/admin/*, /metrics, /dashboard), e.g. `${TANDEM_ADMIN_KEY}`. Unset: admin endpoints answer only while authentication is off (local development).'),
     drain_timeout_ms: positiveInt

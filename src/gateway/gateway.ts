@@ -54,7 +54,7 @@ export class Gateway {
     });
     // The audit log hashes both bodies, so records carry them whenever it is on; the store still drops
     // them unless log_bodies is set.
-    this.logBodies = config.store.log_bodies || config.audit.enabled;
+    this.logBodies = config.store.log_bodies !== false || config.audit.enabled;
   }
 
   static async create(options: GatewayOptions): Promise<Gateway> {
@@ -82,6 +82,8 @@ export class Gateway {
         breaker: gateway.breaker,
         latency: gateway.latency,
         models: [...gateway.models.keys()],
+        // Budget counters Redis loses (a restart) are rebuilt from the request log.
+        history: options.store.requestLog,
       });
     }
     gateway.governance = await Governance.create({ config: options.config, store: options.store, limitStore: gateway.cluster?.limits });
@@ -114,7 +116,14 @@ export class Gateway {
    */
   async finish(record: RequestRecord): Promise<void> {
     const span = startChildSpan('tandem.store.append');
-    const appended = this.store.requestLog.append(this.governance?.forStorage(record) ?? record);
+    // Nothing before the observers may throw past them: the request reached an upstream, and its audit
+    // record and budget settlement must happen whatever becomes of its row.
+    let appended: Promise<void>;
+    try {
+      appended = this.store.requestLog.append(this.storageCopy(record));
+    } catch (error) {
+      appended = Promise.reject(error);
+    }
     const observed: Array<Promise<void>> = [];
     for (const observer of this.observers) {
       try {
@@ -134,6 +143,16 @@ export class Gateway {
     } finally {
       span?.end();
       if (observed.length > 0) await Promise.all(observed);
+    }
+  }
+
+  /** The row as stored (bodies redacted when configured); without bodies if that fails, never unredacted. */
+  private storageCopy(record: RequestRecord): RequestRecord {
+    try {
+      return this.governance?.forStorage(record) ?? record;
+    } catch (error) {
+      console.error(`tandem: preparing the log row of ${record.id} failed, stored without bodies: ${error instanceof Error ? error.message : String(error)}`);
+      return { ...record, requestBody: null, responseBody: null };
     }
   }
 

@@ -3,7 +3,7 @@
  * so a fast unsalted SHA-256 is the right hash; slow password hashes exist for low-entropy secrets).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyRecord, KeyLimits } from '../store/keys.js';
+import type { ApiKeyRecord, KeyLimits, KeyScope } from '../store/keys.js';
 
 export const KEY_SECRET_PREFIX = 'tdm_';
 
@@ -17,6 +17,16 @@ export interface NewApiKey {
   models?: string[];
   limits?: KeyLimits;
   expiresAt?: number | null;
+  /** Unset: defaultKeyScope. */
+  scope?: KeyScope;
+}
+
+/**
+ * A key given routes but no models is meant for those routes: it gets scope `routes`, so it cannot name a
+ * model directly and skip the routes' policies. Otherwise `all`, as keys always were.
+ */
+export function defaultKeyScope(options: { routes?: readonly string[] | undefined; models?: readonly string[] | undefined }): KeyScope {
+  return (options.routes?.length ?? 0) > 0 && (options.models?.length ?? 0) === 0 ? 'routes' : 'all';
 }
 
 /** A new key's record (to store) and its secret (to show once; it cannot be recovered afterwards). */
@@ -33,6 +43,7 @@ export function mintApiKey(options: NewApiKey & { now: number }): { record: ApiK
     createdAt: options.now,
     expiresAt: options.expiresAt ?? null,
     revokedAt: null,
+    scope: options.scope ?? defaultKeyScope(options),
   };
   return { record, secret };
 }

@@ -1,10 +1,11 @@
 /**
  * The audit hash chain: each record carries the SHA-256 of the one before, so changing, removing or
- * reordering a stored record breaks every later link. One chain per replica (AuditRecord.replicaId).
+ * reordering a stored record breaks every later link. One chain per process (AuditRecord.replicaId holds
+ * the chain id, audit-chain-id.ts).
  *
  * The chain is tamper-evident, not tamper-proof: whoever can write the database can recompute every
- * hash after an edit. Recording the tip hash outside the database (`tandem audit verify` prints it)
- * turns that into a detectable rewrite (docs/security.md).
+ * hash after an edit. Recording the tips outside the database (`tandem audit anchor`, audit-anchor.ts)
+ * turns a rewrite, truncation or deletion up to the anchored tips into a detectable one (docs/security.md).
  */
 import { hash } from 'node:crypto';
 import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from '../store/audit-log.js';
@@ -116,14 +117,22 @@ export interface ChainReport {
   lastSeq: number | null;
   /** The newest record's hash: keep it somewhere else to detect a later rewrite of the chain. */
   tipHash: string | null;
+  /** When the newest record was appended (ms since the epoch). */
+  tipRecordedAt: number | null;
   /** The first record that does not verify, and why; absent when the chain is intact. */
   broken?: { seq: number; reason: string };
 }
 
 /** Checks one replica's chain from its oldest remaining record to its tip, a page at a time. */
-export async function verifyAuditChain(options: { log: AuditLog; replicaId: string; pageSize?: number }): Promise<ChainReport> {
+export async function verifyAuditChain(options: {
+  log: AuditLog;
+  replicaId: string;
+  pageSize?: number;
+  /** Sees every record that verified, in order (audit-verify.ts collects request ids and checkpoints). */
+  onRecord?: (record: AuditRecord) => void;
+}): Promise<ChainReport> {
   const { log, replicaId } = options;
-  const report: ChainReport = { replicaId, records: 0, firstSeq: null, lastSeq: null, tipHash: null };
+  const report: ChainReport = { replicaId, records: 0, firstSeq: null, lastSeq: null, tipHash: null, tipRecordedAt: null };
   let previous: AuditRecord | undefined;
   // After a purge the oldest record links to a deleted one; a checkpoint later in the chain must vouch for it.
   let anchor: { seq: number; prevHash: string } | undefined;
@@ -140,9 +149,11 @@ export async function verifyAuditChain(options: { log: AuditLog; replicaId: stri
         if (record.seq !== 1) anchor = { seq: record.seq, prevHash: record.prevHash };
       }
       if (record.checkpoint) anchors.add(`${record.checkpoint.purgedThroughSeq}:${record.checkpoint.purgedThroughHash}`);
+      options.onRecord?.(record);
       report.records++;
       report.lastSeq = record.seq;
       report.tipHash = record.hash;
+      report.tipRecordedAt = record.recordedAt;
       previous = record;
     }
     afterSeq = previous?.seq ?? afterSeq;

@@ -12,6 +12,12 @@ export const limitSetSchema = z
       .describe('Prompt plus output tokens in any 60 s; counted on the estimate (prompt + max_tokens) up front, corrected to actual usage after.'),
     spend_per_day: z.number().nonnegative().optional().describe('Spend per UTC day in `currency`; resets at midnight UTC.'),
     spend_per_month: z.number().nonnegative().optional().describe('Spend per UTC calendar month in `currency`; resets on the 1st.'),
+    concurrent_requests: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Requests in flight at once; over it, 429 with a short retry-after. Unset: 16 under a budget (it bounds how far concurrent requests can overshoot one), else unlimited.'),
   })
   .describe('Unset limits are unlimited.');
 
@@ -34,7 +40,12 @@ export const auditSchema = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Names this replica\'s audit chain; unset: the host name. Each replica keeps its own chain.'),
+      .describe('The name of this replica\'s audit chains; unset: the host name. Each process appends to a chain of its own, `<replica_id>/<start time>/<pid>-<tag>`, so processes sharing a name never share a chain.'),
+    user_key: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Secret (e.g. `${TANDEM_AUDIT_USER_KEY}`) under which the request\'s `user` field is recorded as a keyed hash (HMAC-SHA256), so records of one user can be found by whoever holds the key; unset: `user` is not recorded. Never the value itself.'),
   })
   .describe('The tamper-evident audit log (docs/security.md).');
 

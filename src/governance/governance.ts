@@ -13,7 +13,8 @@ import type { ModelInfo } from '../spec/model-info.js';
 import type { RequestRecord } from '../spec/request-record.js';
 import type { Store } from '../store/request-log.js';
 import { AuditChain } from './audit-chain.js';
-import { auditEntryFor } from './audit-entry.js';
+import { processChainId } from './audit-chain-id.js';
+import { auditEntryFor, auditUser } from './audit-entry.js';
 import { AuditRetention } from './audit-retention.js';
 import { KeyRing, type ApiKeyPrincipal, type KeyRingOptions } from './key-ring.js';
 import type { LimitStore } from './limit-store.js';
@@ -35,6 +36,8 @@ export class Governance {
   /** The request's `user` field between admit() and the finished record (the record does not carry it). */
   private readonly users = new Map<string, string>();
   readonly observer: RequestObserver;
+  /** `audit.user_key`: the request's `user` is audited as a keyed hash under it, or not at all. */
+  auditUserKey: string | undefined;
 
   private constructor(
     readonly keys: KeyRing,
@@ -59,17 +62,32 @@ export class Governance {
     };
     if (options.keyPollMs !== undefined) keyRingOptions.pollMs = options.keyPollMs;
     const keys = await KeyRing.open(keyRingOptions);
-    const limitStore = options.limitStore ?? createMemoryLimitStore();
+    // The request log is the record of spend: budget counters lost with the process are rebuilt from it.
+    const limitStore = options.limitStore ?? createMemoryLimitStore({ history: store.requestLog });
     const limiter = new RequestLimiter({ store: limitStore, perKey: config.limits.per_key, perUser: config.limits.per_user, currency: config.currency });
     const now = options.now ?? Date.now;
     const audit = config.audit.enabled ? new AuditChain({ log: store.audit, replicaId: auditReplicaId(config), now }) : null;
     const retention = audit !== null && config.store.type === 'memory' ? new AuditRetention({ chain: audit, log: store.audit, keep: config.store.max_requests }) : null;
-    return new Governance(keys, limiter, options.limitStore ? null : limitStore, audit, config.store.redact_bodies === true, now, retention);
+    const governance = new Governance(keys, limiter, options.limitStore ? null : limitStore, audit, config.store.redact_bodies === true, now, retention);
+    governance.auditUserKey = config.audit.user_key;
+    return governance;
   }
 
-  /** 403 when the key may not use what the client named: a route (its `routes` globs) or a model (its `models` globs). */
+  /**
+   * 403 when the key may not use what the client named: a route (its `routes` globs) or a model (its
+   * `models` globs). A key of scope `routes` may not name a model at all: the request must go through a
+   * route, whose policies then apply (docs/decisions/key-scopes.md).
+   */
   authorize(key: ApiKeyPrincipal | null, target: { route: string | null; requestedModel: string }): void {
     if (key === null) return;
+    if (target.route === null && key.scope === 'routes') {
+      throw new GatewayError({
+        status: 403,
+        code: 'model_not_allowed',
+        param: 'model',
+        message: `API key ${key.id} ("${key.name}") may use routes only, not models named directly such as "${target.requestedModel}": send one of its routes as \`model\` (GET /v1/models lists them).`,
+      });
+    }
     if (target.route !== null ? key.allowsRoute(target.route) : key.allowsModel(target.requestedModel)) return;
     const what = target.route !== null ? `route "${target.route}"` : `model "${target.requestedModel}"`;
     throw new GatewayError({
@@ -116,13 +134,20 @@ export class Governance {
     return this.limiter.admit({ ...o, user, now: this.now() });
   }
 
-  /** The record as the request log should keep it: bodies redacted when `store.redact_bodies` is on. */
+  /**
+   * The record as the request log should keep it: a pseudonymise route's bodies with placeholders
+   * (record.loggedBodies), and every body redacted when `store.redact_bodies` is on.
+   */
   forStorage(record: RequestRecord): RequestRecord {
-    if (!this.redactBodies) return record;
+    if (!this.redactBodies && !record.loggedBodies) return record;
+    const { loggedBodies, ...rest } = record;
+    const requestBody = loggedBodies ? loggedBodies.request : record.requestBody;
+    const responseBody = loggedBodies ? loggedBodies.response : record.responseBody;
+    if (!this.redactBodies) return { ...rest, requestBody, responseBody };
     return {
-      ...record,
-      requestBody: record.requestBody === null ? null : redactBody(record.requestBody),
-      responseBody: record.responseBody === null ? null : redactBody(record.responseBody),
+      ...rest,
+      requestBody: requestBody === null ? null : redactBody(requestBody),
+      responseBody: responseBody === null ? null : redactBody(responseBody),
     };
   }
 
@@ -132,14 +157,32 @@ export class Governance {
     await this.ownLimitStore?.close();
   }
 
+  /**
+   * Settles the reservation and appends the audit record: both always start, neither waits on or skips the
+   * other when it fails (a failure is rethrown afterwards, for the gateway to report).
+   */
   private async finished(record: RequestRecord): Promise<void> {
     const user = this.users.get(record.id) ?? null;
     this.users.delete(record.id);
-    const [, audited] = await Promise.all([this.limiter.settle(record), this.audit?.append(auditEntryFor(record, user))]);
-    if (audited !== undefined) this.auditRetention?.appended(audited.seq);
+    const settled = startSafely(() => this.limiter.settle(record));
+    const audited = startSafely(() => this.audit?.append(auditEntryFor(record, auditUser(user, this.auditUserKey))));
+    const [settling, auditing] = await Promise.allSettled([settled, audited]);
+    if (auditing.status === 'fulfilled' && auditing.value !== undefined) this.auditRetention?.appended(auditing.value.seq);
+    if (settling.status === 'rejected') throw settling.reason;
+    if (auditing.status === 'rejected') throw auditing.reason;
+  }
+}
+
+/** This process's own audit chain: `audit.replica_id` (default the host name) plus start time, pid and a random tag. */
+/** Runs `start` now; a synchronous throw becomes a rejected promise, so it cannot skip what follows. */
+function startSafely<T>(start: () => Promise<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(start());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
 export function auditReplicaId(config: TandemConfig): string {
-  return config.audit.replica_id ?? hostname();
+  return processChainId(config.audit.replica_id ?? hostname());
 }

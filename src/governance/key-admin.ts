@@ -3,14 +3,16 @@
  * same way and show keys the same way (never the hash, the secret only once, at creation).
  */
 import { z } from 'zod';
-import type { ApiKeyRecord, ApiKeyStore, KeyLimits } from '../store/keys.js';
-import { keyStatus, mintApiKey } from './api-key-secret.js';
+import type { ApiKeyRecord, ApiKeyStore, KeyLimits, KeyScope } from '../store/keys.js';
+import { defaultKeyScope, keyStatus, mintApiKey } from './api-key-secret.js';
 import { limitSetSchema } from './governance-schema.js';
 
 export const newKeyInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   routes: z.array(z.string().min(1)).optional(),
   models: z.array(z.string().min(1)).optional(),
+  /** `routes`: only routes may be named in `model`. Unset: `routes` when routes are given without models, else `all`. */
+  scope: z.enum(['all', 'routes']).optional(),
   limits: limitSetSchema.optional(),
   /** ms since the epoch or an ISO 8601 date/time. */
   expires_at: z.union([z.number().int().positive(), z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
@@ -26,6 +28,8 @@ export interface KeyView {
   status: 'active' | 'revoked' | 'expired';
   routes: string[];
   models: string[];
+  /** `routes`: the key may only name routes in `model`, never a model directly. */
+  scope: KeyScope;
   limits: KeyLimits;
   created_at: string;
   expires_at: string | null;
@@ -41,6 +45,7 @@ export function keyView(key: ApiKeyRecord, now: number): KeyView {
     status: keyStatus(key, now),
     routes: key.routes,
     models: key.models,
+    scope: key.scope,
     limits: { ...key.limits },
     created_at: new Date(key.createdAt).toISOString(),
     expires_at: iso(key.expiresAt),
@@ -60,7 +65,15 @@ export async function createApiKey(store: ApiKeyStore, input: unknown, now: numb
     if (expiresAt <= now) throw new Error(`expires_at ${new Date(expiresAt).toISOString()} is in the past`);
   }
   const limits: KeyLimits = { ...parsed.limits };
-  const minted = mintApiKey({ name: parsed.name, routes: parsed.routes ?? [], models: parsed.models ?? [], limits, expiresAt, now });
+  const minted = mintApiKey({
+    name: parsed.name,
+    routes: parsed.routes ?? [],
+    models: parsed.models ?? [],
+    scope: parsed.scope ?? defaultKeyScope(parsed),
+    limits,
+    expiresAt,
+    now,
+  });
   await store.create(minted.record);
   return { key: keyView(minted.record, now), secret: minted.secret };
 }

@@ -7,7 +7,7 @@
  * Looking the SHA-256 up in a Map is not constant-time, which is harmless: the timing can at best
  * reveal bits of a hash of a 256-bit random secret, not the secret.
  */
-import type { ApiKeyRecord, ApiKeyStore, KeyLimits } from '../store/keys.js';
+import type { ApiKeyRecord, ApiKeyStore, KeyLimits, KeyScope } from '../store/keys.js';
 import { hashKeySecret, keyStatus } from './api-key-secret.js';
 import { compileGlobs } from './glob.js';
 
@@ -17,7 +17,10 @@ export interface ApiKeyPrincipal {
   name: string;
   source: 'config' | 'store';
   limits: KeyLimits;
+  /** `routes`: `model` must name a route; a model named directly is refused (Governance.authorize). */
+  scope: KeyScope;
   allowsRoute(name: string): boolean;
+  /** Whether the key may reach this model, through a route or (scope `all`) directly. */
   allowsModel(name: string): boolean;
 }
 
@@ -112,7 +115,7 @@ export class KeyRing {
 function staticPrincipal(hashHex: string): ApiKeyPrincipal {
   // The id static keys always had (a short hash), so existing logs keep matching.
   const id = `key-${hashHex.slice(0, 8)}`;
-  return { id, name: 'server.api_keys', source: 'config', limits: {}, allowsRoute: () => true, allowsModel: () => true };
+  return { id, name: 'server.api_keys', source: 'config', limits: {}, scope: 'all', allowsRoute: () => true, allowsModel: () => true };
 }
 
 function storedPrincipal(key: ApiKeyRecord): ApiKeyPrincipal {
@@ -121,6 +124,7 @@ function storedPrincipal(key: ApiKeyRecord): ApiKeyPrincipal {
     name: key.name,
     source: 'store',
     limits: key.limits,
+    scope: key.scope,
     allowsRoute: compileGlobs(key.routes),
     allowsModel: compileGlobs(key.models),
   };

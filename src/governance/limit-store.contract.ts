@@ -4,14 +4,29 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LimitBucket, LimitStore, ReserveResult } from './limit-store.js';
+import { createMemoryStore } from '../store/memory/memory-store.js';
+import { makeRecord } from '../store/request-log.contract.js';
+import type { LimitBucket, LimitStore, ReserveResult, SpendHistory } from './limit-store.js';
+import { CONCURRENCY_LEASE_MS, IN_FLIGHT_RETRY_MS } from './limit-windows.js';
 
 export type OpenLimitStore = () => Promise<LimitStore>;
+
+/**
+ * A store whose counters can be lost as a restart loses them, rebuilding budgets from `history`:
+ * `store()` is the store now, `restart()` drops every counter (a new process, or Redis restarted).
+ */
+export interface RestartableLimitStore {
+  store(): LimitStore;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type OpenRestartableLimitStore = (history: SpendHistory) => Promise<RestartableLimitStore>;
 
 /** 2026-03-10T12:00:00Z: a minute, day and month boundary are all known from here. */
 const NOON = Date.UTC(2026, 2, 10, 12, 0, 0);
 
-export function runLimitStoreContract(name: string, open: OpenLimitStore): void {
+export function runLimitStoreContract(name: string, open: OpenLimitStore, openRestartable?: OpenRestartableLimitStore): void {
   async function withStore(body: (store: LimitStore) => Promise<void>): Promise<void> {
     const store = await open();
     try {
@@ -66,7 +81,8 @@ export function runLimitStoreContract(name: string, open: OpenLimitStore): void 
     test('spend per day is denied with the next UTC midnight as reset, and frees at midnight', async () => {
       await withStore(async (store) => {
         const buckets: LimitBucket[] = [{ subject: 'key:s', limits: { spend_per_day: 1 } }];
-        ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.75 }, now: NOON }));
+        const first = ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.75 }, now: NOON }));
+        await store.settle({ reservation: first.reservation, actual: { tokens: 0, spend: 0.75 } });
         const d = denied(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.5 }, now: NOON + 1_000 }));
         assert.equal(d.limit, 'spend_per_day');
         assert.equal(d.resetAt, Date.UTC(2026, 2, 11));
@@ -79,7 +95,8 @@ export function runLimitStoreContract(name: string, open: OpenLimitStore): void 
     test('spend per month resets on the 1st of the next month', async () => {
       await withStore(async (store) => {
         const buckets: LimitBucket[] = [{ subject: 'key:m', limits: { spend_per_month: 10 } }];
-        ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 10 }, now: NOON }));
+        const first = ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 10 }, now: NOON }));
+        await store.settle({ reservation: first.reservation, actual: { tokens: 0, spend: 10 } });
         const d = denied(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.01 }, now: Date.UTC(2026, 2, 31, 23) }));
         assert.equal(d.resetAt, Date.UTC(2026, 3, 1));
         ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.01 }, now: Date.UTC(2026, 3, 1) }));
@@ -129,6 +146,46 @@ export function runLimitStoreContract(name: string, open: OpenLimitStore): void 
       });
     });
 
+    test('a budget full only of reservations in flight says retry in seconds, not at the window\'s end', async () => {
+      await withStore(async (store) => {
+        const buckets: LimitBucket[] = [{ subject: 'key:f', limits: { spend_per_day: 1 } }];
+        const spent = ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.25 }, now: NOON }));
+        await store.settle({ reservation: spent.reservation, actual: { tokens: 0, spend: 0.25 } });
+        const held = ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.5 }, now: NOON + 1 }));
+        const d = denied(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.5 }, now: NOON + 2 }));
+        assert.equal(d.inFlight, 0.5);
+        assert.equal(d.resetAt, NOON + 2 + IN_FLIGHT_RETRY_MS);
+        // Settled spend alone leaves no room: the window's end.
+        const d2 = denied(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.8 }, now: NOON + 3 }));
+        assert.equal(d2.resetAt, Date.UTC(2026, 2, 11));
+        // Once the reservation settles below its worst case, the request fits.
+        await store.settle({ reservation: held.reservation, actual: { tokens: 0, spend: 0.125 } });
+        ok(await store.reserve({ buckets, amounts: { tokens: 0, spend: 0.5 }, now: NOON + 4 }));
+      });
+    });
+
+    test('concurrent_requests counts reservations until they settle or are released', async () => {
+      await withStore(async (store) => {
+        const buckets: LimitBucket[] = [{ subject: 'key:cc', limits: { concurrent_requests: 2 } }];
+        const amounts = { tokens: 0, spend: 0 };
+        const a = ok(await store.reserve({ buckets, amounts, now: NOON }));
+        const b = ok(await store.reserve({ buckets, amounts, now: NOON + 1 }));
+        const d = denied(await store.reserve({ buckets, amounts, now: NOON + 2 }));
+        assert.equal(d.limit, 'concurrent_requests');
+        assert.equal(d.used, 2);
+        assert.equal(d.resetAt, NOON + 2 + IN_FLIGHT_RETRY_MS);
+        await store.settle({ reservation: a.reservation, actual: amounts });
+        const c = ok(await store.reserve({ buckets, amounts, now: NOON + 3 }));
+        await store.release({ reservation: b.reservation });
+        await store.release({ reservation: c.reservation });
+        ok(await store.reserve({ buckets, amounts, now: NOON + 4 }));
+        ok(await store.reserve({ buckets, amounts, now: NOON + 5 }));
+        denied(await store.reserve({ buckets, amounts, now: NOON + 6 }));
+        // Never settled (a replica died mid-request): the slots free themselves when their lease ends.
+        ok(await store.reserve({ buckets, amounts, now: NOON + 5 + CONCURRENCY_LEASE_MS }));
+      });
+    });
+
     test('concurrent reservations never overshoot: exactly as many pass as fit', async () => {
       await withStore(async (store) => {
         const buckets: LimitBucket[] = [{ subject: 'key:c', limits: { spend_per_day: 1, requests_per_minute: 1_000 } }];
@@ -137,6 +194,59 @@ export function runLimitStoreContract(name: string, open: OpenLimitStore): void 
         );
         assert.equal(results.filter((r) => r.ok).length, 8);
       });
+    });
+
+    test('budgets survive a restart: lost spend counters are rebuilt from the request log', { skip: openRestartable === undefined }, async () => {
+      if (openRestartable === undefined) return;
+      const log = createMemoryStore();
+      // Today (from midnight UTC) key-a spent 0.75, yesterday 5 (outside the day, inside the month).
+      await log.requestLog.append(makeRecord({ id: 'y', keyId: 'key-a', time: Date.UTC(2026, 2, 9, 23), cost: 5 }));
+      await log.requestLog.append(makeRecord({ id: 't1', keyId: 'key-a', time: Date.UTC(2026, 2, 10, 1), cost: 0.5 }));
+      await log.requestLog.append(makeRecord({ id: 't2', keyId: 'key-a', time: Date.UTC(2026, 2, 10, 2), cost: 0.25 }));
+      await log.requestLog.append(makeRecord({ id: 'other', keyId: 'key-b', time: Date.UTC(2026, 2, 10, 2), cost: 100 }));
+      const fixture = await openRestartable(log.requestLog);
+      try {
+        const buckets: LimitBucket[] = [{ subject: 'key:a', limits: { spend_per_day: 1, spend_per_month: 6 }, spendKeyId: 'key-a' }];
+        const d = denied(await fixture.store().reserve({ buckets, amounts: { tokens: 0, spend: 0.5 }, now: NOON }));
+        assert.equal(d.limit, 'spend_per_day');
+        assert.ok(Math.abs(d.used - 0.75) < 1e-9, `used ${d.used}`);
+        const month = denied(await fixture.store().reserve({ buckets: [{ ...buckets[0]!, limits: { spend_per_month: 6 } }], amounts: { tokens: 0, spend: 1 }, now: NOON }));
+        assert.ok(Math.abs(month.used - 5.75) < 1e-9, `month used ${month.used}`);
+        const last = ok(await fixture.store().reserve({ buckets, amounts: { tokens: 0, spend: 0.25 }, now: NOON }));
+        await Promise.all([
+          log.requestLog.append(makeRecord({ id: 'last', keyId: 'key-a', time: NOON, cost: 0.25 })),
+          fixture.store().settle({ reservation: last.reservation, actual: { tokens: 0, spend: 0.25 } }),
+        ]);
+        await fixture.restart();
+        // The day is used up in the log, so it is after the restart too.
+        const after = denied(await fixture.store().reserve({ buckets, amounts: { tokens: 0, spend: 0.01 }, now: NOON + 1 }));
+        assert.equal(after.limit, 'spend_per_day');
+        assert.ok(Math.abs(after.used - 1) < 1e-9, `used after the restart ${after.used}`);
+      } finally {
+        await fixture.close();
+      }
+    });
+
+    test('concurrent first requests after a restart rebuild once: exactly as many pass as fit', { skip: openRestartable === undefined }, async () => {
+      if (openRestartable === undefined) return;
+      const log = createMemoryStore();
+      await log.requestLog.append(makeRecord({ id: 'spent', keyId: null, time: NOON - 1_000, cost: 0.5 }));
+      let queries = 0;
+      const fixture = await openRestartable({
+        spendSince: (query) => {
+          queries++;
+          return log.requestLog.spendSince(query);
+        },
+      });
+      try {
+        await fixture.restart();
+        const buckets: LimitBucket[] = [{ subject: 'key:anonymous', limits: { spend_per_day: 1 }, spendKeyId: null }];
+        const results = await Promise.all(Array.from({ length: 60 }, () => fixture.store().reserve({ buckets, amounts: { tokens: 0, spend: 0.125 }, now: NOON })));
+        assert.equal(results.filter((r) => r.ok).length, 4);
+        assert.equal(queries, 1, 'one log query for 60 requests that found the counter missing together');
+      } finally {
+        await fixture.close();
+      }
     });
   });
 }

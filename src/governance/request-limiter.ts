@@ -5,8 +5,12 @@
  * settle() replaces the reservation by the actual usage (or releases it when nothing was spent).
  *
  * The reservation is what makes the budget hold under concurrency: the check and the count are one atomic
- * LimitStore step, so in-flight requests see each other's worst case. The overspend is therefore bounded
- * by how far one request's actual cost can exceed its estimate.
+ * LimitStore step, so in-flight requests see each other's worst case, and the reserved max_tokens is sent
+ * upstream (routing/execute-plan.ts), so an upstream that honours it cannot cost more than was reserved.
+ * A request can still settle above its reservation (an upstream that ignores max_tokens or over-reports
+ * usage; the prompt estimate is low): every request in flight can do so once, so a key under a budget is
+ * also capped in requests in flight (`concurrent_requests`, DEFAULT_BUDGET_CONCURRENCY unless set), which
+ * bounds the overspend to that cap times one request's excess (docs/security.md).
  */
 import { worstCaseCost } from '../accounting/cost.js';
 import { requestedOutputTokens } from '../policy/policy.js';
@@ -16,6 +20,14 @@ import type { ModelInfo } from '../spec/model-info.js';
 import type { RequestRecord } from '../spec/request-record.js';
 import type { ApiKeyPrincipal } from './key-ring.js';
 import type { LimitBucket, LimitName, LimitSet, LimitState, LimitStore, Reservation } from './limit-store.js';
+
+/**
+ * In-flight cap for a key (or user) under a budget when `concurrent_requests` is not configured: enough
+ * for interactive use and modest batch jobs, small enough that the budget's overshoot stays a small
+ * multiple of one request's excess. Keys without a budget get no cap by default (no store call for
+ * requests that have no limit at all).
+ */
+export const DEFAULT_BUDGET_CONCURRENCY = 16;
 
 export interface RequestLimiterOptions {
   store: LimitStore;
@@ -60,13 +72,21 @@ export class RequestLimiter {
       const retryAfterS = Math.max(1, Math.ceil((d.resetAt - o.now) / 1000));
       const spendLimit = d.limit === 'spend_per_day' || d.limit === 'spend_per_month';
       const show = (n: number): string => (spendLimit ? `${formatAmount(n)} ${this.options.currency}` : formatAmount(n));
-      const what = d.requested > d.max
-        ? `this request alone needs up to ${show(d.requested)}, more than the limit`
-        : `used ${show(d.used)}, this request needs up to ${show(d.requested)}`;
+      // Only reservations of requests still in flight are in the way: they settle within seconds,
+      // usually below their worst case, so the client is told to retry soon, not at the window's end.
+      const inFlightOnly = d.limit === 'concurrent_requests' || (d.inFlight > 0 && d.requested <= d.max && d.used - d.inFlight + d.requested <= d.max);
+      let what: string;
+      if (d.limit === 'concurrent_requests') what = `${formatAmount(d.used)} requests in flight`;
+      else if (d.requested > d.max) what = `this request alone needs up to ${show(d.requested)}, more than the limit`;
+      else if (inFlightOnly) what = `used ${show(d.used)}, of which ${show(d.inFlight)} is reserved by requests still in flight; this request needs up to ${show(d.requested)}`;
+      else what = `used ${show(d.used)}, this request needs up to ${show(d.requested)}`;
+      const when = inFlightOnly
+        ? `Retry in ${formatDuration(d.resetAt - o.now)}, when requests in flight have finished.`
+        : `It resets at ${new Date(d.resetAt).toISOString()} (in ${formatDuration(d.resetAt - o.now)}).`;
       throw new GatewayError({
         status: 429,
         code: spendLimit ? 'budget_exceeded' : 'rate_limit_exceeded',
-        message: `${spendLimit ? 'Budget' : 'Rate limit'} exceeded for ${describeSubject(d.subject)}: ${d.limit} is ${show(d.max)} (${what}). It resets at ${new Date(d.resetAt).toISOString()} (in ${formatDuration(d.resetAt - o.now)}).`,
+        message: `${spendLimit ? 'Budget' : d.limit === 'concurrent_requests' ? 'Concurrency limit' : 'Rate limit'} exceeded for ${describeSubject(d.subject)}: ${d.limit} is ${show(d.max)} (${what}). ${when}`,
         headers: { 'retry-after': String(retryAfterS), ...limitHeaders([d], o.now) },
       });
     }
@@ -86,17 +106,25 @@ export class RequestLimiter {
   private bucketsFor(key: ApiKeyPrincipal | null, user: string | undefined): LimitBucket[] {
     const keyId = key?.id ?? 'anonymous';
     const buckets: LimitBucket[] = [];
-    const keyLimits: LimitSet = { ...this.options.perKey, ...key?.limits };
-    if (Object.keys(keyLimits).length > 0) buckets.push({ subject: `key:${keyId}`, limits: keyLimits });
+    const keyLimits = withBudgetConcurrency({ ...this.options.perKey, ...key?.limits });
+    // The request log's key id for these requests, so the key's budget counters can be rebuilt from it.
+    if (Object.keys(keyLimits).length > 0) buckets.push({ subject: `key:${keyId}`, limits: keyLimits, spendKeyId: key?.id ?? null });
     if (user !== undefined && this.options.perUser !== undefined && Object.keys(this.options.perUser).length > 0) {
-      buckets.push({ subject: `user:${keyId}:${user}`, limits: this.options.perUser });
+      buckets.push({ subject: `user:${keyId}:${user}`, limits: withBudgetConcurrency(this.options.perUser) });
     }
     return buckets;
   }
 }
 
+/** A budget without an explicit in-flight cap gets the default one (see DEFAULT_BUDGET_CONCURRENCY). */
+function withBudgetConcurrency(limits: LimitSet): LimitSet {
+  if (limits.concurrent_requests !== undefined || (limits.spend_per_day === undefined && limits.spend_per_month === undefined)) return limits;
+  return { ...limits, concurrent_requests: DEFAULT_BUDGET_CONCURRENCY };
+}
+
 /** Header suffixes: OpenAI's x-ratelimit-*-requests/-tokens, and Tandem's own for budgets. */
 const HEADER_NAMES: Record<LimitName, { prefix: string; suffix: string }> = {
+  concurrent_requests: { prefix: 'x-tandem-concurrency', suffix: 'requests' },
   requests_per_minute: { prefix: 'x-ratelimit', suffix: 'requests' },
   tokens_per_minute: { prefix: 'x-ratelimit', suffix: 'tokens' },
   spend_per_day: { prefix: 'x-tandem-budget', suffix: 'day' },
@@ -115,7 +143,8 @@ export function limitHeaders(states: readonly LimitState[], now: number): Record
     const { prefix, suffix } = HEADER_NAMES[limit];
     headers[`${prefix}-limit-${suffix}`] = formatAmount(state.max);
     headers[`${prefix}-remaining-${suffix}`] = formatAmount(state.remaining);
-    headers[`${prefix}-reset-${suffix}`] = formatDuration(state.resetAt - now);
+    // A concurrency slot frees when some request finishes, not at a time Tandem knows.
+    if (limit !== 'concurrent_requests') headers[`${prefix}-reset-${suffix}`] = formatDuration(state.resetAt - now);
   }
   return headers;
 }

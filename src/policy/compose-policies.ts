@@ -16,7 +16,7 @@ import { privacyPolicy } from './privacy-policy.js';
 export function createPolicy(config: PolicyConfig): Policy {
   switch (config.type) {
     case 'privacy':
-      return privacyPolicy({ mode: config.mode, threshold: config.threshold, types: config.types });
+      return privacyPolicy({ mode: config.mode, threshold: config.threshold, types: config.types, cueGuard: config.cue_guard === 'on' });
     case 'context-fit':
       return contextFitPolicy({ safetyMargin: config.safety_margin });
     case 'capability':

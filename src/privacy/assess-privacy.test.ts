@@ -41,4 +41,29 @@ describe('assessPrivacy', () => {
     assert.deepEqual([a?.action, a?.localOnly, a?.cloudView], ['none', false, undefined]);
     assert.deepEqual(privacyHeaders(a), { 'x-tandem-privacy': 'none' });
   });
+
+  test('a finding in any field counts: local-only keeps the request local', () => {
+    const clean = req('Summarise the attached notes.');
+    const variants: Array<[string, ChatRequest]> = [
+      ['user', { ...clean, params: { user: 'ops-desk@example.com' } }],
+      ['name', { ...clean, messages: [{ role: 'user', content: 'hello', name: 'maria_gonzalez' }] }],
+      ['metadata', { ...clean, params: { metadata: { ticket: 'SSN 123-45-6789' } } }],
+      ['stop', { ...clean, params: { stop: ['4111 1111 1111 1111'] } }],
+      ['prediction', { ...clean, extra: { prediction: { type: 'content', content: 'reply to ops-desk@example.com' } } }],
+      ['image url', { ...clean, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://cdn.example.com/ops-desk@example.com.png' } }] }] }],
+    ];
+    for (const [carrier, request] of variants) {
+      const a = assessPrivacy({ request, settings: { mode: 'local-only', threshold: 0.5 }, markedBecause: null });
+      assert.equal(a?.localOnly, true, carrier);
+    }
+    assert.equal(assessPrivacy({ request: clean, settings: { mode: 'local-only', threshold: 0.5 }, markedBecause: null })?.localOnly, false);
+  });
+
+  test('pseudonymise keeps a request local when a finding sits where no placeholder can stand (an image URL)', () => {
+    const request: ChatRequest = { ...req('x'), messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://cdn.example.com/ops-desk@example.com.png' } }, { type: 'text', text: 'who is this?' }] }] };
+    const a = assessPrivacy({ request, settings: { mode: 'pseudonymise', threshold: 0.5 }, markedBecause: null });
+    assert.deepEqual([a?.action, a?.localOnly], ['local-only', true]);
+    // The placeholder copy still exists, for the request log.
+    assert.ok(!JSON.stringify(a?.cloudView?.request).includes('ops-desk@example.com'));
+  });
 });

@@ -2,13 +2,21 @@
  * One privacy decision per request: run detection once, then say what the route's privacy mode does with
  * the findings (record, keep local, pseudonymise for the cloud, block). Everything downstream — the policy
  * verdicts, the fallback loop, the response header, the request log — reads this one assessment, so they
- * cannot disagree, and nothing here ever carries a found value outside `cloudView.mapping`.
+ * cannot disagree, and nothing here ever carries a found value outside `findings` and `cloudView.mapping`.
+ *
+ * Every text-bearing field counts (request-texts.ts lists them). On `pseudonymise`, a finding in a field
+ * that cannot carry a placeholder (an image URL the provider must fetch, a tool name the model must call)
+ * keeps the request local, as `local-only` would.
  */
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { PrivacyOutcome } from '../spec/request-record.js';
-import { countByType, detectPiiInRequest, type RequestPiiFinding } from './detect-pii.js';
+import type { RequestDetectOptions, RequestPiiFinding } from './detect-request-pii.js';
+import { summarise, type DetectionSummary } from './detection-summary.js';
+import { detectOffLoop, OFF_LOOP_MIN_CHARS } from './detect-pii-pool.js';
+import { cueGuardTexts } from './cue-guard.js';
 import type { PiiType } from './pii-finding.js';
-import { pseudonymiseFindings, type PseudonymMapping } from './pseudonymise.js';
+import { applyRewrite, type PseudonymMapping } from './pseudonymise.js';
+import { requestTexts, textLength, type RequestText } from './request-texts.js';
 
 export type PrivacyMode = 'detect' | 'local-only' | 'pseudonymise' | 'block';
 
@@ -18,12 +26,17 @@ export interface PrivacySettings {
   threshold: number;
   /** Only these types count; all when absent. */
   types?: readonly PiiType[] | undefined;
+  /** On `local-only`, keep a request local on a strong cue next to an identifier (cue-guard.ts). Default on. */
+  cueGuard?: boolean | undefined;
 }
 
 export interface PrivacyAssessment {
   /** The route's mode, or null where no detection runs (a model named directly). */
   mode: PrivacyMode | null;
-  /** Findings at or above the threshold, with where they are. Values stay inside the gateway. */
+  /**
+   * Findings at or above the threshold, with where they are; values stay inside the gateway. Empty when a
+   * large request was detected on a worker thread (`counts` always holds the totals).
+   */
   findings: RequestPiiFinding[];
   counts: Partial<Record<PiiType, number>>;
   action: PrivacyOutcome['action'];
@@ -31,31 +44,66 @@ export interface PrivacyAssessment {
   localOnly: boolean;
   /** Why, without values: `header x-tandem-sensitive`, `found EMAIL_ADDRESS=2`. Null when nothing was found. */
   because: string | null;
-  /** For `pseudonymise` with findings: what cloud models get instead, and how to map their answer back. */
+  /**
+   * On `pseudonymise` with findings: the copy with placeholders and how to map an answer back. Cloud models
+   * get it (unless `localOnly`); the request log keeps it in place of the client's body.
+   */
   cloudView?: { request: ChatRequest; mapping: PseudonymMapping };
 }
 
-export function assessPrivacy(options: {
+export interface AssessOptions {
   request: ChatRequest;
   /** Undefined: detection is off, only the client's own marking counts. */
   settings: PrivacySettings | undefined;
   /** Set when the client marked the request sensitive, e.g. `header x-tandem-sensitive`. */
   markedBecause: string | null;
-}): PrivacyAssessment | undefined {
-  const { request, settings, markedBecause } = options;
-  if (!settings) {
-    if (markedBecause === null) return undefined;
-    return { mode: null, findings: [], counts: {}, action: 'local-only', localOnly: true, because: markedBecause };
-  }
-  const detectOptions = settings.types ? { minConfidence: settings.threshold, types: settings.types } : { minConfidence: settings.threshold };
-  const findings = detectPiiInRequest(request, detectOptions);
-  const counts = countByType(findings);
-  const found = findings.length > 0 ? `found ${formatCounts(counts)}` : null;
-  const base = { mode: settings.mode, findings, counts };
+}
+
+function detectOptions(settings: PrivacySettings): RequestDetectOptions {
+  return settings.types ? { minConfidence: settings.threshold, types: settings.types } : { minConfidence: settings.threshold };
+}
+
+/** The assessment, detection run here on the calling thread. */
+export function assessPrivacy(options: AssessOptions): PrivacyAssessment | undefined {
+  if (!options.settings) return unassessed(options.markedBecause);
+  const texts = requestTexts(options.request);
+  return decide(options, texts, summarise(texts, detectOptions(options.settings), { rewrite: options.settings.mode === 'pseudonymise', keepFindings: true }));
+}
+
+/**
+ * The same assessment, with a large request's detection (OFF_LOOP_MIN_CHARS of text or more) run on a worker
+ * thread, placeholder copy planned there too, so the event loop keeps serving other requests; small
+ * requests are detected inline, with no hop.
+ */
+export async function assessPrivacyAsync(options: AssessOptions): Promise<PrivacyAssessment | undefined> {
+  if (!options.settings) return unassessed(options.markedBecause);
+  const texts = requestTexts(options.request);
+  const rewrite = options.settings.mode === 'pseudonymise';
+  const summary =
+    textLength(texts) >= OFF_LOOP_MIN_CHARS
+      ? await detectOffLoop(texts, detectOptions(options.settings), { rewrite })
+      : summarise(texts, detectOptions(options.settings), { rewrite, keepFindings: true });
+  return decide(options, texts, summary);
+}
+
+function unassessed(markedBecause: string | null): PrivacyAssessment | undefined {
+  if (markedBecause === null) return undefined;
+  return { mode: null, findings: [], counts: {}, action: 'local-only', localOnly: true, because: markedBecause };
+}
+
+function decide(options: AssessOptions, texts: readonly RequestText[], summary: DetectionSummary): PrivacyAssessment {
+  const { request, markedBecause } = options;
+  const settings = options.settings as PrivacySettings;
+  const { counts } = summary;
+  const found = summary.total > 0 ? `found ${formatCounts(counts)}` : null;
+  const base = { mode: settings.mode, findings: summary.findings, counts };
   if (found === null) {
-    return markedBecause === null
-      ? { ...base, action: 'none', localOnly: false, because: null }
-      : { ...base, action: 'local-only', localOnly: true, because: markedBecause };
+    if (markedBecause !== null) return { ...base, action: 'local-only', localOnly: true, because: markedBecause };
+    // Nothing found, but "passport: <something>" is not a request to send to the cloud on a local-only route.
+    const guarded = settings.mode === 'local-only' && settings.cueGuard !== false ? cueGuardTexts(texts) : null;
+    return guarded
+      ? { ...base, action: 'local-only', localOnly: true, because: `cue guard: ${guarded.kind} cue next to an identifier` }
+      : { ...base, action: 'none', localOnly: false, because: null };
   }
   if (settings.mode === 'block') return { ...base, action: 'blocked', localOnly: true, because: found };
   // The client's own marking wins over every other mode: it asked for local models only.
@@ -65,8 +113,11 @@ export function assessPrivacy(options: {
       return { ...base, action: 'detected', localOnly: false, because: found };
     case 'local-only':
       return { ...base, action: 'local-only', localOnly: true, because: found };
-    case 'pseudonymise':
-      return { ...base, action: 'pseudonymised', localOnly: false, because: found, cloudView: pseudonymiseFindings(request, findings) };
+    case 'pseudonymise': {
+      const cloudView = applyRewrite(request, texts, summary.plan ?? { mapping: new Map(), changed: new Map() });
+      if (summary.pinned) return { ...base, action: 'local-only', localOnly: true, because: `${found} (in an image URL or tool name, which cannot carry a placeholder)`, cloudView };
+      return { ...base, action: 'pseudonymised', localOnly: false, because: found, cloudView };
+    }
   }
 }
 

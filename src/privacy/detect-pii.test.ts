@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatRequest } from '../spec/chat-request.js';
-import { countByType, detectPii, detectPiiInRequest } from './detect-pii.js';
+import { detectPii } from './detect-pii.js';
 import type { PiiType } from './pii-finding.js';
 
 /** The values found in `text`, as `TYPE:value` strings, so failures read like the input. */
@@ -27,7 +26,9 @@ describe('detectPii', () => {
     // What lowercase text does say still counts: cues, given names that are not words, street words, formats.
     assert.deepEqual(found('my name is john smith and i live at 12 baker street, london'), ['PERSON:john smith', 'STREET_ADDRESS:12 baker street, london']);
     assert.deepEqual(found('hi, this is maria gonzalez, call me on +44 20 7946 0958'), ['PERSON:maria gonzalez', 'PHONE_NUMBER:+44 20 7946 0958']);
-    assert.deepEqual(found('can you text dave and tell him i am late'), ['PERSON:dave']);
+    // The name model (docs/decisions/name-model.md) needs a cue for a lone lowercase given name: "text dave"
+    // is no longer enough, the price of ≤ 1% false alarms on ordinary lowercase requests.
+    assert.deepEqual(found('my friend dave is late'), ['PERSON:dave']);
     assert.deepEqual(found('ich wohne in der pohlstrasse 9'), ['STREET_ADDRESS:in der pohlstrasse 9']);
   });
 
@@ -146,47 +147,5 @@ describe('detectPii', () => {
   test('returns nothing for text without personal data', () => {
     assert.deepEqual(detectPii('Summarise the main arguments for and against remote work in three bullet points.'), []);
     assert.deepEqual(detectPii(''), []);
-  });
-});
-
-describe('detectPiiInRequest', () => {
-  const request: Pick<ChatRequest, 'messages'> = {
-    messages: [
-      { role: 'system', content: 'Escalate to ops@example.com.' },
-      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }, { type: 'text', text: 'IP 10.1.2.3' }] },
-      {
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ id: 't1', type: 'function', function: { name: 'pay', arguments: '{"card":"4111 1111 1111 1111","note":["x"]}' } }],
-      },
-      { role: 'tool', tool_call_id: 't1', content: 'charged SSN 123-45-6789' },
-    ],
-  };
-
-  test('covers every role, text parts and tool-call arguments, and says where', () => {
-    const findings = detectPiiInRequest(request);
-    assert.deepEqual(countByType(findings), { EMAIL_ADDRESS: 1, IP_ADDRESS: 1, CREDIT_CARD: 1, US_SSN: 1 });
-    const card = findings.find((f) => f.type === 'CREDIT_CARD');
-    assert.deepEqual(card?.location, { message: 2, field: 'tool_arguments', toolCall: 0, path: ['card'] });
-    assert.deepEqual(findings.find((f) => f.type === 'IP_ADDRESS')?.location, { message: 1, field: 'part', part: 1 });
-  });
-
-  test('reads a JSON key as the cue of a bare value in tool arguments', () => {
-    const args = JSON.stringify({ date_of_birth: '1984-03-12', dbPassword: 'Tr0ub4dor&3x', customer_name_0: 'Peter Whitfield', note: '1984-03-12' });
-    const findings = detectPiiInRequest({ messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'k', type: 'function', function: { name: 'f', arguments: args } }] }] });
-    const found = findings.map((f) => {
-      const loc = f.location;
-      const key = loc.field === 'tool_arguments' ? String(loc.path?.[0]) : '';
-      return `${f.type}@${key}:${f.start}-${f.end}`;
-    });
-    // A date under "note" has no birth cue, so it is not a date of birth.
-    assert.deepEqual(found, ['DATE_OF_BIRTH@date_of_birth:0-10', 'SECRET@dbPassword:0-12', 'PERSON@customer_name_0:0-15']);
-  });
-
-  test('scans tool arguments that are not valid JSON as raw text', () => {
-    const findings = detectPiiInRequest({
-      messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{"to": "bob@example.com' } }] }],
-    });
-    assert.deepEqual(findings.map((f) => [f.type, f.location.field]), [['EMAIL_ADDRESS', 'tool_arguments']]);
   });
 });

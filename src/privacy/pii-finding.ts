@@ -9,6 +9,8 @@ export const PII_TYPES = [
   'CREDIT_CARD',
   'IBAN_CODE',
   'US_SSN',
+  'PASSPORT',
+  'NATIONAL_ID',
   'IP_ADDRESS',
   'DATE_OF_BIRTH',
   'STREET_ADDRESS',

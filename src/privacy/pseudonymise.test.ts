@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatRequest } from '../spec/chat-request.js';
-import { createPseudonymiser, createRestorer, pseudonymiseRequest, restore, type PseudonymMapping } from './pseudonymise.js';
+import { createPseudonymiser, createRestorer, placeholderTag, pseudonymiseRequest, restore, type PseudonymMapping } from './pseudonymise.js';
 
 const request: Pick<ChatRequest, 'messages'> = {
   messages: [
@@ -12,8 +12,14 @@ const request: Pick<ChatRequest, 'messages'> = {
   ],
 };
 
+/** The request's random tag taken out of its placeholders, so expectations can name them: `<EMAIL_1_k7wz>` → `<EMAIL_1>`. */
+const untag = (text: string): string => text.replace(/(<[A-Z][A-Z_]*_\d+)_[a-z0-9]{4}>/g, '$1>');
+const untagged = <T>(value: T): T => JSON.parse(untag(JSON.stringify(value))) as T;
+
 describe('pseudonymiseRequest', () => {
-  const { request: out, mapping } = pseudonymiseRequest(request);
+  const { request: tagged, mapping: taggedMapping } = pseudonymiseRequest(request);
+  const out = untagged(tagged);
+  const mapping = new Map([...taggedMapping].map(([k, v]) => [untag(k), v]));
   const serialised = JSON.stringify(out);
 
   test('no original value survives anywhere in the request', () => {
@@ -41,7 +47,7 @@ describe('pseudonymiseRequest', () => {
   });
 
   test('restoring the pseudonymised text gives the original back', () => {
-    assert.equal(restore(String(out.messages[1]?.content), mapping), request.messages[1]?.content);
+    assert.equal(restore(String(tagged.messages[1]?.content), taggedMapping), request.messages[1]?.content);
   });
 });
 
@@ -51,8 +57,8 @@ describe('createPseudonymiser', () => {
       messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'x', type: 'function', function: { name: 'ship', arguments: JSON.stringify({ to: '221 Baker Street\nApt. 4\nLondon' }) } }] }],
     });
     const args = JSON.parse(out.messages[0]?.tool_calls?.[0]?.function.arguments ?? '') as { to: string };
-    assert.equal(args.to, '<ADDRESS_1>');
-    assert.equal(mapping.get('<ADDRESS_1>'), '221 Baker Street\nApt. 4\nLondon');
+    assert.match(args.to, /^<ADDRESS_1_[a-z0-9]{4}>$/);
+    assert.equal(mapping.get(args.to), '221 Baker Street\nApt. 4\nLondon');
   });
 
   test('numbers placeholders per type', () => {
@@ -119,5 +125,58 @@ describe('createRestorer', () => {
 
   test('an empty mapping passes text straight through', () => {
     assert.deepEqual(run(['a <EMAIL_1', '> b'], createRestorer(new Map())).outputs, ['a <EMAIL_1', '> b', '']);
+  });
+});
+
+describe('pseudonymiseRequest across every carrier', () => {
+  const full: Parameters<typeof pseudonymiseRequest>[0] = {
+    messages: [
+      { role: 'system', content: 'Escalations: ops-desk@example.com', name: 'maria_gonzalez' },
+      { role: 'user', content: [{ type: 'text', text: 'My card is 4111 1111' }, { type: 'text', text: ' 1111 1111, mail ops-desk@example.com' }] },
+      { role: 'user', content: ' SSN 123-45' },
+      { role: 'user', content: '-6789 thanks' },
+    ],
+    params: {
+      user: 'ops-desk@example.com',
+      metadata: { note: 'card 4111 1111 1111 1111', 'ops-desk@example.com': 'owner' },
+      stop: ['ops-desk@example.com'],
+      tools: [{ type: 'function', function: { name: 'lookup', description: 'Default contact ops-desk@example.com', parameters: { type: 'object', properties: { to: { type: 'string', description: 'like ops-desk@example.com' } }, required: ['to'] } } }],
+      response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object', properties: { to: { type: 'string', const: 'ops-desk@example.com' } } } } },
+    },
+    extra: { prediction: { type: 'content', content: 'Sent to ops-desk@example.com' } },
+  };
+  const { request: out, mapping } = pseudonymiseRequest(full);
+  const serialised = JSON.stringify(out);
+
+  test('nothing found goes out in clear, in any field, and one value has one placeholder everywhere', () => {
+    for (const value of ['ops-desk@example.com', '4111 1111', '1111 1111', '123-45', '6789', 'maria']) assert.ok(!serialised.includes(value), `${value} leaked: ${serialised}`);
+    const email = [...mapping].find(([, v]) => v === 'ops-desk@example.com')?.[0] ?? '';
+    assert.match(email, /^<EMAIL_1_[a-z0-9]{4}>$/);
+    assert.equal(serialised.split(email).length - 1, 9, serialised);
+  });
+
+  test('a value cut in two becomes one placeholder where it starts; the other half is removed', () => {
+    const card = [...mapping].find(([, v]) => v === '4111 1111 1111 1111')?.[0] ?? '';
+    assert.ok(card, JSON.stringify([...mapping]));
+    const parts = out.messages[1]?.content as Array<{ text: string }>;
+    assert.equal(parts[0]?.text, `My card is ${card}`);
+    assert.ok(parts[1]?.text.startsWith(', mail '), parts[1]?.text);
+    assert.ok([...mapping.values()].includes('123-45-6789'), JSON.stringify([...mapping]));
+  });
+
+  test('a message name with a finding is left out (a placeholder is not a valid name); the original is untouched', () => {
+    assert.equal(out.messages[0]?.name, undefined);
+    assert.equal(full.messages[0]?.name, 'maria_gonzalez');
+    assert.equal(full.params?.user, 'ops-desk@example.com');
+  });
+});
+
+describe('placeholderTag', () => {
+  test('never picks a tag that occurs in the input', () => {
+    let calls = 0;
+    // The first candidate spells "bbbb", which the input holds; the next one is taken.
+    const random = (): number => (calls++ < 4 ? 0 : 0.5);
+    assert.equal(placeholderTag(['see <EMAIL_1_bbbb>'], random).length, 4);
+    assert.notEqual(placeholderTag(['see <EMAIL_1_bbbb>'], (() => { let n = 0; return () => (n++ < 4 ? 0 : 0.5); })()), 'bbbb');
   });
 });

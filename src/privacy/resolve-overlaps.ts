@@ -8,11 +8,13 @@ import type { PiiFinding, PiiType } from './pii-finding.js';
 
 // Higher is more specific: a checksum-validated or prefix-anchored match beats a heuristic one.
 const SPECIFICITY: Record<PiiType, number> = {
-  API_KEY: 11,
-  IBAN_CODE: 10,
-  CREDIT_CARD: 9,
-  EMAIL_ADDRESS: 8,
-  US_SSN: 7,
+  API_KEY: 13,
+  IBAN_CODE: 12,
+  CREDIT_CARD: 11,
+  NATIONAL_ID: 10,
+  EMAIL_ADDRESS: 9,
+  US_SSN: 8,
+  PASSPORT: 7,
   IP_ADDRESS: 6,
   DATE_OF_BIRTH: 5,
   SECRET: 4,
@@ -28,9 +30,30 @@ function trimmedHeadLength(text: string | undefined, start: number, end: number)
   return text.slice(start, end).replace(/[\s,;:.\-]+$/u, '').length;
 }
 
+function outsideAddresses(person: PiiFinding, addresses: readonly PiiFinding[], text: string | undefined): PiiFinding[] {
+  let { start, end } = person;
+  for (const a of addresses) {
+    if (a.end <= start || end <= a.start) continue;
+    if (a.start <= start && end <= a.end) return [];
+    if (start < a.start) end = a.start;
+    else start = a.end;
+  }
+  if (text !== undefined) {
+    while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
+    while (start < end && /\s/.test(text[start] ?? '')) start++;
+  }
+  return end - start >= 2 ? [{ ...person, start, end }] : [];
+}
+
 /** `text` lets a clipped street address keep its head; without it, a finding that overlaps is dropped. */
 export function resolveOverlaps(findings: readonly PiiFinding[], text?: string): PiiFinding[] {
-  const ranked = [...findings].sort(
+  // A name inside an address is the street's name ("106B Victoria Lane", "Martin Luther King Jr Street"):
+  // the address covers it and more, so it must not lose to the name however sure the name detector is.
+  // A name that straddles an address's edge ("Lieferadresse An" before "An der Alster 3") keeps only its part
+  // outside the address.
+  const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS' && f.confidence >= 0.5);
+  const candidates = addresses.length === 0 ? findings : findings.flatMap((f) => (f.type === 'PERSON' ? outsideAddresses(f, addresses, text) : [f]));
+  const ranked = [...candidates].sort(
     (a, b) =>
       b.confidence - a.confidence ||
       SPECIFICITY[b.type] - SPECIFICITY[a.type] ||

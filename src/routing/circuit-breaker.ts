@@ -2,6 +2,10 @@
  * One circuit per upstream (ModelInfo.upstreamKey). Consecutive failures open it; while open, calls are
  * refused without touching the upstream; after the cooldown one probe goes through (half-open), and its
  * outcome closes or re-opens the circuit.
+ *
+ * Only the upstream's own answers count: a failure on Tandem's side of the call (building or encoding the
+ * request, reading the answer) is neither a success nor a failure; it only hands back a probe slot
+ * (`release`), see execute-plan.ts.
  */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -67,6 +71,15 @@ export class CircuitBreaker {
     circuit.state = 'closed';
     circuit.probeInFlight = false;
     if (wasOpen) this.shared?.closed(key);
+  }
+
+  /**
+   * The call that `tryAcquire` allowed never got an answer from the upstream, because Tandem failed before or
+   * after it: the circuit stays as it is, only a half-open probe slot is freed for the next call.
+   */
+  release(key: string): void {
+    const circuit = this.circuits.get(key);
+    if (circuit?.state === 'half-open') circuit.probeInFlight = false;
   }
 
   recordFailure(key: string): void {

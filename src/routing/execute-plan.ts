@@ -2,6 +2,13 @@
  * Carries out a RoutePlan: tries the planned models in order, retrying retryable failures with jittered
  * backoff (honouring retry-after), skipping upstreams whose circuit is open, and falling back to the next
  * model — all before the first byte reaches the client. After that, a stream is never retried.
+ *
+ * Whose failure it was decides what counts against an upstream. Adapters report everything the upstream
+ * did (HTTP statuses, connection failures, timeouts, malformed answers) as a ProviderError; anything else
+ * thrown during an attempt was thrown on Tandem's side (building or encoding the upstream request, the
+ * privacy view, reading the answer). Those never touch the circuit breaker or the latency tracker, are not
+ * retried on other models, and reach the client as Tandem's own error: a 400 when the input made Tandem
+ * fail, else a 500 with a generic message (docs/decisions/input-shape-limits.md).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { upstreamView } from '../privacy/upstream-view.js';
@@ -14,6 +21,7 @@ import type { CircuitBreaker } from './circuit-breaker.js';
 import type { LatencyTracker } from './latency-tracker.js';
 import type { RoutePlan } from './plan-route.js';
 import { resultToParts } from './result-to-parts.js';
+import { withOutputLimit } from './with-output-limit.js';
 import { endFailedAttemptSpan, startAttemptSpan } from '../telemetry/tracing/attempt-span.js';
 
 export interface AttemptRecord {
@@ -73,7 +81,7 @@ export async function executeGenerate(plan: RoutePlan, request: ChatRequest, cal
   if (cascade.accepted) return cascade.accepted;
   const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx, model) => {
     const view = upstreamView({ privacy: plan.privacy, model, request });
-    return view.restoreResult(await adapter.generate(view.request, ctx));
+    return view.restoreResult(await adapter.generate(withOutputLimit(view.request, model), ctx));
   });
   return { ...out, result: out.value, discarded: cascade.discarded, verifierScore: cascade.score };
 }
@@ -88,10 +96,10 @@ export async function executeStream(plan: RoutePlan, request: ChatRequest, call:
     const view = upstreamView({ privacy: plan.privacy, model, request });
     if (!adapter.info.capabilities.stream) {
       // The model cannot stream: answer whole, replayed as one stream.
-      const result = view.restoreResult(await adapter.generate(view.request, ctx));
+      const result = view.restoreResult(await adapter.generate(withOutputLimit(view.request, model), ctx));
       return { head: [] as StreamPart[], tail: toAsync(resultToParts(result)) };
     }
-    const iterator = view.restoreStream(adapter.stream(view.request, ctx))[Symbol.asyncIterator]();
+    const iterator = view.restoreStream(adapter.stream(withOutputLimit(view.request, model), ctx))[Symbol.asyncIterator]();
     const head: StreamPart[] = [];
     for (;;) {
       const next = await iterator.next();
@@ -127,7 +135,7 @@ async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptio
   try {
     const out = await tryInOrder([small], plan, call, deps, [], async (adapter, ctx, model) => {
       const view = upstreamView({ privacy: plan.privacy, model, request });
-      return view.restoreResult(await adapter.generate(view.request, ctx));
+      return view.restoreResult(await adapter.generate(withOutputLimit(view.request, model), ctx));
     });
     const score = verifier.score({ request, answer: out.value.text });
     state.score = score;
@@ -142,7 +150,8 @@ async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptio
       durationMs: performance.now() - started,
     });
   } catch (error) {
-    if (error instanceof GatewayError && error.code === 'client_closed') throw error;
+    // Only the small model's own failures escalate; Tandem's (and a client gone) end the request.
+    if (error instanceof GatewayError && error.code !== 'upstream_unavailable' && error.code !== 'upstream_rejected') throw error;
     state.attempts.push({ model: small.name, error: describe(error), durationMs: performance.now() - started });
   }
   return state;
@@ -192,6 +201,16 @@ async function tryInOrder<T>(
         return { value, model, attempts, upstreamMs, ttftMs: durationMs, discarded: [], verifierScore: null };
       } catch (error) {
         const durationMs = performance.now() - started;
+        if (!(error instanceof ProviderError)) {
+          deps.breaker.release(model.upstreamKey);
+          attempts.push({ model: model.name, error: `tandem: ${describe(error)}`, durationMs });
+          if (span) endFailedAttemptSpan(span, error);
+          if (call.signal.aborted) throw clientClosed();
+          const failure = gatewaySideFailure(model, error);
+          // The client gets a generic 500; the operator needs the cause, with the request id to find the row.
+          if (failure.status >= 500) console.error(`tandem: request ${call.requestId}: failure on Tandem's side of the call to ${model.name}:`, error);
+          throw failure;
+        }
         upstreamMs += durationMs;
         attempts.push({ model: model.name, error: describe(error), durationMs });
         if (span) endFailedAttemptSpan(span, error);
@@ -236,8 +255,35 @@ function classify(error: unknown): 'retry' | 'next-model' | 'fatal' {
 export function singleCallFailure(model: ModelInfo, error: unknown, signal: AbortSignal, durationMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
   if (signal.aborted) return clientClosed();
+  if (!(error instanceof ProviderError)) return gatewaySideFailure(model, error);
   if (classify(error) === 'fatal') return upstreamRejected(model, error);
   return exhausted(error, [{ model: model.name, error: describe(error), durationMs }]);
+}
+
+/**
+ * A failure on Tandem's side of an upstream call. A GatewayError is passed on as it is (an adapter refusing
+ * the client's input). During the call, a RangeError is the engine's stack or string limit, which only the
+ * input's size or nesting can reach (server.max_json_depth set very high): the client's to fix, 400; after
+ * the answer (`stage: 'answer'`, encoding it for the client) it is not the client's doing. Anything else is
+ * a fault in Tandem: 500, with a generic message (the caller logs the detail, not the client).
+ */
+export function gatewaySideFailure(model: ModelInfo, error: unknown, stage: 'call' | 'answer' = 'call'): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof RangeError && stage === 'call') {
+    return new GatewayError({
+      status: 400,
+      code: 'request_too_complex',
+      message: `The request is too large or too deeply nested for Tandem to send to model "${model.name}"; send a flatter request (server.max_json_depth bounds the nesting).`,
+      cause: error,
+    });
+  }
+  return new GatewayError({
+    status: 500,
+    type: 'server_error',
+    code: 'internal_error',
+    message: `Tandem failed while preparing the request for model "${model.name}" or reading its answer; the model was not at fault. The gateway's error log has the details under this request's id (x-request-id).`,
+    cause: error,
+  });
 }
 
 function upstreamRejected(model: ModelInfo, error: unknown): GatewayError {

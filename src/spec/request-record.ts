@@ -48,6 +48,11 @@ export interface RequestRecord {
   /** Present only when log_bodies is on. */
   requestBody: string | null;
   responseBody: string | null;
+  /**
+   * Set on `pseudonymise` routes with findings (unless `store.log_bodies: clear`): what the request log keeps
+   * in place of the two bodies, values replaced by their placeholders. The audit still hashes the originals.
+   */
+  loggedBodies?: { request: string | null; response: string | null };
 }
 
 export interface PrivacyOutcome {

@@ -5,10 +5,39 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { anchorOf, type AuditAnchor } from '../governance/audit-anchor.js';
 import { AuditChain, GENESIS_HASH, hashAuditRecord, purgeAuditChain, trimAuditChain, verifyAuditChain } from '../governance/audit-chain.js';
-import type { AuditEntry, AuditLog } from './audit-log.js';
+import { verifyAudit } from '../governance/audit-verify.js';
+import { memoryAuditLog } from './audit-log-memory.js';
+import type { AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
+import type { Dashboard } from './dashboard.js';
+import { makeRecord } from './request-log.contract.js';
+import type { RequestLog } from './request-log.js';
 
-export type OpenAuditLog = () => Promise<{ audit: AuditLog; close(): Promise<void> }>;
+/** A store with a request log too (every real backend) also runs the completeness cases. */
+export type OpenAuditLog = () => Promise<{ audit: AuditLog; requestLog?: RequestLog; dashboard?: Dashboard; close(): Promise<void> }>;
+
+/** A chain built in memory, and an anchor of it taken after its first `anchoredAt` records. */
+async function anchoredChain(o: { chain: string; records: number; anchoredAt: number }): Promise<{ records: AuditRecord[]; anchor: AuditAnchor }> {
+  const log = memoryAuditLog();
+  const chain = new AuditChain({ log, replicaId: o.chain, now: () => 1_000 });
+  for (let i = 1; i <= o.records; i++) await chain.append(makeAuditEntry({ requestId: `${o.chain}-${i}` }));
+  const records = await log.read({ replicaId: o.chain, limit: o.records });
+  const tip = records[o.anchoredAt - 1]!;
+  const report = { replicaId: o.chain, records: o.anchoredAt, firstSeq: 1, lastSeq: tip.seq, tipHash: tip.hash, tipRecordedAt: tip.recordedAt };
+  return { records, anchor: anchorOf([report], 2_000) };
+}
+
+/** Records `from` onwards re-linked (and re-hashed) onto `previous`, as someone with write access to the database could. */
+function forgeFrom(previous: AuditRecord, originals: readonly AuditRecord[]): AuditRecord[] {
+  let prev = previous;
+  return originals.map((original) => {
+    const unhashed = { ...original, entry: original.entry === null ? null : { ...original.entry, status: 204 }, prevHash: prev.hash };
+    delete (unhashed as Partial<AuditRecord>).hash;
+    prev = { ...unhashed, hash: hashAuditRecord(unhashed) };
+    return prev;
+  });
+}
 
 export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
@@ -176,6 +205,126 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
         const report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
         assert.equal(report.broken?.seq, 3);
         assert.match(report.broken?.reason ?? '', /missing/);
+      });
+    });
+
+    describe('anchored tips', () => {
+      async function verifyWith(audit: AuditLog, anchor: AuditAnchor) {
+        return verifyAudit({ store: { audit, dashboard: { requests: async () => ({ records: [], next: null }) } }, completeness: false, anchor });
+      }
+
+      test('an intact chain, and one with records appended after the anchor that chain from its tip, match', async () => {
+        await withLog(async (audit) => {
+          const { records, anchor } = await anchoredChain({ chain: 'r1', records: 7, anchoredAt: 5 });
+          await audit.append(records);
+          const result = await verifyWith(audit, anchor);
+          assert.equal(result.ok, true, JSON.stringify(result.anchor));
+          assert.deepEqual(result.anchor?.chains.map((c) => c.status), ['ok']);
+          assert.match(result.anchor?.chains[0]?.detail ?? '', /2 records appended since/);
+        });
+      });
+
+      test('a truncated tail is detected, which the links alone do not show', async () => {
+        await withLog(async (audit) => {
+          const { records, anchor } = await anchoredChain({ chain: 'r1', records: 5, anchoredAt: 5 });
+          await audit.append(records.slice(0, 3));
+          assert.equal((await verifyAuditChain({ log: audit, replicaId: 'r1' })).broken, undefined);
+          const result = await verifyWith(audit, anchor);
+          assert.equal(result.ok, false);
+          assert.deepEqual(result.anchor?.chains.map((c) => [c.status, c.seq]), [['truncated', 5]]);
+        });
+      });
+
+      test('a chain deleted whole is detected', async () => {
+        await withLog(async (audit) => {
+          const a = await anchoredChain({ chain: 'r1', records: 3, anchoredAt: 3 });
+          const b = await anchoredChain({ chain: 'r2', records: 2, anchoredAt: 2 });
+          await audit.append(b.records);
+          const anchor = { ...a.anchor, chains: [...a.anchor.chains, ...b.anchor.chains] };
+          const result = await verifyWith(audit, anchor);
+          assert.equal(result.ok, false);
+          assert.deepEqual(result.anchor?.chains.map((c) => [c.chain, c.status]), [['r1', 'deleted'], ['r2', 'ok']]);
+        });
+      });
+
+      test('a forged tail re-hashed onto an earlier record is detected; the links alone say intact', async () => {
+        await withLog(async (audit) => {
+          const { records, anchor } = await anchoredChain({ chain: 'r1', records: 6, anchoredAt: 4 });
+          // Records 3.. rewritten and re-linked from record 2: every hash is right, the anchored #4 is not.
+          await audit.append([...records.slice(0, 2), ...forgeFrom(records[1]!, records.slice(2))]);
+          assert.equal((await verifyAuditChain({ log: audit, replicaId: 'r1' })).broken, undefined);
+          const result = await verifyWith(audit, anchor);
+          assert.equal(result.ok, false);
+          assert.deepEqual(result.anchor?.chains.map((c) => c.status), ['rewritten']);
+        });
+      });
+
+      test('a forged record appended after the anchor that does not chain from the tip is detected', async () => {
+        await withLog(async (audit) => {
+          const { records, anchor } = await anchoredChain({ chain: 'r1', records: 4, anchoredAt: 4 });
+          const [forged] = forgeFrom({ ...records[3]!, hash: 'f'.repeat(64) }, [{ ...records[3]!, seq: 5 }]);
+          await audit.append([...records, forged!]);
+          const result = await verifyWith(audit, anchor);
+          assert.equal(result.ok, false);
+          assert.match(result.chains[0]?.broken?.reason ?? '', /prevHash does not match record 4/);
+        });
+      });
+
+      test('retention after the anchor: the purge checkpoint vouches for the anchored record, or the anchor is reported too old', async () => {
+        await withLog(async (audit) => {
+          let now = 1_000;
+          const chain = new AuditChain({ log: audit, replicaId: 'r1', now: () => now });
+          for (let i = 1; i <= 6; i++) {
+            now = i * 1_000;
+            await chain.append(makeAuditEntry({ requestId: `p${i}` }));
+          }
+          const tip = (await audit.tip('r1'))!;
+          const anchor = anchorOf([{ replicaId: 'r1', records: 4, firstSeq: 1, lastSeq: 4, tipHash: (await audit.read({ replicaId: 'r1', afterSeq: 3, limit: 1 }))[0]!.hash, tipRecordedAt: 4_000 }], tip.recordedAt);
+          now = 10_000;
+          await purgeAuditChain({ log: audit, replicaId: 'r1', before: 4_500, now: () => now });
+          let result = await verifyWith(audit, anchor);
+          assert.deepEqual([result.ok, result.anchor?.chains[0]?.status], [true, 'ok']);
+          assert.match(result.anchor?.chains[0]?.detail ?? '', /checkpoint #7 names it/);
+          // A later purge takes checkpoint #7 too: nothing left names #4.
+          now = 20_000;
+          await purgeAuditChain({ log: audit, replicaId: 'r1', before: 10_500, now: () => now });
+          result = await verifyWith(audit, anchor);
+          assert.deepEqual([result.ok, result.anchor?.chains[0]?.status], [true, 'purged']);
+        });
+      });
+    });
+
+    describe('completeness', () => {
+      test('a logged request without an audit record is reported with its id, and verify fails', async (t) => {
+        const store = await open();
+        try {
+          const { requestLog, dashboard, audit } = store;
+          if (requestLog === undefined || dashboard === undefined) return t.skip('no request log');
+          const chain = new AuditChain({ log: audit, replicaId: 'r1' });
+          const start = Date.now() - 60_000;
+          for (let i = 0; i < 6; i++) {
+            const record = makeRecord({ id: `req-${i}`, time: start + i * 1_000 });
+            await requestLog.append(record);
+            // req-2 and req-4 lost their audit records (as a failed append would).
+            if (i !== 2 && i !== 4) await chain.append(makeAuditEntry({ requestId: record.id, time: record.time }));
+          }
+          // A row older than the oldest audit record: logged before the audit log existed, not counted.
+          await requestLog.append(makeRecord({ id: 'before-audit', time: start - 3_600_000 }));
+          const result = await verifyAudit({ store: { audit, dashboard } });
+          assert.equal(result.ok, false);
+          assert.equal(result.chains[0]?.broken, undefined);
+          assert.deepEqual([result.completeness?.requests, result.completeness?.missing, result.completeness?.missingIds.sort()], [6, 2, ['req-2', 'req-4']]);
+          assert.equal(result.completeness?.since, start);
+          // --since past the losses: nothing missing.
+          const later = await verifyAudit({ store: { audit, dashboard }, since: start + 4_500 });
+          assert.deepEqual([later.ok, later.completeness?.requests, later.completeness?.missing], [true, 1, 0]);
+          // With every chain deleted, every row counts as missing.
+          await audit.deleteThrough({ replicaId: 'r1', throughSeq: 100 });
+          const gone = await verifyAudit({ store: { audit, dashboard } });
+          assert.deepEqual([gone.ok, gone.completeness?.missing], [false, 7]);
+        } finally {
+          await store.close();
+        }
       });
     });
   });

@@ -11,7 +11,7 @@ export interface AuditEntry {
   /** Milliseconds since the epoch when the request arrived. */
   time: number;
   keyId: string | null;
-  /** The request's `user` field, when it had one. */
+  /** The request's `user` field as a keyed hash (`hmac-sha256:…`, audit.user_key), never the value; null without a key. */
   user: string | null;
   route: string | null;
   requestedModel: string;

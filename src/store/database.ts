@@ -52,6 +52,8 @@ export interface ApiKeysTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** KeyScope: 'all' or 'routes' (migration 008). */
+  scope: string;
 }
 
 /** Migration 004; see audit-log.ts. `body` is the entry or checkpoint as JSON text. */

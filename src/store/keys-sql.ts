@@ -1,4 +1,4 @@
-/** ApiKeyStore over the `api_keys` table (migration 003), as Kysely queries shared by every SQL backend. */
+/** ApiKeyStore over the `api_keys` table (migrations 003 and 008), as Kysely queries shared by every SQL backend. */
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, TandemDatabase } from './database.js';
 import type { ApiKeyRecord, ApiKeyStore, KeyLimits } from './keys.js';
@@ -19,6 +19,7 @@ export function sqlApiKeyStore(db: Kysely<TandemDatabase>): ApiKeyStore {
           created_at: key.createdAt,
           expires_at: key.expiresAt,
           revoked_at: key.revokedAt,
+          scope: key.scope,
         })
         .execute();
     },
@@ -65,5 +66,7 @@ function fromKeyRow(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    // Anything but 'routes' reads as 'all': the column's default, and the scope keys had before it existed.
+    scope: row.scope === 'routes' ? 'routes' : 'all',
   };
 }

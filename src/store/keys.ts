@@ -14,7 +14,14 @@ export interface KeyLimits {
   tokens_per_minute?: number;
   spend_per_day?: number;
   spend_per_month?: number;
+  concurrent_requests?: number;
 }
+
+/**
+ * What a key may name in a request's `model`: `all` (routes and models), or `routes` only, so that every
+ * request goes through a route and its policies (docs/decisions/key-scopes.md).
+ */
+export type KeyScope = 'all' | 'routes';
 
 export interface ApiKeyRecord {
   /** Public id, e.g. `key_3f9a1c2b` (shown in logs, audit records and the admin API). */
@@ -26,8 +33,9 @@ export interface ApiKeyRecord {
   prefix: string;
   /** Route names this key may call; globs (`*`, `?`). `['*']`: all. */
   routes: string[];
-  /** Models this key may reach, named directly or through a route; globs. `['*']`: all. */
+  /** Models this key may reach, named directly (scope `all`) or through a route; globs. `['*']`: all. */
   models: string[];
+  scope: KeyScope;
   limits: KeyLimits;
   /** Milliseconds since the epoch. */
   createdAt: number;

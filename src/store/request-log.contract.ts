@@ -256,6 +256,25 @@ export function runStoreContract(
       });
     });
 
+    test('spendSince sums one key\'s cost from a time on (null: requests without a key)', async () => {
+      await withStore(true, async (store) => {
+        const rows: Array<[string, string | null, number, number]> = [
+          ['s1', 'key-a', 100, 0.5],
+          ['s2', 'key-a', 200, 0.25],
+          ['s3', 'key-a', 300, 0.125],
+          ['s4', 'key-b', 300, 4],
+          ['s5', null, 300, 8],
+          ['s6', null, 100, 16],
+        ];
+        for (const [id, keyId, time, cost] of rows) await store.requestLog.append(makeRecord({ id, keyId, time, cost }));
+        assert.equal(await store.requestLog.spendSince({ keyId: 'key-a', since: 200 }), 0.375);
+        assert.equal(await store.requestLog.spendSince({ keyId: 'key-a', since: 0 }), 0.875);
+        assert.equal(await store.requestLog.spendSince({ keyId: 'key-b', since: 301 }), 0);
+        assert.equal(await store.requestLog.spendSince({ keyId: null, since: 200 }), 8);
+        assert.equal(await store.requestLog.spendSince({ keyId: 'key-none', since: 0 }), 0);
+      });
+    });
+
     test('1,000 concurrent appends all land', async () => {
       await withStore(true, async (store) => {
         await Promise.all(

@@ -20,6 +20,12 @@ export interface RequestLog {
   get(id: string): Promise<RequestRecord | undefined>;
   /** Deletes rows that arrived before `time` (ms since the epoch), for retention; returns how many. */
   deleteBefore(time: number): Promise<number>;
+  /**
+   * The summed cost of the requests of one API key (null: made without a key) that arrived at or after
+   * `since` (ms). Budgets rebuild their counters from it when the counter store lost them (a Redis
+   * restart, a single node's restart): the log, not the counter, is the record of what was spent.
+   */
+  spendSince(options: { keyId: string | null; since: number }): Promise<number>;
 }
 
 export interface StatsRow extends UsageTotals {
@@ -49,5 +55,17 @@ export interface Store {
    * batch and waiting for the turn to end would only add latency.
    */
   commitNow?(): void;
+  /** Stores on a database server: whether it can commit now (/readyz), and whether an append would be kept at all. */
+  health?(): StoreHealth;
   close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  /** The database commits: /readyz is 200. */
+  ready: boolean;
+  /**
+   * An append would be kept (in the database, or in the local spool during an outage). False: the row of
+   * an answer would be lost, so the gateway refuses requests with 503 before calling an upstream.
+   */
+  accepting: boolean;
 }

@@ -34,6 +34,15 @@ export async function deleteRequestsBefore(db: Kysely<TandemDatabase>, time: num
   return Number(result.numDeletedRows);
 }
 
+/** RequestLog.spendSince for every SQL backend: one indexed range read of a key's rows. */
+export async function selectSpendSince(db: Kysely<TandemDatabase>, options: { keyId: string | null; since: number }): Promise<number> {
+  let query = db.selectFrom('requests').select((eb) => eb.fn.sum<number>('cost').as('spend')).where('time', '>=', options.since);
+  query = options.keyId === null ? query.where('key_id', 'is', null) : query.where('key_id', '=', options.keyId);
+  const row = await query.executeTakeFirst();
+  // Number(): PostgreSQL returns the sum of a double column as a number, SQLite too; null when no row.
+  return Number(row?.spend ?? 0);
+}
+
 export async function selectStats(
   db: Kysely<TandemDatabase>,
   options: { since?: number; until?: number },

@@ -1,4 +1,7 @@
-/** IPv4 dotted quads and IPv6 addresses (validated by node:net, so `10:30:00` is not an address). */
+/**
+ * IPv4 dotted quads and IPv6 addresses (validated by node:net, so `10:30:00` is not an address), with any
+ * punctuation around them: brackets and a port (`[2001:db8::1]:443`), a trailing full stop or colon.
+ */
 import { isIPv6 } from 'node:net';
 import type { PiiFinding } from '../pii-finding.js';
 import { matchesOf } from './context-words.js';
@@ -19,7 +22,9 @@ export function detectIpAddresses(text: string): PiiFinding[] {
   }
   if (text.includes(':')) {
     for (const m of matchesOf(IPV6, text)) {
-      const value = m[0];
+      let value = m[0];
+      // The character class takes a sentence's full stop or a label's colon with it: "… from 2001:db8::1."
+      while (value.length > 0 && /[.:]$/.test(value) && !isIPv6(value)) value = value.slice(0, -1);
       if (value.length < 6 || value.indexOf(':') === value.lastIndexOf(':') || !isIPv6(value)) continue;
       findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + value.length, confidence: 0.9 });
     }

@@ -1,9 +1,11 @@
 /**
  * API keys and secrets. Well-known key formats are API_KEY with high confidence; PEM private-key blocks,
- * JWTs, values assigned to password/secret/token names and high-entropy tokens are SECRET.
+ * JWTs, passwords in URLs and values assigned to password/secret/token names (assigned-secrets.ts) and
+ * high-entropy tokens are SECRET.
  * Sources for the formats: each vendor's key documentation and gitleaks' rule set.
  */
 import type { PiiFinding } from '../pii-finding.js';
+import { detectAssignedSecrets } from './assigned-secrets.js';
 import { matchesOf } from './context-words.js';
 
 /** `hints`: substrings every match contains; a text with none of them skips that pattern's scan. */
@@ -27,8 +29,6 @@ const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number; hints: readonly
 
 const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
 const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const ASSIGNED =
-  /(?<![A-Za-z0-9])(?:[A-Za-z0-9]{1,20}[_-]){0,3}(?:password|passwd|pwd|passphrase|secret|client[ _]secret|api[ _-]?key|apikey|access[ _-]?token|auth[ _-]?token|token|private[ _-]?key|aws[ _]secret[ _]access[ _]key)["']?\s*[:=]\s*["']?([^\s"',;]{6,200})/gi;
 const TOKEN = /(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=.-])/g;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -75,14 +75,7 @@ export function detectSecrets(text: string): PiiFinding[] {
       findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.9 });
     }
   }
-  // ASSIGNED needs a `:` or `=` after the name.
-  for (const m of text.includes(':') || text.includes('=') ? matchesOf(ASSIGNED, text) : []) {
-    const value = m[1] ?? '';
-    const start = m.index + m[0].length - value.length;
-    // "password: is required" is prose, not a secret: the value must not be a plain lowercase word.
-    if (/^[a-z]+$/.test(value)) continue;
-    findings.push({ type: 'SECRET', start, end: start + value.length, confidence: 0.8 });
-  }
+  findings.push(...detectAssignedSecrets(text));
   for (const m of matchesOf(TOKEN, text)) {
     if (!looksRandom(m[0])) continue;
     findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.6 });

@@ -36,3 +36,39 @@ test('the pre-check passes every text the compound anchor matches (20,000 genera
   }
   assert.ok(matched > 1_000, `only ${matched} generated texts held a compound address`);
 });
+
+test('German, French, Spanish and Dutch street shapes, and the Presidio-style ones still', () => {
+  assert.deepEqual(found('Lieferadresse: Am Markt 108b'), ['Am Markt 108b']);
+  assert.deepEqual(found('Ich wohne Unter den Linden 77, 10117 Berlin'), ['Unter den Linden 77, 10117 Berlin']);
+  assert.deepEqual(found("j'habite au 148 avenue Victor Hugo, 75002 Paris"), ['148 avenue Victor Hugo, 75002 Paris']);
+  assert.deepEqual(found('5 bis, rue du Faubourg Saint-Honoré'), ['5 bis, rue du Faubourg Saint-Honoré']);
+  assert.deepEqual(found('vivo en Calle Mayor, 25'), ['Calle Mayor, 25']);
+  assert.deepEqual(found('adres: Laan van Meerdervoort 45'), ['Laan van Meerdervoort 45']);
+  assert.deepEqual(found('we moved to 8271 Cedar Hill Dr last year'), ['8271 Cedar Hill Dr']);
+});
+
+test('prose numbers, times, Spanish "al" and a lone office room are not addresses', () => {
+  assert.deepEqual(found('Im Jahr 2020 waren es am Montag 15 Leute'), []);
+  assert.deepEqual(found('traffic at 3:00 pm on the new jersey turnpike'), []);
+  assert.deepEqual(found('llámame al 33 1234 5678'), []);
+  assert.deepEqual(
+    detectStreetAddresses('Room 254, building 8, floor 29.').filter((f) => f.confidence >= 0.5),
+    [],
+  );
+});
+
+test('a date is not an address, and an address does not run on into a greeting or a lowercase clause', () => {
+  assert.deepEqual(found('date of birth 12 September 1941, please verify'), []);
+  assert.deepEqual(found('geboren am 3. Mai 1990 in Köln'), []);
+  assert.deepEqual(found('Ship it to 1033 Ashcombe Drive.\nDear Maria Dalton, thanks for writing'), ['1033 Ashcombe Drive.']);
+  assert.deepEqual(found('address: 5549 Maplewood Street, Riverton Dear Laura Johansson, thanks'), ['5549 Maplewood Street, Riverton']);
+});
+
+test('every planted address is found whole (generator seed 61, 1,000 values)', async () => {
+  const { plantedValues } = await import('../../../test/pii/planted-values.js');
+  const misses = plantedValues({ seed: 61, count: 1000, types: ['STREET_ADDRESS'] }).filter((v) => {
+    const start = v.sentence.indexOf(v.value);
+    return !detectStreetAddresses(v.sentence).some((f) => f.confidence >= 0.5 && f.start <= start && f.end >= start + v.value.length);
+  });
+  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+});

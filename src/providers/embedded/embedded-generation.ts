@@ -7,7 +7,7 @@ import type { LlamaContextSequence, LlamaGrammar, SequenceEvaluateOptions, Token
 import type { StreamPart } from '../../spec/stream-part.js';
 import type { FinishReason, Usage } from '../../spec/usage.js';
 import { ProviderError } from '../../spec/errors.js';
-import { abortedError } from './embedded-error.js';
+import { abortedError, runtimeError } from './embedded-error.js';
 import type { EmbeddedPrompt } from './embedded-prompt.js';
 import type { EmbeddedRuntime } from './embedded-runtime.js';
 import type { EmbeddedSettings } from './embedded-settings.js';
@@ -43,7 +43,11 @@ export async function startGeneration(options: GenerationOptions): Promise<Gener
   const sequence = await runtime.pool
     .acquire(signal, (s) => commonPrefixLength(s.contextTokens, prompt.tokens))
     .catch((error: unknown) => {
-      throw signal.aborted ? abortedError(provider, error) : error;
+      if (signal.aborted) throw abortedError(provider, error);
+      // The in-process engine is this model's upstream: its failures are the model's (a ProviderError), as a
+      // server's would be, so they fall back and count against its circuit (routing/execute-plan.ts).
+      if (error instanceof ProviderError) throw error;
+      throw runtimeError({ provider, message: `no sequence could be started (${error instanceof Error ? error.message : String(error)})`, cause: error });
     });
   return runGeneration(options, sequence);
 }

@@ -27,7 +27,10 @@ export interface UpstreamHttpOptions {
 }
 
 export interface UpstreamHttp {
-  /** POSTs JSON and returns the parsed JSON answer. Throws ProviderError. */
+  /**
+   * POSTs JSON and returns the parsed JSON answer. Throws ProviderError for whatever the upstream or the
+   * connection did, and JSON.stringify's own error, unwrapped, for a body that cannot be encoded.
+   */
   postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown>;
   /**
    * POSTs JSON and resolves once 2xx headers arrived (throws ProviderError before that). The returned events
@@ -53,12 +56,12 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
   const streamHeaders = { ...options.headers, 'content-type': 'application/json', accept: 'text/event-stream' };
   const { provider, timeoutMs } = options;
 
-  const send = (path: string, body: unknown, headers: Record<string, string>, signal: CallAborter) =>
+  const send = (path: string, payload: string, headers: Record<string, string>, signal: CallAborter) =>
     lease.pool.request({
       path: basePath + path + base.search,
       method: 'POST',
       headers,
-      body: JSON.stringify(body),
+      body: payload,
       signal,
     });
 
@@ -73,11 +76,14 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
 
   return {
     async postJson(path, body, signal) {
+      // Encoded before the call's guard: a body Tandem cannot encode is Tandem's failure, and must not come
+      // back as the upstream's (a ProviderError would count against its circuit; execute-plan.ts).
+      const payload = JSON.stringify(body);
       const guard = new CallGuard({ provider, signal, timeoutMs });
       try {
         const { statusCode, headers, text } = await dispatchText(
           lease.pool,
-          { path: basePath + path + base.search, method: 'POST', headers: jsonHeaders, body: JSON.stringify(body) },
+          { path: basePath + path + base.search, method: 'POST', headers: jsonHeaders, body: payload },
           guard.signal,
           MAX_ERROR_BODY,
         );
@@ -100,10 +106,11 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
     },
 
     async postEventStream(path, body, signal) {
+      const payload = JSON.stringify(body); // before the guard, as in postJson
       const guard = new CallGuard({ provider, signal, timeoutMs });
       let response: Dispatcher.ResponseData;
       try {
-        response = await send(path, body, streamHeaders, guard.signal);
+        response = await send(path, payload, streamHeaders, guard.signal);
         if (response.statusCode < 200 || response.statusCode >= 300) throw await failure(response);
         const contentType = String(response.headers['content-type'] ?? '');
         if (contentType.includes('json')) {

@@ -58,6 +58,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         for (const r of deleted) byId.delete(r.id);
         return deleted.length;
       },
+      async spendSince(query): Promise<number> {
+        let spend = 0;
+        for (const r of records) if (r.keyId === query.keyId && r.time >= query.since) spend += r.cost;
+        return spend;
+      },
     },
     keys: memoryApiKeyStore(),
     audit: memoryAuditLog(),

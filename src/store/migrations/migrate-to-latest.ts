@@ -9,6 +9,7 @@ import { createApiKeys003 } from './003-create-api-keys.js';
 import { createAuditLog004 } from './004-create-audit-log.js';
 import { requestsHourlyRollup006 } from './006-requests-hourly-rollup.js';
 import { dashboardHourlyRollups007 } from './007-dashboard-hourly-rollups.js';
+import { keyScopes008 } from './008-key-scopes.js';
 
 /** Kysely applies these in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,17 +19,22 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '004-create-audit-log': createAuditLog004,
   '006-requests-hourly-rollup': requestsHourlyRollup006,
   '007-dashboard-hourly-rollups': dashboardHourlyRollups007,
+  '008-key-scopes': keyScopes008,
 };
 
 export const codeMigrationProvider: MigrationProvider = {
   getMigrations: async () => ({ ...migrations }),
 };
 
-/** Applies every migration not yet applied; a no-op on an up-to-date database. Throws on failure. */
-export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<void> {
+export function createMigrator(db: Kysely<unknown>, options: { schema?: string } = {}): Migrator {
   // PostgreSQL passes its schema: without it Kysely looks for its migration table in every schema and
   // takes another schema's (a second Tandem database, a parallel test) for its own.
-  const migrator = new Migrator({ db, provider: codeMigrationProvider, ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }) });
+  return new Migrator({ db, provider: codeMigrationProvider, ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }) });
+}
+
+/** Applies every migration not yet applied; a no-op on an up-to-date database. Throws on failure. */
+export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<void> {
+  const migrator = createMigrator(db, options);
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

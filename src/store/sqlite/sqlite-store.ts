@@ -24,11 +24,11 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { RequestRecord } from '../../spec/request-record.js';
 import type { AuditRecord } from '../audit-log.js';
 import type { TandemDatabase } from '../database.js';
-import { migrateToLatest } from '../migrations/migrate-to-latest.js';
+import { prepareSchema, type MigrateMode } from '../migrations/prepare-schema.js';
 import type { Store } from '../request-log.js';
 import { requestColumns, toRequestRow } from '../request-row.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
-import { deleteRequestsBefore, selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
+import { deleteRequestsBefore, selectSpendSince, selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
 import { sqlApiKeyStore } from '../keys-sql.js';
 import { auditColumns, sqlAuditLog, toAuditRow } from '../audit-log-sql.js';
 import { sqlDashboard } from '../sql-dashboard-queries.js';
@@ -43,6 +43,8 @@ export interface SqliteStoreOptions {
   logBodies: boolean;
   /** How long a write waits for another process's lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /** store.migrate (migrations/prepare-schema.ts); default `auto`. */
+  migrate?: MigrateMode;
 }
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
@@ -60,7 +62,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   // Kysely.destroy() closes the better-sqlite3 handle too.
   const db = new Kysely<TandemDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    await migrateToLatest(db as Kysely<unknown>);
+    await prepareSchema(db as Kysely<unknown>, { mode: options.migrate ?? 'auto' });
   } catch (error) {
     await db.destroy();
     throw error;
@@ -87,6 +89,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       recent: (query) => selectRecentRequests(db, query),
       get: (id) => selectRequest(db, id),
       deleteBefore: (time) => deleteRequestsBefore(db, time),
+      spendSince: (query) => selectSpendSince(db, query),
     },
     stats: {
       query: (query) => selectStats(db, query),

@@ -1,7 +1,8 @@
 /**
  * Tandem's Prometheus metrics (docs/observability.md lists every one). Fed by a request observer after
  * each chat request, plus two values read only at scrape time (in-flight requests, circuit states), so
- * the request path pays nothing for them.
+ * the request path pays nothing for them. The HTTP server adds what happens before a request reaches the
+ * gateway: 401s, and connections and requests cut by its resource limits.
  *
  * Label values come only from config (route and model names, upstream origins) or small fixed sets
  * (status codes, reason kinds, PII types); anything else is folded into `(other)`, so a client can never
@@ -43,6 +44,11 @@ const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 const POLICIES: ReadonlySet<string> = new Set(['privacy', 'context-fit', 'capability', 'budget', 'latency']);
 const PII: ReadonlySet<string> = new Set(PII_TYPES);
+/** The `code` of every 401 Tandem answers (src/api/authenticate.ts). */
+export const AUTH_FAILURE_CODES = ['missing_api_key', 'invalid_api_key', 'revoked_api_key', 'expired_api_key', 'missing_admin_key', 'invalid_admin_key'] as const;
+/** The HTTP edge's resource limits, by the `server` key that sets each (docs/security.md#resource-limits). */
+export const EDGE_LIMITS = ['max_connections', 'max_inflight_body_bytes', 'body_timeout_ms'] as const;
+export type EdgeLimit = (typeof EDGE_LIMITS)[number];
 
 /** The cells one (route, model) pair writes to on every request. */
 interface PairSeries {
@@ -84,6 +90,11 @@ export class GatewayMetrics {
   private readonly perModel = new Map<string, ModelSeries>();
   /** Rarely written series, keyed by their label values joined with NUL. */
   private readonly rare = new Map<string, CounterCell>();
+  /** Every series exists from the start (at 0), so rate() and alerts see the first failure. */
+  private readonly authFailures = new Map<string, CounterCell>();
+  private readonly edgeRefusals = new Map<string, CounterCell>();
+  /** Set by the HTTP server: request-body bytes it holds against server.max_inflight_body_bytes. */
+  private bodyBytes: () => number = () => 0;
 
   constructor(private readonly source: MetricsSource) {
     const registers = [this.registry];
@@ -167,6 +178,29 @@ export class GatewayMetrics {
       labelNames: ['policy'],
       registers,
     });
+    const authFailures = new CachedCounter({
+      name: 'tandem_auth_failures_total',
+      help: 'Requests refused with 401, by the error code (missing, invalid, revoked or expired API key; missing or invalid admin key).',
+      labelNames: ['code'],
+      registers,
+    });
+    for (const code of [...AUTH_FAILURE_CODES, OTHER]) this.authFailures.set(code, authFailures.cell({ code }));
+    const edgeRefusals = new CachedCounter({
+      name: 'tandem_http_refusals_total',
+      help: 'Connections and requests cut by a resource limit of the HTTP edge, by the server setting that did it.',
+      labelNames: ['limit'],
+      registers,
+    });
+    for (const limit of EDGE_LIMITS) this.edgeRefusals.set(limit, edgeRefusals.cell({ limit }));
+    const bodyBytes = (): number => this.bodyBytes();
+    new Gauge({
+      name: 'tandem_request_body_bytes_in_flight',
+      help: 'Request-body bytes held by requests still being read, counted against server.max_inflight_body_bytes (read at scrape time).',
+      registers,
+      collect() {
+        this.set(bodyBytes());
+      },
+    });
     new Gauge({
       name: 'tandem_requests_in_flight',
       help: 'Chat requests being answered now.',
@@ -216,6 +250,21 @@ export class GatewayMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** A 401, by its error code (codes outside AUTH_FAILURE_CODES fold into `(other)`). */
+  authFailure(code: string): void {
+    (this.authFailures.get(code) ?? (this.authFailures.get(OTHER) as CounterCell)).value++;
+  }
+
+  /** A connection or request cut by one of the edge's resource limits. */
+  edgeRefusal(limit: EdgeLimit): void {
+    (this.edgeRefusals.get(limit) as CounterCell).value++;
+  }
+
+  /** Where tandem_request_body_bytes_in_flight reads from (the server's body budget). */
+  readBodyBytesFrom(read: () => number): void {
+    this.bodyBytes = read;
   }
 
   record(record: RequestRecord): void {

@@ -21,6 +21,11 @@ export function installMetrics(gateway: Gateway): GatewayMetrics {
   return metrics;
 }
 
+/** The gateway's metrics, when installed (telemetry.metrics.enabled); for the HTTP edge's own counters. */
+export function installedMetrics(gateway: Gateway): GatewayMetrics | undefined {
+  return installed.get(gateway);
+}
+
 /** The `GET /metrics` handler of the API port. */
 export async function serveMetrics(gateway: Gateway, res: ServerResponse): Promise<void> {
   const metrics = installed.get(gateway);
