@@ -20,7 +20,7 @@ import { startGateway, type Harness } from './helpers/gateway-harness.js';
 import { seededRandom } from '../src/quality/eval/routing-metrics.js';
 import { generateLeakCases, PLANTED_TYPES, type LeakCase } from './pii-leak-generator.js';
 import { detectPii } from '../src/privacy/detect-pii.js';
-import { carrierCase, CARRIERS, foundWhereCarried, type Carrier, type CarrierCase } from './pii-leak-carriers.js';
+import { allStrings, carrierCase, CARRIERS, foundWhereCarried, type Carrier, type CarrierCase } from './pii-leak-carriers.js';
 import { runGatewayLeak } from './pii-leak-gateway.js';
 import { plantedValues } from './pii/planted-values.js';
 
@@ -40,22 +40,6 @@ interface UpstreamBody {
   stream?: boolean;
   tools?: unknown[];
   messages: unknown[];
-}
-
-/** Every string in a JSON value, tool-argument strings opened up too, so escaping cannot hide a value. */
-function allStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    out.push(value);
-    if (value.startsWith('{') || value.startsWith('[')) {
-      try {
-        allStrings(JSON.parse(value), out);
-      } catch {
-        // not JSON: the string itself is enough
-      }
-    }
-  } else if (Array.isArray(value)) for (const v of value) allStrings(v, out);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) allStrings(v, out);
-  return out;
 }
 
 /**

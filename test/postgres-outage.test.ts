@@ -20,20 +20,8 @@ import { startTcpProxy, type TcpProxy } from '../src/cluster/testing/tcp-proxy.j
 import { verifyAuditChain } from '../src/governance/audit-chain.js';
 import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { TEST_DATABASE_URL, testSchemas } from '../src/store/postgres/postgres-test-database.js';
+import { postgresSkipReason, TEST_DATABASE_URL, testSchemas } from '../src/store/postgres/postgres-test-database.js';
 import { startGateway, type Harness } from './helpers/gateway-harness.js';
-
-async function postgresSkipReason(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 const skip = await postgresSkipReason();
 const schemas = testSchemas();

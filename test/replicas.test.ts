@@ -21,7 +21,7 @@ import { chainName } from '../src/governance/audit-chain-id.js';
 import { verifyAuditChain } from '../src/governance/audit-chain.js';
 import { startFakeUpstream, type FakeResponse, type FakeUpstream, type RecordedRequest } from '../src/providers/testing/fake-upstream.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { TEST_DATABASE_URL, testSchemas } from '../src/store/postgres/postgres-test-database.js';
+import { postgresSkipReason, TEST_DATABASE_URL, testSchemas } from '../src/store/postgres/postgres-test-database.js';
 import { startReplica, type Replica } from './helpers/replica-process.js';
 
 /** Output is priced, input free: a request's worst-case estimate (max_tokens) equals its actual cost. */
@@ -32,19 +32,6 @@ const REQUEST_COST = (MAX_TOKENS * OUTPUT_PER_1M) / 1e6;
 const DAILY_BUDGET = REQUEST_COST * 10.5;
 const USER_REQUESTS_PER_MINUTE = 4;
 const KEYS = { budget: 'sk-replica-budget', rate: 'sk-replica-rate', load: 'sk-replica-load' };
-
-async function postgresSkipReason(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return false;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (${error instanceof Error ? error.message : String(error)}); .ci/run starts it`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 const skip = (await postgresSkipReason()) || (await redisSkipReason());
 

@@ -20,24 +20,12 @@ import { stringify } from 'yaml';
 import { deleteKeys, redisSkipReason, TEST_REDIS_URL, testKeyPrefix } from '../../src/cluster/testing/redis-for-tests.js';
 import { startTcpProxy, type TcpProxy } from '../../src/cluster/testing/tcp-proxy.js';
 import { startFakeUpstream, type FakeUpstream } from '../../src/providers/testing/fake-upstream.js';
-import { TEST_DATABASE_URL, testSchemas } from '../../src/store/postgres/postgres-test-database.js';
+import { postgresSkipReason, TEST_DATABASE_URL, testSchemas } from '../../src/store/postgres/postgres-test-database.js';
 import { startReplica, type Replica } from '../helpers/replica-process.js';
 
 const CONCURRENCY = 32;
 const LOAD_MS = 24_000;
 const API_KEY = 'sk-chaos-pg';
-
-async function postgresSkipReason(): Promise<string | false> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 const skip = (await postgresSkipReason()) || (await redisSkipReason());
 

@@ -9,6 +9,20 @@ import pg from 'pg';
 
 export const TEST_DATABASE_URL = process.env.TANDEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** Why a test that needs PostgreSQL must skip (its message names the URL and the cause), or false when it is up. */
+export async function postgresSkipReason(url = TEST_DATABASE_URL): Promise<string | false> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return false;
+  } catch (error) {
+    return `PostgreSQL is not reachable at ${url} (${error instanceof Error ? error.message : String(error)}); .ci/run starts it`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export interface TestSchemas {
   /** A fresh schema name (`tandem_test_<random>`); the store creates the schema when it opens. */
   create(): string;
