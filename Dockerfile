@@ -12,8 +12,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# `npm ci` rejects this lock (npm leaves other platforms' node-llama-cpp binaries out of it): install from it.
-RUN npm install --no-audit --no-fund
+COPY scripts/prepare-build.mjs ./scripts/
+# Exactly the committed lock. Its `prepare` step builds nothing yet (no src/ in this layer); `npm run build` below does.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
@@ -38,11 +39,11 @@ COPY --from=build --chown=root:root /app/dashboard/dist ./dashboard/dist
 RUN mkdir -p /var/lib/tandem /etc/tandem && chown node:node /var/lib/tandem
 WORKDIR /var/lib/tandem
 USER node
-EXPOSE 8080
+EXPOSE 8421
 # Liveness only: /readyz turns 503 while draining, which must not make Docker restart a pod that is
 # shutting down on purpose.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8421/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself (drain, flush the log, exit 0): no shell in between.
 ENTRYPOINT ["node", "/app/bin/tandem.js"]
-CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8421"]

@@ -30,10 +30,23 @@ const dir = mkdtempSync(join(tmpdir(), 'tandem-alloc-'));
 const servers = compileBenchServers();
 const upstream = await spawnServer('upstream', [join(servers, 'upstream-server.js')]);
 const configPath = join(dir, 'tandem.yaml');
-writeFileSync(configPath, benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES }) + (process.env.BENCH_CONFIG_EXTRA ?? ''));
+writeFileSync(
+  configPath,
+  benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES }) +
+    (process.env.BENCH_CONFIG_EXTRA ?? ''),
+);
 const profilePath = join(dir, 'tandem.heapprofile');
 process.env.HEAP_SAMPLER_OUT = profilePath;
-const tandem = await spawnServer('tandem', ['--import', resolve(servers, 'heap-sampler.js'), 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
+const tandem = await spawnServer('tandem', [
+  '--import',
+  resolve(servers, 'heap-sampler.js'),
+  'dist/cli/main.js',
+  'serve',
+  '--config',
+  configPath,
+  '--port',
+  '0',
+]);
 
 try {
   const pool = new Pool(tandem.origin, { connections: 32 });
@@ -65,7 +78,14 @@ try {
   let total = 0;
   const visit = (node: ProfileNode): void => {
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url === '' ? '(native)' : url.includes('node_modules/') ? url.split('node_modules/')[1]!.split('/')[0]! : url.includes('/dist/') ? `dist/${url.split('/dist/')[1]}` : url;
+    const file =
+      url === ''
+        ? '(native)'
+        : url.includes('node_modules/')
+          ? url.split('node_modules/')[1]!.split('/')[0]!
+          : url.includes('/dist/')
+            ? `dist/${url.split('/dist/')[1]}`
+            : url;
     const where = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
     byFunction.set(where, (byFunction.get(where) ?? 0) + node.selfSize);
     byFile.set(file, (byFile.get(file) ?? 0) + node.selfSize);

@@ -13,6 +13,8 @@ for (const cap of [4, 16, 1000]) {
   for (const behaviour of behaviours) {
     const r = await drainBudget(behaviour, cap);
     const bound = (BUDGET + cap * r.maxExcess) / BUDGET;
-    console.log(`${behaviour.padEnd(19)} ${String(cap).padStart(4)}  ${String(r.answered).padStart(8)}  ${(r.spent / BUDGET).toFixed(2).padStart(12)}  ${bound.toFixed(2).padStart(12)}  ${String(r.maxInFlight).padStart(6)}`);
+    console.log(
+      `${behaviour.padEnd(19)} ${String(cap).padStart(4)}  ${String(r.answered).padStart(8)}  ${(r.spent / BUDGET).toFixed(2).padStart(12)}  ${bound.toFixed(2).padStart(12)}  ${String(r.maxInFlight).padStart(6)}`,
+    );
   }
 }

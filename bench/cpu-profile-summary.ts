@@ -33,7 +33,13 @@ function category(node: ProfileNode): string | null {
   if (url.includes('undici')) return 'undici';
   if (url.startsWith('node:_http')) return 'node: HTTP';
   if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/bootstrap')) return 'node: module loading (start-up)';
-  if (url.startsWith('node:')) return `node: ${url.slice('node:'.length).replace(/^internal\//, '').split('/')[0] ?? ''}`;
+  if (url.startsWith('node:'))
+    return `node: ${
+      url
+        .slice('node:'.length)
+        .replace(/^internal\//, '')
+        .split('/')[0] ?? ''
+    }`;
   const dist = url.split('/dist/')[1];
   if (dist !== undefined) return `app: ${dist.includes('/') ? dist.split('/')[0] : dist}`;
   if (url.includes('/bench/')) return `app: ${basename(url)}`;
@@ -59,9 +65,7 @@ function summarise(path: string): { busy: number; byCategory: Map<string, number
 const args = process.argv.slice(2);
 const cpuArg = args.find((a) => a.startsWith('--cpu='));
 const perRequest = cpuArg === undefined ? [] : cpuArg.slice('--cpu='.length).split(',').map(Number);
-const inputs = args
-  .filter((a) => !a.startsWith('--'))
-  .map((path, index) => ({ path, perRequest: perRequest[index], ...summarise(path) }));
+const inputs = args.filter((a) => !a.startsWith('--')).map((path, index) => ({ path, perRequest: perRequest[index], ...summarise(path) }));
 if (inputs.length === 0) {
   console.error('usage: cpu-profile-summary.ts <profile.cpuprofile> ... [--cpu=<CPU µs per request of each>,...]');
   process.exit(2);

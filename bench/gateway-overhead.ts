@@ -42,23 +42,39 @@ const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const servers = compileBenchServers();
 const upstream = await spawnServer('upstream', [join(servers, 'upstream-server.js')]);
 const configPath = join(dir, 'tandem.yaml');
-const config = benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), policies: process.env.BENCH_POLICIES, heap: process.env.BENCH_HEAP, store: process.env.BENCH_STORE });
+const config = benchConfigYaml({
+  upstreamUrl: upstream.origin,
+  dbPath: join(dir, 'bench.db'),
+  policies: process.env.BENCH_POLICIES,
+  heap: process.env.BENCH_HEAP,
+  store: process.env.BENCH_STORE,
+});
 writeFileSync(configPath, config + (process.env.BENCH_CONFIG_EXTRA ?? ''));
 const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), upstream.origin]);
 const minimalNodeArgs = (process.env.BENCH_MINIMAL_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const minimal = await spawnServer('minimal gateway', [...minimalNodeArgs, join(servers, 'minimal-gateway.js'), upstream.origin, join(dir, 'minimal.db')]);
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
-console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `${new Date().toISOString()}  node ${process.version}  load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 try {
   const rows: string[] = [];
   const sequential = await interleavedLatencies([upstream, proxy, minimal, tandem], send, { count: LATENCY_REQUESTS, rounds: 3 });
   const c1: Record<string, number[]> = Object.fromEntries(Object.entries(sequential).map(([name, s]) => [name, s.latencies]));
   const direct = c1.upstream ?? [];
-  const c32 = await interleavedThroughput([upstream, proxy, minimal, tandem], send, { concurrency: 32, seconds: THROUGHPUT_SECONDS, rounds: THROUGHPUT_ROUNDS });
+  const c32 = await interleavedThroughput([upstream, proxy, minimal, tandem], send, {
+    concurrency: 32,
+    seconds: THROUGHPUT_SECONDS,
+    rounds: THROUGHPUT_ROUNDS,
+  });
 
-  rows.push('| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | CPU µs/req (c=1) | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |');
+  rows.push(
+    '| target | c=1 p50 ms | c=1 p99 ms | added p50 ms | added p99 ms | CPU µs/req (c=1) | c=32 p50 ms | c=32 p99 ms | c=32 req/s | CPU µs/req (c=32) |',
+  );
   rows.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const target of [upstream, proxy, minimal, tandem]) {
     const l1 = c1[target.name] ?? [];
@@ -73,7 +89,9 @@ try {
   const overheadP50 = quantile(c1.tandem ?? [], 0.5) - quantile(c1['bare proxy'] ?? [], 0.5);
   console.log(rows.join('\n'));
   const minimalRps = c32['minimal gateway']?.rps ?? NaN;
-  console.log(`\nTandem vs bare proxy: p50 added at c=1 ${overheadP50.toFixed(3)} ms; req/s at c=32 ${((100 * tandemRps) / proxyRps).toFixed(1)}% of the proxy`);
+  console.log(
+    `\nTandem vs bare proxy: p50 added at c=1 ${overheadP50.toFixed(3)} ms; req/s at c=32 ${((100 * tandemRps) / proxyRps).toFixed(1)}% of the proxy`,
+  );
   console.log(
     `Minimal gateway vs bare proxy: req/s at c=32 ${((100 * minimalRps) / proxyRps).toFixed(1)}% of the proxy; Tandem ${((100 * tandemRps) / minimalRps).toFixed(1)}% of the minimal gateway`,
   );
@@ -83,7 +101,9 @@ try {
   const rest = Math.max(0, TOTAL_FOR_RSS - sent);
   await concurrent(tandem.origin, send, { concurrency: 32, total: rest });
   const after = rssMb(tandem.process.pid ?? 0);
-  console.log(`Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB, minimal gateway: ${rssMb(minimal.process.pid ?? 0).toFixed(1)} MB)`);
+  console.log(
+    `Tandem RSS: ${before.toFixed(1)} MB after ${sent} requests, ${after.toFixed(1)} MB after ${sent + rest} requests (bare proxy: ${rssMb(proxy.process.pid ?? 0).toFixed(1)} MB, minimal gateway: ${rssMb(minimal.process.pid ?? 0).toFixed(1)} MB)`,
+  );
 } finally {
   await stopAll([tandem, minimal, proxy, upstream]);
   rmSync(dir, { recursive: true, force: true });

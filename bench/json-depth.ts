@@ -15,7 +15,13 @@ const body = JSON.stringify({
     { role: 'system', content: 'You are a helpful assistant. Answer briefly and cite sources. '.repeat(5) },
     { role: 'user', content: 'Summarise the following text for me, please: '.repeat(12) },
     { role: 'assistant', content: 'Sure. Here is a summary of what you sent: "quoted \\ parts" included. '.repeat(6) },
-    { role: 'user', content: [{ type: 'text', text: 'And now this part as well, with an image. '.repeat(6) }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'And now this part as well, with an image. '.repeat(6) },
+        { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+      ],
+    },
   ],
 });
 

@@ -61,7 +61,11 @@ const upstream = await spawnServer('upstream', [join(servers, 'upstream-server.j
 const configPath = join(dir, 'tandem.yaml');
 writeFileSync(configPath, benchConfigYaml({ upstreamUrl: upstream.origin, dbPath: join(dir, 'bench.db'), heap: process.env.BENCH_HEAP }));
 const extraArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const tandem = await spawnServer('tandem', ['--expose-gc', '--require', reporter, ...extraArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0'], { stderr: 'pipe' });
+const tandem = await spawnServer(
+  'tandem',
+  ['--expose-gc', '--require', reporter, ...extraArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0'],
+  { stderr: 'pipe' },
+);
 const pid = tandem.process.pid ?? 0;
 let stderr = '';
 tandem.process.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -91,16 +95,22 @@ try {
   if (line === undefined) throw new Error(`Tandem printed no heap report:\n${stderr.slice(-2000)}`);
   const heap = JSON.parse(line.slice(5)) as { before: HeapState; after: HeapState };
 
-  console.log(`server.heap ${process.env.BENCH_HEAP ?? 'compact (the default)'}  node args [${extraArgs.join(' ')}]  ${REQUESTS} requests at c=32 in ${seconds.toFixed(1)} s`);
+  console.log(
+    `server.heap ${process.env.BENCH_HEAP ?? 'compact (the default)'}  node args [${extraArgs.join(' ')}]  ${REQUESTS} requests at c=32 in ${seconds.toFixed(1)} s`,
+  );
   console.log(`RSS: ${idle.toFixed(1)} MB idle, ${loaded.toFixed(1)} MB after the load`);
   console.log('\n| V8 heap | before a full GC | after (live) |\n|---|---|---|');
-  console.log(`| heapTotal / heapUsed | ${mb(heap.before.usage.heapTotal)} / ${mb(heap.before.usage.heapUsed)} MB | ${mb(heap.after.usage.heapTotal)} / ${mb(heap.after.usage.heapUsed)} MB |`);
+  console.log(
+    `| heapTotal / heapUsed | ${mb(heap.before.usage.heapTotal)} / ${mb(heap.before.usage.heapUsed)} MB | ${mb(heap.after.usage.heapTotal)} / ${mb(heap.after.usage.heapUsed)} MB |`,
+  );
   for (const space of ['new_space', 'old_space', 'code_space', 'large_object_space']) {
     const b = heap.before.spaces[space];
     const a = heap.after.spaces[space];
     if (b && a) console.log(`| ${space} size / used | ${mb(b.size)} / ${mb(b.used)} MB | ${mb(a.size)} / ${mb(a.used)} MB |`);
   }
-  console.log(`| external / arrayBuffers | ${mb(heap.before.usage.external)} / ${mb(heap.before.usage.arrayBuffers)} MB | ${mb(heap.after.usage.external)} / ${mb(heap.after.usage.arrayBuffers)} MB |`);
+  console.log(
+    `| external / arrayBuffers | ${mb(heap.before.usage.external)} / ${mb(heap.before.usage.arrayBuffers)} MB | ${mb(heap.after.usage.external)} / ${mb(heap.after.usage.arrayBuffers)} MB |`,
+  );
   console.log('\n| mapping (after the load) | RSS |\n|---|---|');
   for (const [name, bytes] of mappings) console.log(`| ${name} | ${mb(bytes)} MB |`);
 } finally {

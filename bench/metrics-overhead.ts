@@ -56,7 +56,13 @@ function record(i: number): RequestRecord {
     reason: large ? 'score 0.71 >= 0.50 -> large' : 'score 0.21 < 0.50 -> small',
     score: 0.5,
     threshold: 0.5,
-    attempts: i % 20 === 0 ? [{ model: 'backup', error: 'http 503', durationMs: 3 }, { model: 'large', error: null, durationMs: 40 }] : [{ model: large ? 'large' : 'small', error: null, durationMs: 40 }],
+    attempts:
+      i % 20 === 0
+        ? [
+            { model: 'backup', error: 'http 503', durationMs: 3 },
+            { model: 'large', error: null, durationMs: 40 },
+          ]
+        : [{ model: large ? 'large' : 'small', error: null, durationMs: 40 }],
     stream: i % 2 === 0,
     inputTokens: 100 + (i % 50),
     outputTokens: 20 + (i % 30),

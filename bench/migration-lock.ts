@@ -94,7 +94,10 @@ await writer.end();
 await db.destroy();
 
 const during = latencies.filter((l) => l.at >= migrateStart - 50 && l.at <= migrateEnd);
-const before = latencies.filter((l) => l.at < migrateStart).map((l) => l.ms).sort((a, b) => a - b);
+const before = latencies
+  .filter((l) => l.at < migrateStart)
+  .map((l) => l.ms)
+  .sort((a, b) => a - b);
 const maxDuring = Math.max(0, ...during.map((l) => l.ms));
 console.log(
   JSON.stringify(

@@ -98,7 +98,11 @@ const cases: Case[] = [
   { label: 'stats: all time', run: () => store.stats.query({}), baseline: () => selectStats(raw, {}) },
   { label: 'stats: last 24 h', run: () => store.stats.query({ since: until - DAY }), baseline: () => selectStats(raw, { since: until - DAY }) },
   { label: 'stats: 7 d, ragged edges', run: () => store.stats.query(ragged), baseline: () => selectStats(raw, ragged) },
-  { label: 'stats: last 30 d', run: () => store.stats.query({ since: until - 30 * DAY, until }), baseline: () => selectStats(raw, { since: until - 30 * DAY, until }) },
+  {
+    label: 'stats: last 30 d',
+    run: () => store.stats.query({ since: until - 30 * DAY, until }),
+    baseline: () => selectStats(raw, { since: until - 30 * DAY, until }),
+  },
   { label: 'logs: recent 50', run: () => store.requestLog.recent({ limit: 50 }) },
   { label: 'logs: recent 50, route filter', run: () => store.requestLog.recent({ limit: 50, route: 'tandem/code' }) },
   { label: 'logs: recent 50, rare model', run: () => store.requestLog.recent({ limit: 50, model: 'claude-sonnet-4' }) },
@@ -129,7 +133,9 @@ const cases: Case[] = [
     baseline: () => rawDashboard.series({ since: until - 30 * DAY, until, bucketMs: DAY }),
   },
   { label: 'dashboard: requests page 1', run: () => store.dashboard.requests({ limit: 50 }) },
-  ...(firstPage.next === null ? [] : [{ label: 'dashboard: requests page 2', run: () => store.dashboard.requests({ limit: 50, before: firstPage.next ?? undefined }) }]),
+  ...(firstPage.next === null
+    ? []
+    : [{ label: 'dashboard: requests page 2', run: () => store.dashboard.requests({ limit: 50, before: firstPage.next ?? undefined }) }]),
 ];
 const only = values.only;
 const selected = [...cases, ...viewCases].filter((c) => only === undefined || c.label.startsWith(only));
@@ -155,7 +161,9 @@ for (const c of selected) {
   process.stderr.write('.');
 }
 process.stderr.write('\n');
-console.log(`${rowCount.toLocaleString('en')} rows in ${schema}; store opened (and migrated) in ${openSeconds.toFixed(1)} s; median of ${runs} runs (before / raw scans: ${baselineRuns}) after one warm-up; now = ${new Date(now).toISOString()}`);
+console.log(
+  `${rowCount.toLocaleString('en')} rows in ${schema}; store opened (and migrated) in ${openSeconds.toFixed(1)} s; median of ${runs} runs (before / raw scans: ${baselineRuns}) after one warm-up; now = ${new Date(now).toISOString()}`,
+);
 console.table(table);
 await raw.destroy();
 await store.close();

@@ -6,6 +6,7 @@
  *   npm run bench:pii -- --errors PERSON      also print misses and false alarms of one type (tuning half only)
  *   npm run bench:pii -- --errors CLINC       print what was found in the benign requests below
  *   npm run bench:pii -- --errors STRUCTURED  misses and false alarms of the planted structured values
+ *   npm run bench:pii -- --errors BARE        benign values flagged in fields without prose (stop, tool argument, image URL)
  *
  * Split: the set is generated from ~200 templates; records whose template_id is even form the tuning half
  * (the detectors were developed against it), odd ones the held-out half, so no held-out template was seen.
@@ -58,9 +59,7 @@ const dataPath = process.env.PII_DATASET ?? join(here, '../../shared/data/pii/pr
 const benignPath = process.env.BENIGN_DATASET ?? join(here, '../../shared/data/intents/clinc150/data_full.json');
 const records = JSON.parse(readFileSync(dataPath, 'utf8')) as Record_[];
 const errorsFor = process.argv.includes('--errors') ? process.argv[process.argv.indexOf('--errors') + 1] : undefined;
-const minConfidenceArg = process.argv.includes('--min-confidence')
-  ? Number(process.argv[process.argv.indexOf('--min-confidence') + 1])
-  : undefined;
+const minConfidenceArg = process.argv.includes('--min-confidence') ? Number(process.argv[process.argv.indexOf('--min-confidence') + 1]) : undefined;
 
 interface Tally {
   gold: number;
@@ -100,7 +99,8 @@ function evaluate(subset: Record_[], showErrors: boolean): Map<string, Tally> {
       }
       for (const x of p) {
         if (g.some((span) => overlaps(x, span))) t.correct++;
-        else if (showErrors && key === errorsFor) console.log(`FALSE ${JSON.stringify(text.slice(x.start, x.end))} (${x.confidence.toFixed(2)})  in ${JSON.stringify(text)}`);
+        else if (showErrors && key === errorsFor)
+          console.log(`FALSE ${JSON.stringify(text.slice(x.start, x.end))} (${x.confidence.toFixed(2)})  in ${JSON.stringify(text)}`);
       }
     }
   }
@@ -109,7 +109,12 @@ function evaluate(subset: Record_[], showErrors: boolean): Map<string, Tally> {
 
 const pct = (n: number, d: number): string => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}`);
 function table(title: string, tallies: Map<string, Tally>): string {
-  const rows = [`#### ${title}`, '', '| type | gold | predicted | precision % | recall % | F1 % | char recall % |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const rows = [
+    `#### ${title}`,
+    '',
+    '| type | gold | predicted | precision % | recall % | F1 % | char recall % |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const order = [...Object.values(LABEL_MAP), 'API_KEY', 'SECRET', 'ANY'];
   for (const key of order) {
     const t = tallies.get(key);
@@ -117,7 +122,9 @@ function table(title: string, tallies: Map<string, Tally>): string {
     const p = t.predicted === 0 ? NaN : t.correct / t.predicted;
     const r = t.gold === 0 ? NaN : t.found / t.gold;
     const f1 = Number.isNaN(p) || Number.isNaN(r) || p + r === 0 ? '–' : ((200 * p * r) / (p + r)).toFixed(1);
-    rows.push(`| ${key} | ${t.gold} | ${t.predicted} | ${pct(t.correct, t.predicted)} | ${pct(t.found, t.gold)} | ${f1} | ${pct(t.coveredChars, t.goldChars)} |`);
+    rows.push(
+      `| ${key} | ${t.gold} | ${t.predicted} | ${pct(t.correct, t.predicted)} | ${pct(t.found, t.gold)} | ${f1} | ${pct(t.coveredChars, t.goldChars)} |`,
+    );
   }
   return rows.join('\n');
 }
@@ -139,7 +146,8 @@ for (const text of benign) {
   if (findings.length === 0) continue;
   flagged++;
   for (const type of new Set(findings.map((f) => f.type))) flaggedByType.set(type, (flaggedByType.get(type) ?? 0) + 1);
-  if (errorsFor === 'CLINC') console.log(`FOUND ${findings.map((f) => `${f.type} ${JSON.stringify(text.slice(f.start, f.end))}`).join(', ')}  in ${JSON.stringify(text)}`);
+  if (errorsFor === 'CLINC')
+    console.log(`FOUND ${findings.map((f) => `${f.type} ${JSON.stringify(text.slice(f.start, f.end))}`).join(', ')}  in ${JSON.stringify(text)}`);
 }
 if (errorsFor === undefined) {
   console.log(`\n#### Ordinary requests (CLINC150 test split, ${benign.length} lowercase requests, no PII labels)\n`);
@@ -153,7 +161,23 @@ if (errorsFor === undefined) {
 {
   const { plantedNameCases } = await import('../test/pii/planted-names.js');
   const { scriptOf } = await import('../src/privacy/names/script-class.js');
-  const SCRIPT_NAMES = ['other', 'Latin', 'Cyrillic', 'Greek', 'Armenian', 'Hebrew', 'Arabic', 'Thaana', 'Devanagari/Indic', 'Thai', 'Georgian', 'Hangul', 'Kana', 'Han', 'mark'];
+  const SCRIPT_NAMES = [
+    'other',
+    'Latin',
+    'Cyrillic',
+    'Greek',
+    'Armenian',
+    'Hebrew',
+    'Arabic',
+    'Thaana',
+    'Devanagari/Indic',
+    'Thai',
+    'Georgian',
+    'Hangul',
+    'Kana',
+    'Han',
+    'mark',
+  ];
   const showNames = errorsFor === 'NAMES';
   const persons = (text: string): PiiFinding[] => detectPii(text, { types: ['PERSON'] });
   const byScript = new Map<string, { gold: number; found: number }>();
@@ -198,16 +222,19 @@ if (errorsFor === undefined) {
     .split('\n')
     .slice(1)
     .filter((line) => line.length > 0)
-    .map((line) => (/^"((?:[^"]|"")*)",/.exec(line)?.[1]?.replace(/""/g, '"') ?? line.slice(0, line.lastIndexOf(','))));
+    .map((line) => /^"((?:[^"]|"")*)",/.exec(line)?.[1]?.replace(/""/g, '"') ?? line.slice(0, line.lastIndexOf(',')));
   const bankingLine = flaggedPersons(banking, 'BANK ');
   const clincLine = flaggedPersons(benign, 'CLINC');
   if (errorsFor === undefined) {
     console.log('\n#### Names in any script (test/pii/planted-names.ts: held-out faker names, unseen templates)\n');
     console.log('| script | names | found | recall % |');
     console.log('| --- | ---: | ---: | ---: |');
-    for (const [script, t] of [...byScript].sort((x, y) => y[1].gold - x[1].gold)) console.log(`| ${script} | ${t.gold} | ${t.found} | ${pct(t.found, t.gold)} |`);
+    for (const [script, t] of [...byScript].sort((x, y) => y[1].gold - x[1].gold))
+      console.log(`| ${script} | ${t.gold} | ${t.found} | ${pct(t.found, t.gold)} |`);
     console.log(`| all | ${total.gold} | ${total.found} | ${pct(total.found, total.gold)} |`);
-    console.log(`\nPrecision of PERSON findings in positive sentences: ${pct(correct, predicted)}% (${correct} of ${predicted}); negative sentences with a PERSON finding: ${negativeAlarms} of ${negatives} (${pct(negativeAlarms, negatives)}%)`);
+    console.log(
+      `\nPrecision of PERSON findings in positive sentences: ${pct(correct, predicted)}% (${correct} of ${predicted}); negative sentences with a PERSON finding: ${negativeAlarms} of ${negatives} (${pct(negativeAlarms, negatives)}%)`,
+    );
     console.log(`\nQueries with a PERSON finding: Banking77 test ${bankingLine}; CLINC150 test ${clincLine}`);
   }
 }
@@ -218,4 +245,11 @@ if (errorsFor === undefined) {
 if (errorsFor === undefined || errorsFor === 'STRUCTURED') {
   const { reportStructured } = await import('./pii-structured-eval.js');
   reportStructured({ showErrors: errorsFor === 'STRUCTURED' });
+}
+
+// ---- Fields without prose (docs/privacy.md, "Fields without prose"): the planted values alone in a stop
+// sequence, a tool argument and an image URL's query, and benign texts in the same places.
+if (errorsFor === undefined || errorsFor === 'BARE') {
+  const { reportBareFields } = await import('./pii-bare-fields.js');
+  reportBareFields({ showErrors: errorsFor === 'BARE' });
 }

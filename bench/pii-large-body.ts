@@ -21,9 +21,10 @@ export function largeText(bytes: number): string {
   const lines: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
-    const line = i % 5 === 0
-      ? `Ticket ${i}: customer user${i}@example.com called from +1 (415) 555-${String(1000 + (i % 9000)).padStart(4, '0')} about the refund.`
-      : `Line ${i} of the meeting notes: the team agreed to revisit the quarterly plan next week and share a summary.`;
+    const line =
+      i % 5 === 0
+        ? `Ticket ${i}: customer user${i}@example.com called from +1 (415) 555-${String(1000 + (i % 9000)).padStart(4, '0')} about the refund.`
+        : `Line ${i} of the meeting notes: the team agreed to revisit the quarterly plan next week and share a summary.`;
     lines.push(line);
     size += line.length + 1;
   }
@@ -65,12 +66,16 @@ async function startUpstream(): Promise<{ url: string; close(): Promise<void> }>
   };
 }
 
-export async function measureLargeBody(options: { mb: number }): Promise<{ baseline: number[]; during: number[]; largeMs: number; status: number; loopMaxMs: number }> {
+export async function measureLargeBody(options: {
+  mb: number;
+}): Promise<{ baseline: number[]; during: number[]; largeMs: number; status: number; loopMaxMs: number }> {
   const up = await startUpstream();
   const model = { provider: 'openai-compatible' as const, base_url: `${up.url}/v1`, context_window: 10_000_000, timeout_ms: 60_000 };
   const h = await startGateway({
     models: { cloud: { ...model, locality: 'cloud' }, local: { ...model, locality: 'local' } },
-    routes: { 'p/pseudonymise': { models: ['cloud', 'local'], policies: [{ type: 'privacy', mode: 'pseudonymise' }], router: { type: 'fixed', model: 'cloud' } } },
+    routes: {
+      'p/pseudonymise': { models: ['cloud', 'local'], policies: [{ type: 'privacy', mode: 'pseudonymise' }], router: { type: 'fixed', model: 'cloud' } },
+    },
     store: { type: 'memory', log_bodies: false },
     audit: { enabled: false },
   });
@@ -122,8 +127,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.env.TANDEM_LARGE_INLINE === '1') setOffLoopMinChars(Number.POSITIVE_INFINITY);
   const { baseline, during, largeMs, status, loopMaxMs } = await measureLargeBody({ mb: MB });
   console.log(`large request: ${MB} MB, status ${status}, ${largeMs.toFixed(0)} ms`);
-  console.log(`small requests alone:  n=${baseline.length} median ${percentile(baseline, 50).toFixed(1)} ms, p99 ${percentile(baseline, 99).toFixed(1)} ms, max ${Math.max(...baseline).toFixed(1)} ms`);
-  console.log(`small requests during: n=${during.length} median ${percentile(during, 50).toFixed(1)} ms, p99 ${percentile(during, 99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms`);
+  console.log(
+    `small requests alone:  n=${baseline.length} median ${percentile(baseline, 50).toFixed(1)} ms, p99 ${percentile(baseline, 99).toFixed(1)} ms, max ${Math.max(...baseline).toFixed(1)} ms`,
+  );
+  console.log(
+    `small requests during: n=${during.length} median ${percentile(during, 50).toFixed(1)} ms, p99 ${percentile(during, 99).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms`,
+  );
   console.log(`longest event-loop delay while the large request was answered: ${loopMaxMs.toFixed(0)} ms`);
   process.exit(0);
 }

@@ -12,7 +12,7 @@
  */
 import { detectPii } from '../src/privacy/detect-pii.js';
 import { seededRandom } from '../src/quality/eval/routing-metrics.js';
-import { carrierCase, CARRIERS, foundWhereCarried, type Carrier, type Planted } from '../test/pii-leak-carriers.js';
+import { carrierCase, CARRIERS, foundForCarrier, type Carrier, type Planted } from '../test/pii-leak-carriers.js';
 import { leakTable, runGatewayLeak, type CaseOutcome } from '../test/pii-leak-gateway.js';
 import { plantedNameCases } from '../test/pii/planted-names.js';
 import { plantedValues } from '../test/pii/planted-values.js';
@@ -59,7 +59,7 @@ const random = seededRandom(SEED);
 const cases = planted.map((p, i) => carrierCase(CARRIERS[i % CARRIERS.length] as Carrier, p, random));
 const found = (o: CaseOutcome): boolean => {
   const c = cases[o.id % cases.length];
-  return c !== undefined && foundWhereCarried(c, detectPii);
+  return c !== undefined && foundForCarrier(c, detectPii);
 };
 const ps = run.outcomes.filter((o) => o.mode === 'pseudonymise');
 const lo = run.outcomes.filter((o) => o.mode === 'local-only');
@@ -67,19 +67,28 @@ const pct = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).to
 const leaks = (list: readonly CaseOutcome[]): number => list.filter((o) => o.leaked !== null).length;
 const failed = run.outcomes.filter((o) => o.status !== 200);
 
-console.log(`# Gateway leak bench: ${planted.length} planted values (${persons.length} names), ${run.outcomes.length} requests, seed ${SEED}, ${(run.elapsedMs / 1000).toFixed(0)} s\n`);
-console.log(`local-only: ${leaks(lo)} leaks (${pct(leaks(lo), lo.length)}); pseudonymise: ${leaks(ps)} leaks (${pct(leaks(ps), ps.length)}); requests not answered 200: ${failed.length}`);
+console.log(
+  `# Gateway leak bench: ${planted.length} planted values (${persons.length} names), ${run.outcomes.length} requests, seed ${SEED}, ${(run.elapsedMs / 1000).toFixed(0)} s\n`,
+);
+console.log(
+  `local-only: ${leaks(lo)} leaks (${pct(leaks(lo), lo.length)}); pseudonymise: ${leaks(ps)} leaks (${pct(leaks(ps), ps.length)}); requests not answered 200: ${failed.length}`,
+);
 const bareFree = (list: readonly CaseOutcome[]): CaseOutcome[] => list.filter((o) => !BARE.has(o.carrier));
-console.log(`without the bare-value carriers (user field, message name, stop, image URL): local-only ${pct(leaks(bareFree(lo)), bareFree(lo).length)}, pseudonymise ${pct(leaks(bareFree(ps)), bareFree(ps).length)}`);
+console.log(
+  `without the bare-value carriers (user field, message name, stop, image URL): local-only ${pct(leaks(bareFree(lo)), bareFree(lo).length)}, pseudonymise ${pct(leaks(bareFree(ps)), bareFree(ps).length)}`,
+);
 const carrierMisses = run.outcomes.filter((o) => o.leaked !== null && found(o));
 console.log(`leaks of values the detectors find where they are carried (carrier misses): ${carrierMisses.length}\n`);
-for (const o of carrierMisses.slice(0, 10)) console.log(`  carrier miss: ${o.mode} ${o.carrier} ${o.type} ${o.streamed ? 'streamed' : 'whole'}: ${JSON.stringify(cases[o.id % cases.length]?.carried.slice(0, 160))}`);
+for (const o of carrierMisses.slice(0, 10))
+  console.log(
+    `  carrier miss: ${o.mode} ${o.carrier} ${o.type} ${o.streamed ? 'streamed' : 'whole'}: ${JSON.stringify(cases[o.id % cases.length]?.carried.slice(0, 160))}`,
+  );
 
 console.log('\n## Per carrier\n');
 console.log(leakTable(run.outcomes, (o) => o.carrier).join('\n'));
 console.log('\n## Per type\n');
 console.log(leakTable(run.outcomes, (o) => o.type).join('\n'));
-console.log('\n## Found where carried (detector recall on each carrier\'s input)\n');
+console.log("\n## Found where carried (the gateway's request detection on each carrier's input; the user field is always hashed)\n");
 console.log('| carrier | found | of |\n| --- | ---: | ---: |');
 for (const carrier of CARRIERS) {
   const list = ps.filter((o) => o.carrier === carrier);

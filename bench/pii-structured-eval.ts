@@ -44,7 +44,7 @@ function covers(findings: readonly PiiFinding[], start: number, end: number): bo
   return at >= end;
 }
 
-function readIntentQueries(here: string): { banking: string[]; clinc: string[] } {
+export function readIntentQueries(here: string): { banking: string[]; clinc: string[] } {
   const bankingPath = process.env.BANKING77_TEST ?? join(here, '../../shared/data/intents/banking77/test.csv');
   const clincPath = process.env.BENIGN_DATASET ?? join(here, '../../shared/data/intents/clinc150/data_full.json');
   const banking = readFileSync(bankingPath, 'utf8')
@@ -86,7 +86,9 @@ export function reportStructured(options: { count?: number; seed?: number; showE
       if (guardAlone) t.guard++;
     }
     if (show && (!covered || !local)) {
-      console.log(`MISS ${v.form} ${JSON.stringify(v.value)} in ${JSON.stringify(v.sentence)} found ${JSON.stringify(findings.map((f) => [f.type, v.sentence.slice(f.start, f.end)]))}`);
+      console.log(
+        `MISS ${v.form} ${JSON.stringify(v.value)} in ${JSON.stringify(v.sentence)} found ${JSON.stringify(findings.map((f) => [f.type, v.sentence.slice(f.start, f.end)]))}`,
+      );
     }
   }
   console.log(`\n#### Planted structured values (test/pii/planted-values.ts, seed ${seed}, ${count} values)\n`);
@@ -96,7 +98,9 @@ export function reportStructured(options: { count?: number; seed?: number; showE
     console.log(`| ${type} | ${t.n} | ${pct(t.covered, t.n)} | ${pct(t.typed, t.n)} | ${pct(t.local, t.n)} | ${pct(t.guard, t.n)} |`);
   }
   console.log(`| all | ${all.n} | ${pct(all.covered, all.n)} | ${pct(all.typed, all.n)} | ${pct(all.local, all.n)} | ${pct(all.guard, all.n)} |`);
-  console.log(`\nLeaks: ${all.n - all.covered} of ${all.n} values on pseudonymise, ${all.n - all.local} on local-only; the cue guard alone kept ${cueOnly} local.`);
+  console.log(
+    `\nLeaks: ${all.n - all.covered} of ${all.n} values on pseudonymise, ${all.n - all.local} on local-only; the cue guard alone kept ${cueOnly} local.`,
+  );
   const weak = [...byForm].filter(([, t]) => t.covered < t.n || t.local < t.n);
   console.log(`Forms: ${byForm.size}, of which ${byForm.size - weak.length} fully hidden in every draw.`);
   if (weak.length > 0) {
@@ -118,7 +122,10 @@ export function reportStructured(options: { count?: number; seed?: number; showE
       if (hit) guard++;
       if (findings.length > 0 || hit) {
         local++;
-        if (show) console.log(`${label} ${hit ? `cue:${hit.kind} ` : ''}${JSON.stringify(findings.map((f) => [f.type, text.slice(f.start, f.end)]))} in ${JSON.stringify(text)}`);
+        if (show)
+          console.log(
+            `${label} ${hit ? `cue:${hit.kind} ` : ''}${JSON.stringify(findings.map((f) => [f.type, text.slice(f.start, f.end)]))} in ${JSON.stringify(text)}`,
+          );
       }
     }
     return { local, detected, structured, guard };
@@ -128,9 +135,15 @@ export function reportStructured(options: { count?: number; seed?: number; showE
   const { banking, clinc } = readIntentQueries(here);
   console.log('\n| negatives | texts | any finding % | a finding other than PERSON % | cue guard trips % | kept local on local-only % |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [label, texts] of [['hard negatives (benignSentences)', benign], ['Banking77 test', banking], ['CLINC150 test', clinc]] as const) {
+  for (const [label, texts] of [
+    ['hard negatives (benignSentences)', benign],
+    ['Banking77 test', banking],
+    ['CLINC150 test', clinc],
+  ] as const) {
     const r = flagged(texts, label.split(' ')[0] ?? label);
-    console.log(`| ${label} | ${texts.length} | ${pct(r.detected, texts.length)} | ${pct(r.structured, texts.length)} | ${pct(r.guard, texts.length)} | ${pct(r.local, texts.length)} |`);
+    console.log(
+      `| ${label} | ${texts.length} | ${pct(r.detected, texts.length)} | ${pct(r.structured, texts.length)} | ${pct(r.guard, texts.length)} | ${pct(r.local, texts.length)} |`,
+    );
   }
 }
 

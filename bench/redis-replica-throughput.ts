@@ -37,7 +37,12 @@ async function load(origin: string): Promise<{ rps: number; medianMs: number; er
       while (performance.now() < until) {
         const started = performance.now();
         const body = JSON.stringify({ model: 'cloud', max_tokens: 32, user: `u${i++ % 1000}`, messages: [{ role: 'user', content: 'What is 2+2?' }] });
-        const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` } });
+        const response = await pool.request({
+          path: '/v1/chat/completions',
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        });
         await response.body.text();
         if (response.statusCode === 200) latencies.push(performance.now() - started);
         else errors++;
@@ -58,7 +63,12 @@ const keyPrefix = testKeyPrefix();
 const cloud = { provider: 'openai-compatible', base_url: `${upstream.url}/v1`, locality: 'cloud', pricing: { input_per_1m: 1, output_per_1m: 2 } };
 const setups = {
   'single node (SQLite, no limits)': { server: { api_keys: [API_KEY] }, store: { type: 'sqlite', path: join(dir, 'single.db') }, models: { cloud } },
-  'PostgreSQL, no limits, no audit': { server: { api_keys: [API_KEY] }, store: { type: 'postgres', url: TEST_DATABASE_URL, schema }, audit: { enabled: false }, models: { cloud } },
+  'PostgreSQL, no limits, no audit': {
+    server: { api_keys: [API_KEY] },
+    store: { type: 'postgres', url: TEST_DATABASE_URL, schema },
+    audit: { enabled: false },
+    models: { cloud },
+  },
   'PostgreSQL + Redis limits, no audit': {
     server: { api_keys: [API_KEY] },
     store: { type: 'postgres', url: TEST_DATABASE_URL, schema },

@@ -104,7 +104,8 @@ while (done < rows) {
 const insertSeconds = (performance.now() - began) / 1000;
 process.stdout.write('\nvacuum analyze…\n');
 await client.query('vacuum analyze requests');
-for (const table of ['requests_hourly', 'requests_hourly_latency', 'requests_hourly_privacy', 'requests_hourly_findings']) await client.query(`vacuum analyze ${table}`);
+for (const table of ['requests_hourly', 'requests_hourly_latency', 'requests_hourly_privacy', 'requests_hourly_findings'])
+  await client.query(`vacuum analyze ${table}`);
 const { rows: sizes } = await client.query<{ table: string; size: string }>(
   `select 'requests' as table, pg_size_pretty(pg_total_relation_size('requests')) as size
    union all select 'requests_hourly', pg_size_pretty(pg_total_relation_size('requests_hourly'))`,

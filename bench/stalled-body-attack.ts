@@ -50,7 +50,9 @@ writeFileSync(
     models: { up: { provider: 'openai-compatible', base_url: `${upstream.url}/v1`, model: 'gpt-4o-mini', locality: 'cloud', context_window: 16_000 } },
   }),
 );
-const child = spawn(process.execPath, ['--import', 'tsx', join(values.root, 'src', 'cli', 'main.ts'), 'serve', '-c', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', join(values.root, 'src', 'cli', 'main.ts'), 'serve', '-c', configPath], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -45,7 +45,9 @@ interface Result {
 async function measure(label: string, options: { logBodies: boolean; withBodies: boolean }): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const store: Store =
-    values.store === 'memory' ? createMemoryStore({ logBodies: options.logBodies, maxRequests }) : await openSqliteStore({ path: join(dir, 'bench.db'), logBodies: options.logBodies });
+    values.store === 'memory'
+      ? createMemoryStore({ logBodies: options.logBodies, maxRequests })
+      : await openSqliteStore({ path: join(dir, 'bench.db'), logBodies: options.logBodies });
   try {
     const bodies = options.withBodies ? { requestBody, responseBody } : { requestBody: null, responseBody: null };
     // Warm up the prepared statement and the page cache; fill the memory store to its limit.
@@ -79,13 +81,6 @@ const what = values.store === 'memory' ? `Memory store append (full at max_reque
 console.log(`${what}, ${n} sequential awaited appends each, node ${process.version}`);
 for (const r of results) {
   console.log(
-    [
-      r.label.padEnd(36),
-      `median ${us(r.medianUs)}`,
-      `p99 ${us(r.p99Us)}`,
-      `p99.9 ${us(r.p999Us)}`,
-      `max ${us(r.maxUs)}`,
-      `mean ${us(r.meanUs)}`,
-    ].join('  '),
+    [r.label.padEnd(36), `median ${us(r.medianUs)}`, `p99 ${us(r.p99Us)}`, `p99.9 ${us(r.p999Us)}`, `max ${us(r.maxUs)}`, `mean ${us(r.meanUs)}`].join('  '),
   );
 }

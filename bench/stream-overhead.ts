@@ -60,7 +60,11 @@ const proxy = await spawnServer('bare proxy', [join(servers, 'bare-proxy.js'), u
 const tandemNodeArgs = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const tandem = await spawnServer('tandem', [...tandemNodeArgs, 'dist/cli/main.js', 'serve', '--config', configPath, '--port', '0']);
 const targets = [upstream, proxy, tandem];
-console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `${new Date().toISOString()}  node ${process.version}  load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 try {
   for (const target of targets) {

@@ -20,6 +20,7 @@ import { DEFAULT_RANDOM_DIMS, randomLlama2cCheckpoint, syntheticSpmVocabulary } 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SHARED = join(REPO_ROOT, '../shared/models/stories260K');
 const hasShared = existsSync(join(SHARED, 'stories260K.bin'));
+const needsShared = hasShared ? false : `needs the llama2.c checkpoint at ${join(SHARED, 'stories260K.bin')} (../shared, not in the repository)`;
 
 let dir: string;
 before(async () => {
@@ -53,7 +54,7 @@ describe('llama2.c checkpoint', () => {
     assert.throws(() => parseLlama2cHeader(badHeads), /not a multiple of n_heads/);
   });
 
-  test('stories260K: 64 dim, 172 hidden, 5 layers, 8/4 heads, 512 vocab (shared), 512 seq', { skip: !hasShared }, async () => {
+  test('stories260K: 64 dim, 172 hidden, 5 layers, 8/4 heads, 512 vocab (shared), 512 seq', { skip: needsShared }, async () => {
     const header = parseLlama2cHeader(new Uint8Array(await readFile(join(SHARED, 'stories260K.bin'))));
     assert.deepEqual(header, {
       dim: 64,
@@ -69,7 +70,7 @@ describe('llama2.c checkpoint', () => {
 });
 
 describe('llama2.c tokenizer', () => {
-  test('SentencePiece word marks are restored and special/byte tokens typed', { skip: !hasShared }, async () => {
+  test('SentencePiece word marks are restored and special/byte tokens typed', { skip: needsShared }, async () => {
     const raw = parseLlama2cTokenizer(new Uint8Array(await readFile(join(SHARED, 'tok512.bin'))), 512);
     const vocab = toSpmVocabulary(raw);
     assert.deepEqual(vocab.tokens.slice(0, 4), ['<unk>', '<s>', '</s>', '<0x00>']);
@@ -141,7 +142,7 @@ describe('GGUF output', () => {
     assert.equal(view.getFloat32(at + 4 * 123, true), Math.fround(0.123));
   });
 
-  test('the committed models/stories260K.gguf is exactly what the converter writes', { skip: !hasShared }, async () => {
+  test('the committed models/stories260K.gguf is exactly what the converter writes', { skip: needsShared }, async () => {
     const out = join(dir, 'stories260K.gguf');
     await convertLlama2cToGguf({
       modelPath: join(SHARED, 'stories260K.bin'),

@@ -18,12 +18,7 @@ import { encodeGguf } from './gguf/gguf-writer.js';
 import { readLlama2cCheckpoint } from './llama2c/llama2c-checkpoint.js';
 import { parseLlama2cTokenizer, toSpmVocabulary } from './llama2c/llama2c-tokenizer.js';
 import { llama2cToGguf } from './llama2c/llama2c-to-gguf.js';
-import {
-  DEFAULT_RANDOM_DIMS,
-  randomLlama2cCheckpoint,
-  syntheticSpmVocabulary,
-  type RandomModelDims,
-} from './llama2c/random-llama2c-checkpoint.js';
+import { DEFAULT_RANDOM_DIMS, randomLlama2cCheckpoint, syntheticSpmVocabulary, type RandomModelDims } from './llama2c/random-llama2c-checkpoint.js';
 
 export interface ConvertLlama2cOptions {
   modelPath: string;

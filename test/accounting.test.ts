@@ -19,7 +19,13 @@ for (const reportsUsage of [true, false]) {
     });
 
     test('stream and non-stream record identical tokens, cost and baseline cost', async () => {
-      const body = { model: 'tandem/auto', messages: [{ role: 'system' as const, content: 'You are terse.' }, { role: 'user' as const, content: 'Summarise the plot of Hamlet' }] };
+      const body = {
+        model: 'tandem/auto',
+        messages: [
+          { role: 'system' as const, content: 'You are terse.' },
+          { role: 'user' as const, content: 'Summarise the plot of Hamlet' },
+        ],
+      };
       const whole = await h.client.chat.completions.create(body).withResponse();
       const stream = await h.client.chat.completions.create({ ...body, stream: true }).withResponse();
       for await (const _ of stream.data) {

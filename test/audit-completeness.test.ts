@@ -50,10 +50,19 @@ test('three gateways with one replica_id on one PostgreSQL store: every request 
   try {
     const result = await verifyAudit({ store });
     assert.equal(result.chains.length, 3, 'one chain per process');
-    assert.deepEqual(result.chains.map((c) => chainName(c.replicaId)), ['shared-host', 'shared-host', 'shared-host']);
-    assert.deepEqual(result.chains.map((c) => c.broken), [undefined, undefined, undefined]);
+    assert.deepEqual(
+      result.chains.map((c) => chainName(c.replicaId)),
+      ['shared-host', 'shared-host', 'shared-host'],
+    );
+    assert.deepEqual(
+      result.chains.map((c) => c.broken),
+      [undefined, undefined, undefined],
+    );
     assert.deepEqual([result.completeness?.requests, result.completeness?.missing, result.completeness?.missingIds], [120, 0, []]);
-    assert.equal(result.chains.reduce((n, c) => n + c.records, 0), 120);
+    assert.equal(
+      result.chains.reduce((n, c) => n + c.records, 0),
+      120,
+    );
     assert.equal(result.ok, true);
   } finally {
     await store.close();
@@ -66,7 +75,11 @@ test('GET /admin/audit/verify reports requests whose audit record is gone', asyn
   const h = await startGateway({ ...twoModelConfig(up.url, up.url), server: { admin_key: adminKey }, store: { type: 'memory' } });
   try {
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: `hi ${i}` }] }) });
+      const res = await fetch(`${h.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: `hi ${i}` }] }),
+      });
       assert.equal(res.status, 200, await res.text());
     }
     const verify = async () => {

@@ -37,7 +37,12 @@ describe('budgets across a Redis restart', { skip: ownRedisSkipReason() }, () =>
     const h = await startGateway({
       cluster: { redis: { url: redis.url, key_prefix: testKeyPrefix(), command_timeout_ms: 200 } },
       models: {
-        cloud: { provider: 'openai-compatible', base_url: `${up.url}/v1`, locality: 'cloud', pricing: { input_per_1m: PRICE.input, output_per_1m: PRICE.output } },
+        cloud: {
+          provider: 'openai-compatible',
+          base_url: `${up.url}/v1`,
+          locality: 'cloud',
+          pricing: { input_per_1m: PRICE.input, output_per_1m: PRICE.output },
+        },
       },
       limits: { per_key: { spend_per_day: budget } },
     });

@@ -35,7 +35,9 @@ function labelledAnswers(): LabelledExample[] {
   const examples: LabelledExample[] = [];
   for (let i = 0; i < 40; i++) {
     const sure = i % 2 === 0;
-    const prompt = sure ? `What is ${i + 5} + ${i * 3}?` : `A car goes ${i + 20} mph for ${(i % 4) + 2} hours, then stops. How far, and when does a bus at ${i + 30} mph pass it?`;
+    const prompt = sure
+      ? `What is ${i + 5} + ${i * 3}?`
+      : `A car goes ${i + 20} mph for ${(i % 4) + 2} hours, then stops. How far, and when does a bus at ${i + 30} mph pass it?`;
     examples.push({ id: `a${i}`, prompt, weak: sure ? 1 : 0, strong: 1, weakResponse: smallAnswer(prompt) });
   }
   return examples;
@@ -53,7 +55,12 @@ async function upstream(answer: (prompt: string) => string): Promise<Upstream> {
   const server = await startFakeUpstream({
     '/v1/chat/completions': (request: RecordedRequest): FakeResponse => {
       const response = respond(request);
-      const reported = response.body ?? response.chunks?.map((c) => String(c)).find((c) => c.includes('"usage"'))?.slice(6);
+      const reported =
+        response.body ??
+        response.chunks
+          ?.map((c) => String(c))
+          .find((c) => c.includes('"usage"'))
+          ?.slice(6);
       const parsed = (typeof reported === 'string' ? JSON.parse(reported) : reported) as { usage?: Upstream['usages'][number] } | undefined;
       if (parsed?.usage) usages.push(parsed.usage);
       return response;
@@ -111,9 +118,7 @@ function counts(): [number, number] {
 describe('cascade router in the gateway', () => {
   test('an accepted small answer reaches the client and only the small call is paid for', async () => {
     const [s0, l0] = counts();
-    const { data, response } = await h.client.chat.completions
-      .create({ model: 'tandem/cascade', messages: [{ role: 'user', content: SURE }] })
-      .withResponse();
+    const { data, response } = await h.client.chat.completions.create({ model: 'tandem/cascade', messages: [{ role: 'user', content: SURE }] }).withResponse();
     assert.equal(data.choices[0]?.message.content, smallAnswer(SURE));
     assert.equal(response.headers.get('x-tandem-model'), 'small');
     // The route's own verifier decided (its score), not the built-in one.
@@ -139,7 +144,8 @@ describe('cascade router in the gateway', () => {
     assert.deepEqual(counts(), [s0 + 1, l0 + 1]);
     const row = await h.gateway.store.requestLog.get(response.headers.get('x-tandem-request-id') ?? '');
     const { smallModel, largeModel } = models();
-    const expected = billed(small.usages.at(-1) as Upstream['usages'][number], smallModel) + billed(large.usages.at(-1) as Upstream['usages'][number], largeModel);
+    const expected =
+      billed(small.usages.at(-1) as Upstream['usages'][number], smallModel) + billed(large.usages.at(-1) as Upstream['usages'][number], largeModel);
     assert.ok(row && Math.abs(row.cost - expected) < 1e-12, `cost ${row?.cost}, expected ${expected}`);
     assert.ok(row.attempts.some((a) => a.model === 'small' && /rejected by verifier/.test(a.error ?? '')));
   });
@@ -170,7 +176,8 @@ describe('cascade router in the gateway', () => {
         assert.ok(!text.includes('not sure'), 'no trace of the rejected answer');
         const row = await h.gateway.store.requestLog.get(response.headers.get('x-tandem-request-id') ?? '');
         const { smallModel, largeModel } = models();
-        const expected = billed(small.usages.at(-1) as Upstream['usages'][number], smallModel) + billed(large.usages.at(-1) as Upstream['usages'][number], largeModel);
+        const expected =
+          billed(small.usages.at(-1) as Upstream['usages'][number], smallModel) + billed(large.usages.at(-1) as Upstream['usages'][number], largeModel);
         assert.ok(row && Math.abs(row.cost - expected) < 1e-12, `cost ${row?.cost}, expected ${expected}`);
       }
     }

@@ -34,7 +34,7 @@ describe('chat completions through the openai client', () => {
     assert.match(response.headers.get('x-tandem-request-id') ?? '', /^[0-9a-f-]{36}$/);
     assert.match(response.headers.get('x-tandem-route-reason') ?? '', /heuristic score .* -> small/);
     assert.ok(Number(response.headers.get('x-tandem-overhead-ms')) >= 0);
-    assert.equal(local.requests.at(-1)?.json && (local.requests.at(-1)?.json as { model: string }).model, 'llama-3.2-1b');
+    assert.equal((local.requests.at(-1)?.json as { model?: string } | undefined)?.model, 'llama-3.2-1b');
   });
 
   test('streams text deltas, and strips the usage chunk the client did not ask for', async () => {
@@ -67,7 +67,10 @@ describe('chat completions through the openai client', () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
     const whole = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'weather in Paris?' }], tools });
     assert.equal(whole.choices[0]?.finish_reason, 'tool_calls');
-    assert.equal(whole.choices[0]?.message.tool_calls?.[0]?.type === 'function' && whole.choices[0].message.tool_calls[0].function.arguments, '{"city":"Paris"}');
+    assert.equal(
+      whole.choices[0]?.message.tool_calls?.[0]?.type === 'function' && whole.choices[0].message.tool_calls[0].function.arguments,
+      '{"city":"Paris"}',
+    );
     assert.equal(whole.model, 'large', 'the small model lacks tools, so the capability policy picks the large one');
 
     const stream = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'weather?' }], tools, stream: true });
@@ -88,7 +91,16 @@ describe('chat completions through the openai client', () => {
   test('passes sampling settings, response_format and unknown fields through to the upstream', async () => {
     await h.client.chat.completions.create({
       model: 'large',
-      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'json please' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }],
+      messages: [
+        { role: 'system', content: 'be brief' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'json please' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+      ],
       temperature: 0.2,
       top_p: 0.9,
       max_completion_tokens: 50,
@@ -110,7 +122,10 @@ describe('chat completions through the openai client', () => {
     assert.deepEqual(sent.custom_vendor_field, { keep: true });
     assert.deepEqual(sent.response_format, { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } });
     const messages = sent.messages as Array<{ content: unknown }>;
-    assert.deepEqual((messages[1]?.content as Array<{ type: string }>).map((p) => p.type), ['text', 'image_url']);
+    assert.deepEqual(
+      (messages[1]?.content as Array<{ type: string }> | undefined)?.map((p) => p.type),
+      ['text', 'image_url'],
+    );
   });
 
   test('GET /v1/models lists routes and models', async () => {
@@ -135,7 +150,10 @@ describe('chat completions through the openai client', () => {
     // Unencoded slashes, as a hand-written URL has them.
     const raw = await fetch(`${h.url}/v1/models/tandem/auto`);
     assert.equal(((await raw.json()) as { id: string }).id, 'tandem/auto');
-    await assert.rejects(h.client.models.retrieve('gpt-9'), (error: unknown) => error instanceof OpenAI.NotFoundError && /Valid ids: tandem\/auto, small, large/.test(error.message));
+    await assert.rejects(
+      h.client.models.retrieve('gpt-9'),
+      (error: unknown) => error instanceof OpenAI.NotFoundError && /Valid ids: tandem\/auto, small, large/.test(error.message),
+    );
     const bad = await fetch(`${h.url}/v1/models/%E0%A4%A`);
     assert.equal(bad.status, 400);
   });
@@ -158,6 +176,9 @@ describe('chat completions through the openai client', () => {
     assert.ok(row.cost > 0 && row.baselineCost > row.cost, 'the baseline (large) costs more than the small model');
     assert.match(row.requestBody ?? '', /log me/);
     assert.match(row.responseBody ?? '', /echo: log me/);
-    assert.deepEqual(row.candidates.map((c) => c.model), ['small', 'large']);
+    assert.deepEqual(
+      row.candidates.map((c) => c.model),
+      ['small', 'large'],
+    );
   });
 });

@@ -14,7 +14,12 @@ const ADMIN_KEY = 'admin-key-0123456789';
 const TOOLS = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
 
 /** A raw GET: fetch would normalise `..` in the path before sending it. */
-function rawGet(url: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ hostname, port, path, method, headers }, (res) => {
@@ -59,7 +64,7 @@ describe('admin dashboard API', () => {
       const response = await fetch(`${h.url}/admin/dashboard/series`, { headers: authorization ? { authorization } : {} });
       assert.equal(response.status, 401);
       const body = (await response.json()) as { error: { type: string; code: string } };
-      assert.equal(body.error.type, 'authentication_error');
+      assert.equal(body.error.type, 'invalid_request_error');
     }
   });
 
@@ -75,7 +80,10 @@ describe('admin dashboard API', () => {
     assert.ok(series.until >= Date.now() - 1 && series.until - HOUR < Date.now(), `${series.until}`);
     assert.equal(series.buckets.length, Math.ceil((series.until - series.since) / series.bucketMs));
     assert.equal(series.totals.requests, sent.length);
-    assert.equal(series.buckets.reduce((sum, b) => sum + b.requests, 0), sent.length);
+    assert.equal(
+      series.buckets.reduce((sum, b) => sum + b.requests, 0),
+      sent.length,
+    );
     // A caller naming its grid gets exactly that grid.
     const exact = (await (await admin(`/admin/dashboard/series?since=${asked}&until=${asked + 2 * 24 * HOUR}&bucket=${HOUR}`)).json()) as DashboardSeries;
     assert.deepEqual([exact.since, exact.bucketMs], [asked, HOUR]);
@@ -91,7 +99,10 @@ describe('admin dashboard API', () => {
     assert.equal(series.totals.requests, sent.length);
     assert.deepEqual(series.totals.byLocality, { local: count('small'), cloud: count('large') });
     assert.equal(series.buckets.length, Math.ceil((series.until - series.since) / series.bucketMs));
-    assert.equal(series.buckets.reduce((sum, b) => sum + b.requests, 0), sent.length);
+    assert.equal(
+      series.buckets.reduce((sum, b) => sum + b.requests, 0),
+      sent.length,
+    );
     const rows = await Promise.all(sent.map(async (s) => h.gateway.store.requestLog.get(s.id)));
     const cost = rows.reduce((sum, r) => sum + (r?.cost ?? NaN), 0);
     const baseline = rows.reduce((sum, r) => sum + (r?.baselineCost ?? NaN), 0);
@@ -107,16 +118,26 @@ describe('admin dashboard API', () => {
 
   test('requests pages newest first, and one request comes back whole with localities', async () => {
     const first = (await (await admin('/admin/dashboard/requests?limit=2')).json()) as RequestsPage;
-    assert.deepEqual(first.data.map((r) => r.id), [sent[2]?.id, sent[1]?.id]);
+    assert.deepEqual(
+      first.data.map((r) => r.id),
+      [sent[2]?.id, sent[1]?.id],
+    );
     assert.ok(first.next !== null);
     const second = (await (await admin(`/admin/dashboard/requests?limit=2&before=${first.next}`)).json()) as RequestsPage;
-    assert.deepEqual(second.data.map((r) => r.id), [sent[0]?.id]);
+    assert.deepEqual(
+      second.data.map((r) => r.id),
+      [sent[0]?.id],
+    );
     assert.equal(second.next, null);
 
     const id = sent[1]?.id ?? '';
     const detail = (await (await admin(`/admin/dashboard/request?id=${encodeURIComponent(id)}`)).json()) as RequestDetail;
-    const { locality, candidateLocality, ...record } = detail;
-    assert.deepEqual(record, await h.gateway.store.requestLog.get(id));
+    const { locality, candidateLocality, why, fellBack, ...record } = detail;
+    const stored = await h.gateway.store.requestLog.get(id);
+    assert.deepEqual(record, stored);
+    // What happened, ending with the model that answered (telemetry/report/route-outcome.ts).
+    assert.ok(stored && why.endsWith(`-> ${stored.model}`), why);
+    assert.equal(fellBack, false);
     assert.equal(locality, sent[1]?.model === 'small' ? 'local' : 'cloud');
     assert.deepEqual(candidateLocality, { small: 'local', large: 'cloud' });
   });

@@ -10,7 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
-import { startEchoUpstream } from './helpers/openai-upstream.js';
+import { echoResponder, startEchoUpstream } from './helpers/openai-upstream.js';
+import OpenAI from 'openai';
+import { routeOutcome } from '../src/telemetry/report/route-outcome.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = join(import.meta.dirname, '..', 'test-output');
@@ -29,7 +31,11 @@ describe('dashboard in chromium', { skip }, () => {
 
   async function send(kind: 'plain' | 'tools'): Promise<void> {
     const { response } = await h.client.chat.completions
-      .create({ model: 'tandem/auto', messages: [{ role: 'user', content: kind === 'plain' ? 'hi there' : 'look this up' }], ...(kind === 'tools' ? { tools: TOOLS } : {}) })
+      .create({
+        model: 'tandem/auto',
+        messages: [{ role: 'user', content: kind === 'plain' ? 'hi there' : 'look this up' }],
+        ...(kind === 'tools' ? { tools: TOOLS } : {}),
+      })
       .withResponse();
     sent.push({ id: response.headers.get('x-tandem-request-id') ?? '', model: response.headers.get('x-tandem-model') ?? '' });
   }
@@ -82,10 +88,7 @@ describe('dashboard in chromium', { skip }, () => {
 
     const rows = page.locator('[data-testid="requests-table"] tbody tr');
     assert.equal(await rows.count(), sent.length);
-    assert.deepEqual(
-      (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).sort(),
-      sent.map((s) => s.id).sort(),
-    );
+    assert.deepEqual((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).sort(), sent.map((s) => s.id).sort());
     for (const model of ['small', 'large']) {
       assert.equal(await page.locator(`[data-testid="latency-table"] tr[data-model="${model}"]`).getAttribute('data-requests'), String(countOf(model)));
     }
@@ -100,7 +103,7 @@ describe('dashboard in chromium', { skip }, () => {
     await page.locator(`[data-testid="requests-table"] tr[data-id="${target.id}"]`).click();
     const detail = page.locator(`[data-testid="request-detail"] .drawer-body[data-id="${target.id}"]`);
     await detail.waitFor();
-    assert.equal(await detail.getByTestId('detail-reason').textContent(), record.reason);
+    assert.equal(await detail.getByTestId('detail-reason').textContent(), routeOutcome(record).text);
     assert.match((await detail.getByTestId('detail-model').textContent()) ?? '', /large\s*cloud/);
     assert.equal(await detail.getByTestId('detail-score').textContent(), record.score === null ? '–' : record.score.toFixed(3));
     assert.equal(await detail.getByTestId('detail-threshold').textContent(), record.threshold === null ? '–' : record.threshold.toFixed(3));
@@ -111,10 +114,32 @@ describe('dashboard in chromium', { skip }, () => {
         verdicts: [...tr.querySelectorAll('.verdicts li')].map((li) => li.textContent),
       })),
     );
-    assert.deepEqual(candidates, record.candidates.map((c) => ({ model: c.model, allowed: c.allowed, verdicts: c.reasons })));
+    assert.deepEqual(
+      candidates,
+      record.candidates.map((c) => ({ model: c.model, allowed: c.allowed, verdicts: c.reasons })),
+    );
     // The tool call is why the small model was refused, and the page says so.
-    assert.ok(candidates.some((c) => c.model === 'small' && !c.allowed), JSON.stringify(candidates));
+    assert.ok(
+      candidates.some((c) => c.model === 'small' && !c.allowed),
+      JSON.stringify(candidates),
+    );
     assert.match((await detail.getByTestId('detail-request-body').textContent()) ?? '', /look this up/);
+    // The requests table's sticky header must not paint over the drawer: at the centre of a header cell
+    // that lies under the drawer, the topmost element belongs to the drawer.
+    const covered = await page.evaluate<{ inDrawer: boolean; checked: number }>(`(() => {
+      const drawer = document.querySelector('[data-testid="request-detail"]').getBoundingClientRect();
+      let checked = 0, inDrawer = true;
+      for (const th of document.querySelectorAll('[data-testid="requests-table"] thead th')) {
+        const r = th.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (x <= drawer.left || y < 0 || y > innerHeight) continue;
+        checked++;
+        if (!document.elementFromPoint(x, y).closest('[data-testid="request-detail"]')) inDrawer = false;
+      }
+      return { inDrawer, checked };
+    })()`);
+    assert.ok(covered.checked > 0, 'some header cells lie under the drawer');
+    assert.ok(covered.inDrawer, 'the sticky table header paints over the drawer');
     await page.screenshot({ path: join(OUTPUT, 'dashboard-request-detail.png') });
     await page.getByTestId('detail-close').click();
     await page.getByTestId('request-detail').waitFor({ state: 'detached' });
@@ -148,6 +173,62 @@ describe('dashboard in chromium', { skip }, () => {
       const dark = await context.newPage();
       await dark.goto(`${h.url}/dashboard`);
       await dark.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a fallback: the Why column ends with the model that answered and is marked; a client 4xx stays out of the red error rate', async () => {
+    local.on('/v1/chat/completions', { status: 500, body: { error: { message: 'local model crashed' } } });
+    try {
+      await send('plain');
+    } finally {
+      local.on('/v1/chat/completions', echoResponder());
+    }
+    const fallback = sent.at(-1);
+    assert.equal(fallback?.model, 'large', 'the local failure fell back to the cloud model');
+    const unknown = await h.client.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => assert.fail('an unknown model must fail'),
+      (error: unknown) => error,
+    );
+    assert.ok(unknown instanceof OpenAI.NotFoundError);
+    const refusedId = unknown.requestID ?? '';
+    const row = page.locator(`[data-testid="requests-table"] tr[data-id="${fallback?.id}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.getByTestId('why').textContent()) ?? '', /; fell back -> large$/);
+    assert.equal(await row.getByTestId('badge-fallback').count(), 1);
+
+    const refused = page.locator(`[data-testid="requests-table"] tr[data-id="${refusedId}"]`);
+    await refused.waitFor({ timeout: 20_000 });
+    const cells = await refused.locator('td').allTextContents();
+    assert.equal(cells[1], 'gpt-nope', 'an error row names what was asked for in Route');
+    assert.match(cells[3] ?? '', /^not routed: failed \(404\): The model "gpt-nope" does not exist/);
+    // Every 5xx so far is none: the 404 was the client's, so the red rate stays at zero.
+    await page.locator('[data-testid="kpi-errors"] .kpi-note', { hasText: '1 client (4xx)' }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('kpi-errors').locator('.kpi-value').textContent(), '0%');
+    await refused.click();
+    await page.locator(`[data-testid="request-detail"] .drawer-body[data-id="${refusedId}"]`).waitFor();
+    assert.doesNotMatch((await page.getByTestId('detail-route').textContent()) ?? '', /named directly: \)/);
+    await page.getByTestId('detail-close').click();
+  });
+
+  test('at 390 px wide (a phone) nothing overflows the page, and the requests table scrolls inside its card', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    try {
+      const phone = await context.newPage();
+      await phone.goto(`${h.url}/dashboard`);
+      await phone.getByTestId('key-input').fill(ADMIN_KEY);
+      await phone.getByRole('button', { name: 'Open dashboard' }).click();
+      await phone.getByTestId('requests-table').waitFor();
+      const widths = await phone.evaluate<{ page: number; scroller: number; table: number }>(`(() => {
+        const scroller = document.querySelector('[data-testid="requests-table"]').parentElement;
+        return { page: document.documentElement.scrollWidth, scroller: scroller.clientWidth, table: scroller.scrollWidth };
+      })()`);
+      assert.ok(widths.page <= 390, `the page is ${widths.page} px wide at a 390 px viewport`);
+      assert.ok(widths.scroller <= 390, `the table's card is ${widths.scroller} px wide`);
+      // The table keeps its columns and scrolls sideways within the card instead of being cut off.
+      assert.ok(widths.table > widths.scroller, JSON.stringify(widths));
+      await phone.screenshot({ path: join(OUTPUT, 'dashboard-390px.png'), fullPage: true });
     } finally {
       await context.close();
     }

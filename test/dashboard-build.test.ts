@@ -18,7 +18,10 @@ test('the committed dashboard build is up to date with dashboard/ (else run npm 
 test('the build references only its own files, so it works offline', () => {
   const html = readFileSync(join(DIST_DIR, 'index.html'), 'utf8');
   const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
-  assert.ok(references.some((r) => r.endsWith('.js')), html);
+  assert.ok(
+    references.some((r) => r.endsWith('.js')),
+    html,
+  );
   for (const reference of references) {
     if (reference.startsWith('data:')) continue;
     assert.match(reference, /^\/dashboard\/assets\/[\w.-]+$/, `${reference} is not a local asset`);

@@ -88,9 +88,13 @@ describe('deploy/kubernetes', () => {
   function mountedConfig(): { key: string; text: string } {
     const configPath = argAfter('--config');
     assert.ok(configPath, 'the container passes --config');
-    const mount = list(container.volumeMounts).filter(isObj).find((m) => configPath.startsWith(`${String(m.mountPath)}/`));
+    const mount = list(container.volumeMounts)
+      .filter(isObj)
+      .find((m) => configPath.startsWith(`${String(m.mountPath)}/`));
     assert.ok(mount, `no volume is mounted where --config points (${configPath})`);
-    const volume = list(at(pod, 'spec', 'volumes')).filter(isObj).find((v) => v.name === mount.name);
+    const volume = list(at(pod, 'spec', 'volumes'))
+      .filter(isObj)
+      .find((v) => v.name === mount.name);
     assert.ok(volume, `volume ${String(mount.name)} is not declared`);
     assert.equal(at(volume, 'configMap', 'name'), at(configMap, 'metadata', 'name'), 'the config volume is the ConfigMap');
     const key = configPath.slice(String(mount.mountPath).length + 1);
@@ -110,7 +114,10 @@ describe('deploy/kubernetes', () => {
     for (const entry of list(container.env).filter(isObj)) {
       const ref = at(entry, 'valueFrom', 'secretKeyRef');
       if (isObj(ref)) {
-        assert.ok(secrets.some((s) => at(s, 'metadata', 'name') === ref.name), `env ${String(entry.name)} names a missing Secret`);
+        assert.ok(
+          secrets.some((s) => at(s, 'metadata', 'name') === ref.name),
+          `env ${String(entry.name)} names a missing Secret`,
+        );
         assert.ok(secretKeys.has(String(ref.key)), `Secret key ${String(ref.key)} does not exist`);
       }
       env[String(entry.name)] = String(entry.value ?? 'from-secret');
@@ -119,7 +126,9 @@ describe('deploy/kubernetes', () => {
   }
   /** The environment with the example Secret's placeholders replaced, as whoever creates the real Secret must. */
   function realEnv(): Record<string, string> {
-    return Object.fromEntries(Object.entries(containerEnv()).map(([k, v]) => [k, isPlaceholderSecret(v) && !v.includes('://') ? randomBytes(16).toString('hex') : v]));
+    return Object.fromEntries(
+      Object.entries(containerEnv()).map(([k, v]) => [k, isPlaceholderSecret(v) && !v.includes('://') ? randomBytes(16).toString('hex') : v]),
+    );
   }
   function loadedConfig(): TandemConfig {
     return parseConfigText(mountedConfig().text, { env: realEnv(), source: 'deploy/kubernetes/configmap.yaml' }).config;
@@ -132,10 +141,14 @@ describe('deploy/kubernetes', () => {
   };
 
   test('every object has apiVersion, kind and metadata.name; every Kustomization resource exists', () => {
-    assert.deepEqual(
-      [...new Set(k8s.map((d) => d.body.kind))].sort(),
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Secret', 'Service'],
-    );
+    assert.deepEqual([...new Set(k8s.map((d) => d.body.kind))].sort(), [
+      'ConfigMap',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'Secret',
+      'Service',
+    ]);
     for (const { file, body } of k8s) {
       for (const field of ['apiVersion', 'kind']) str(body[field], `${file}: ${field}`);
       str(at(body, 'metadata', 'name'), `${file}: metadata.name`);
@@ -160,7 +173,10 @@ describe('deploy/kubernetes', () => {
   test('ports agree: the Service target, the probes, the container port and the port serve listens on', () => {
     const listen = Number(argAfter('--port') ?? loadedConfig().server.port);
     assert.equal(argAfter('--host'), '0.0.0.0', 'serve must listen beyond loopback inside a pod');
-    assert.deepEqual(ports.map((p) => Number(p.containerPort)), [listen]);
+    assert.deepEqual(
+      ports.map((p) => Number(p.containerPort)),
+      [listen],
+    );
     for (const p of list(at(one('Service'), 'spec', 'ports')).filter(isObj)) assert.equal(portNumber(p.targetPort), listen);
     for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
       assert.equal(portNumber(at(container, probe, 'httpGet', 'port')), listen, `${probe} port`);
@@ -209,9 +225,16 @@ describe('deploy/kubernetes', () => {
 
   test('kubectl apply -k applies no Secret: the real one is created out of band and never overwritten by a template', () => {
     assert.ok(kustomization, 'deploy/kubernetes/kustomization.yaml exists');
-    assert.deepEqual(applied().filter((d) => d.body.kind === 'Secret').map((d) => d.file), []);
     assert.deepEqual(
-      applied().map((d) => d.body.kind).sort(),
+      applied()
+        .filter((d) => d.body.kind === 'Secret')
+        .map((d) => d.file),
+      [],
+    );
+    assert.deepEqual(
+      applied()
+        .map((d) => d.body.kind)
+        .sort(),
       ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service'],
     );
     // `kubectl apply -f deploy/kubernetes` (not recursive) must not pick the example up either.
@@ -220,12 +243,13 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  test('the example Secret\'s placeholder admin key is refused when the config loads, with a clear message', () => {
+  test("the example Secret's placeholder admin key is refused when the config loads, with a clear message", () => {
     const env = containerEnv();
     assert.ok(isPlaceholderSecret(env.TANDEM_ADMIN_KEY ?? ''), 'the example keeps a recognisable placeholder');
     assert.throws(
       () => parseConfigText(mountedConfig().text, { env, source: 'deploy/kubernetes/configmap.yaml' }),
-      (error: Error & { format?: () => string }) => /server\.admin_key: a template placeholder \("change-me…"\).*openssl rand -hex 32/.test(error.format?.() ?? error.message),
+      (error: Error & { format?: () => string }) =>
+        /server\.admin_key: a template placeholder \("change-me…"\).*openssl rand -hex 32/.test(error.format?.() ?? error.message),
     );
     assert.equal(loadedConfig().server.admin_key?.length, 32);
   });
@@ -238,8 +262,14 @@ describe('deploy/kubernetes', () => {
     assert.equal(migrateArgs[migrateArgs.indexOf('--config') + 1], argAfter('--config'), 'it migrates the database the server uses');
     assert.equal(migrate.image, container.image);
     assert.deepEqual(migrate.envFrom, container.envFrom);
-    const configMount = list(container.volumeMounts).filter(isObj).find((m) => String(argAfter('--config')).startsWith(`${String(m.mountPath)}/`));
-    assert.ok(list(migrate.volumeMounts).filter(isObj).some((m) => m.name === configMount?.name && m.mountPath === configMount?.mountPath));
+    const configMount = list(container.volumeMounts)
+      .filter(isObj)
+      .find((m) => String(argAfter('--config')).startsWith(`${String(m.mountPath)}/`));
+    assert.ok(
+      list(migrate.volumeMounts)
+        .filter(isObj)
+        .some((m) => m.name === configMount?.name && m.mountPath === configMount?.mountPath),
+    );
     const store = loadedConfig().store;
     assert.equal(store.type === 'postgres' ? store.migrate : undefined, 'wait', 'the server must wait for the migration, not run it');
     // The Deployment is not reported failed while a long migration runs (007 took 222 s on 10M rows).
@@ -248,7 +278,7 @@ describe('deploy/kubernetes', () => {
     assert.ok(startup >= 30, `the start-up probe allows ${startup} s: enough to connect and check the schema`);
   });
 
-  test('at most HPA max plus surge replicas, each with its pool, fit in PostgreSQL\'s max_connections', () => {
+  test("at most HPA max plus surge replicas, each with its pool, fit in PostgreSQL's max_connections", () => {
     const hpa = one('HorizontalPodAutoscaler');
     const store = loadedConfig().store;
     assert.equal(store.type, 'postgres');
@@ -315,14 +345,14 @@ describe('Dockerfile', () => {
     const user = finalStage.filter((i) => i.keyword === 'USER').at(-1)?.args;
     assert.ok(user !== undefined && !['root', '0', '0:0'].includes(user), 'USER must be set to a non-root user');
     const health = finalStage.find((i) => i.keyword === 'HEALTHCHECK');
-    assert.ok(health !== undefined && health.args.includes('/healthz'), 'HEALTHCHECK must probe /healthz');
+    assert.ok(health?.args.includes('/healthz'), 'HEALTHCHECK must probe /healthz');
     const entrypoint = finalStage.find((i) => i.keyword === 'ENTRYPOINT');
     // Shell form would put /bin/sh at PID 1, which does not forward SIGTERM: no graceful shutdown.
     assert.ok(entrypoint !== undefined && Array.isArray(JSON.parse(entrypoint.args)), 'ENTRYPOINT must be exec form');
     const expose = finalStage.find((i) => i.keyword === 'EXPOSE')?.args;
     const cmd = JSON.parse(finalStage.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
     assert.equal(cmd[cmd.indexOf('--port') + 1], expose);
-    assert.ok(health.args.includes(`:${expose}/`), 'HEALTHCHECK must use the exposed port');
+    assert.ok(health?.args.includes(`:${expose}/`), 'HEALTHCHECK must use the exposed port');
   });
 
   test('everything it copies from the build context exists and is not excluded by .dockerignore', () => {
@@ -339,7 +369,10 @@ describe('Dockerfile', () => {
       }
     }
     for (const required of ['package.json', 'package-lock.json', 'src', 'bin']) {
-      assert.ok(instructions.some((i) => i.keyword === 'COPY' && i.args.split(/\s+/).includes(required)), `the image needs ${required}`);
+      assert.ok(
+        instructions.some((i) => i.keyword === 'COPY' && i.args.split(/\s+/).includes(required)),
+        `the image needs ${required}`,
+      );
     }
   });
 });

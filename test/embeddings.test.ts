@@ -23,7 +23,11 @@ describe('embeddings', () => {
     const config = twoModelConfig(upstream.url, upstream.url);
     const large = config.models?.large;
     if (large?.provider !== 'openai-compatible') throw new Error('twoModelConfig changed: large is no longer openai-compatible');
-    h = await startGateway({ ...config, models: { ...config.models, large: { ...large, capabilities: { ...large.capabilities, embeddings: true } } }, embeddings_model: 'large' });
+    h = await startGateway({
+      ...config,
+      models: { ...config.models, large: { ...large, capabilities: { ...large.capabilities, embeddings: true } } },
+      embeddings_model: 'large',
+    });
   });
   after(async () => {
     await h.close();
@@ -36,7 +40,10 @@ describe('embeddings', () => {
     for (const [i, text] of ['hello', 'world'].entries()) {
       const got = result.data[i]?.embedding ?? [];
       assert.equal(result.data[i]?.index, i);
-      assert.deepEqual(got, vectorFor(text, 6).map((v) => Math.fround(v)));
+      assert.deepEqual(
+        got,
+        vectorFor(text, 6).map((v) => Math.fround(v)),
+      );
     }
     assert.equal(result.usage.prompt_tokens, 7);
     // Tandem asked the upstream for floats, whatever the client asked of Tandem.
@@ -50,7 +57,14 @@ describe('embeddings', () => {
   });
 
   test('dimensions, user and unknown fields reach the upstream', async () => {
-    const result = await h.client.embeddings.create({ model: 'large', input: 'hello', dimensions: 3, user: 'user-7', encoding_format: 'float', ...{ truncate: 'END' } });
+    const result = await h.client.embeddings.create({
+      model: 'large',
+      input: 'hello',
+      dimensions: 3,
+      user: 'user-7',
+      encoding_format: 'float',
+      ...{ truncate: 'END' },
+    });
     assert.equal(result.data[0]?.embedding.length, 3);
     const sent = upstream.requests.at(-1)?.json as Record<string, unknown>;
     assert.equal(sent.dimensions, 3);

@@ -1,4 +1,4 @@
-/** Bad input gets a clear 4xx in OpenAI's error shape; upstream failures become 502/503/504 after fallbacks. */
+/** Bad input gets a clear 4xx in OpenAI's error shape; upstream failures become 429/502/503/504 after fallbacks. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -12,7 +12,11 @@ interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: ErrorBody; headers: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: ErrorBody; headers: Record<string, unknown> }> {
   const res = await request(`${url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.statusCode, body: (await res.body.json()) as ErrorBody, headers: res.headers };
 }
@@ -34,9 +38,27 @@ describe('bad requests', () => {
     ['an empty body', '', 400, /empty/, null],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400, /UTF-8/, null],
     ['an empty messages array', JSON.stringify({ model: 'large', messages: [] }), 400, /at least one message/, 'messages'],
-    ['a wrong type deep inside', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 42 }] }), 400, /messages\[1\]\.content/, 'messages[1].content'],
+    [
+      'a wrong type deep inside',
+      JSON.stringify({
+        model: 'large',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 42 },
+        ],
+      }),
+      400,
+      /messages\[1\]\.content/,
+      'messages[1].content',
+    ],
     ['a bad role', JSON.stringify({ model: 'large', messages: [{ role: 'robot', content: 'a' }] }), 400, /messages\[0\]/, 'messages[0].role'],
-    ['a temperature out of range', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'a' }], temperature: 9 }), 400, /temperature/, 'temperature'],
+    [
+      'a temperature out of range',
+      JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'a' }], temperature: 9 }),
+      400,
+      /temperature/,
+      'temperature',
+    ],
     ['a JSON array instead of an object', '[1,2]', 400, /Invalid type for the request body: expected an object, but got an array/, null],
     ['a body over the limit', JSON.stringify({ model: 'large', messages: [{ role: 'user', content: 'x'.repeat(3_000) }] }), 413, /limit of 2000 bytes/, null],
   ];
@@ -113,7 +135,7 @@ describe('upstream failures after fallbacks', () => {
   const statusUpstream = async (status: number, extra: Record<string, string> = {}): Promise<FakeUpstream> =>
     startFakeUpstream({ '/v1/chat/completions': { status, body: { error: { message: `upstream says ${status}` } }, headers: extra } });
 
-  test('5xx everywhere -> 502 naming each attempt; 429 -> 503; a hang -> 504', async () => {
+  test('5xx everywhere -> 502 naming each attempt; 429 everywhere -> 429 with the soonest retry-after; a hang -> 504', async () => {
     const failing = await statusUpstream(500);
     const limited = await statusUpstream(429, { 'retry-after-ms': '1' });
     const hanging = await startFakeUpstream({ '/v1/chat/completions': { delayMs: 5_000, body: {} } });
@@ -123,11 +145,21 @@ describe('upstream failures after fallbacks', () => {
       for (const m of Object.values(models)) m.timeout_ms = 300;
       return c;
     };
-    for (const [upstream, status] of [[failing, 502], [limited, 503], [hanging, 504]] as const) {
+    for (const [upstream, status] of [
+      [failing, 502],
+      [limited, 429],
+      [hanging, 504],
+    ] as const) {
       const h = await startGateway(config(upstream.url));
       const res = await post(h.url, JSON.stringify({ model: 'tandem/auto', messages: [{ role: 'user', content: 'a' }] }));
       assert.equal(res.status, status, res.body.error.message);
       assert.match(res.body.error.message, /small: .*large: /);
+      if (status === 429) assert.deepEqual([res.body.error.type, res.headers['retry-after-ms']], ['rate_limit_exceeded', '1']);
+      // The row keeps every attempt, and the upstreams' time (the hang, the backoff) is not Tandem's overhead.
+      const row = await h.gateway.store.requestLog.get(String(res.headers['x-tandem-request-id']));
+      assert.deepEqual([...new Set(row?.attempts.map((a) => a.model))], ['small', 'large']);
+      assert.ok(row?.attempts.every((a) => a.error !== null));
+      if (status === 504) assert.ok(row && row.totalMs >= 500 && row.overheadMs < row.totalMs / 4, `overhead ${row?.overheadMs} of ${row?.totalMs} ms`);
       await h.close();
     }
     await Promise.all([failing.close(), limited.close(), hanging.close()]);
@@ -157,8 +189,8 @@ describe('embeddings upstream failures', () => {
     return c;
   };
   const cases: Array<[string, Parameters<typeof startFakeUpstream>[0], number, RegExp]> = [
-    ['a 503', { '/v1/embeddings': { status: 503, body: { error: { message: 'overloaded' } } } }, 503, /large: http 503/],
-    ['a 429', { '/v1/embeddings': { status: 429, body: { error: { message: 'slow down' } } } }, 503, /large: http 429/],
+    ['a 503', { '/v1/embeddings': { status: 503, body: { error: { message: 'overloaded' } } } }, 503, /large: large answered 503: overloaded/],
+    ['a 429', { '/v1/embeddings': { status: 429, body: { error: { message: 'slow down' } } } }, 429, /rate-limited: large: large answered 429: slow down/],
     ['a hang', { '/v1/embeddings': { delayMs: 5_000, body: {} } }, 504, /large: timeout/],
     ['a 400 for the input', { '/v1/embeddings': { status: 400, body: { error: { message: 'input too long' } } } }, 400, /input too long/],
     ['one vector for two inputs', { '/v1/embeddings': { body: { object: 'list', data: [{ index: 0, embedding: [0.1] }] } } }, 502, /1 embeddings for 2 inputs/],
@@ -167,7 +199,11 @@ describe('embeddings upstream failures', () => {
     test(`${name} -> ${status} in OpenAI's error shape, never a 500`, async () => {
       const upstream = await startFakeUpstream(routes);
       const h = await startGateway(embeddingsConfig(upstream.url));
-      const res = await request(`${h.url}/v1/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'large', input: ['a', 'b'] }), headers: { 'content-type': 'application/json' } });
+      const res = await request(`${h.url}/v1/embeddings`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'large', input: ['a', 'b'] }),
+        headers: { 'content-type': 'application/json' },
+      });
       const body = (await res.body.json()) as ErrorBody;
       assert.equal(res.statusCode, status, body.error.message);
       assert.match(body.error.message, message);

@@ -11,7 +11,11 @@ import { startEchoUpstream } from './helpers/openai-upstream.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-async function chat(h: Harness, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; requestText: string; id: string }> {
+async function chat(
+  h: Harness,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; requestText: string; id: string }> {
   const requestText = JSON.stringify(body);
   const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: requestText });
   return { status: res.status, text: await res.text(), requestText, id: res.headers.get('x-tandem-request-id') ?? '' };
@@ -51,7 +55,10 @@ describe('audit log', () => {
     assert.equal(first.entry.route, 'tandem/auto');
     assert.equal(first.entry.model, 'small');
     assert.equal(first.entry.status, 200);
-    assert.deepEqual(first.entry.refusals.map((r) => r.model), ['large']);
+    assert.deepEqual(
+      first.entry.refusals.map((r) => r.model),
+      ['large'],
+    );
     assert.match(first.entry.refusals[0]?.reasons.join(' ') ?? '', /privacy/);
     assert.equal(first.entry.requestSha256, sha256(answered.requestText));
     assert.equal(first.entry.responseSha256, sha256(answered.text));
@@ -76,7 +83,10 @@ describe('audit chain on the memory store', () => {
       // 200 requests, 8 at a time: the chain passes max_requests + 64 (the smallest slack) twice.
       for (let batch = 0; batch < 25; batch++) {
         const answers = await Promise.all(Array.from({ length: 8 }, () => chat(h, { model: 'small', messages: [{ role: 'user', content: 'hello' }] })));
-        assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200));
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          Array(8).fill(200),
+        );
       }
     } finally {
       await h.close(); // waits for a trim in flight; the memory store's contents stay readable

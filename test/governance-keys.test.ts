@@ -9,7 +9,12 @@ import { startEchoUpstream } from './helpers/openai-upstream.js';
 
 const ADMIN_KEY = 'admin-0123456789abcdef';
 
-async function admin(h: Harness, method: string, path: string, options: { body?: unknown; key?: string } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function admin(
+  h: Harness,
+  method: string,
+  path: string,
+  options: { body?: unknown; key?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const key = options.key ?? ADMIN_KEY;
   if (key !== '') headers.authorization = `Bearer ${key}`;
@@ -87,7 +92,11 @@ describe('API keys', () => {
     assert.equal((revoked.json.key as { status: string }).status, 'revoked');
     await assert.rejects(ask(c, 'small'), (e: unknown) => e instanceof OpenAI.AuthenticationError && e.code === 'revoked_api_key');
     // Revoked keys still exist, so authentication stays on.
-    const anonymous = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }) });
+    const anonymous = await fetch(`${h.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     assert.equal(anonymous.status, 401);
     assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'missing_api_key');
   });
@@ -106,12 +115,15 @@ describe('API keys', () => {
     assert.equal((await admin(h, 'GET', '/admin/keys', { key: secret })).status, 401);
     // A route outside the key's route globs is refused too.
     const routeOnly = await admin(h, 'POST', '/admin/keys', { body: { name: 'other routes', routes: ['internal/*'] } });
-    await assert.rejects(ask(client(h, routeOnly.json.secret as string), 'tandem/auto'), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'route_not_allowed');
+    await assert.rejects(
+      ask(client(h, routeOnly.json.secret as string), 'tandem/auto'),
+      (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'route_not_allowed',
+    );
   });
 });
 
 describe("a key's model globs on a route", () => {
-  test('narrow the route\'s candidates like a policy, and 403 when none is left', async () => {
+  test("narrow the route's candidates like a policy, and 403 when none is left", async () => {
     const up = await startEchoUpstream();
     const h = await startGateway(twoModelConfig(up.url, up.url));
     try {
@@ -121,7 +133,9 @@ describe("a key's model globs on a route", () => {
       await h.gateway.store.keys.create(localOnly.record);
       await h.gateway.governance?.keys.refresh();
       // 'hello' goes to the small model by score; this key may only reach `large`.
-      const { response } = await client(h, cloudOnly.secret).chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+      const { response } = await client(h, cloudOnly.secret)
+        .chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hello' }] })
+        .withResponse();
       assert.equal(response.headers.get('x-tandem-model'), 'large');
       const [logged] = await h.gateway.store.requestLog.recent({ limit: 1 });
       assert.deepEqual(logged?.candidates.find((c) => c.model === 'small')?.refusals, [`key: ${cloudOnly.record.id} may not use this model`]);
@@ -129,7 +143,8 @@ describe("a key's model globs on a route", () => {
       const long = 'word '.repeat(6_000);
       await assert.rejects(
         client(h, localOnly.secret).chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: long }] }),
-        (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'model_not_allowed' && /may not use any model route "tandem\/auto"/.test(e.message),
+        (e: unknown) =>
+          e instanceof OpenAI.PermissionDeniedError && e.code === 'model_not_allowed' && /may not use any model route "tandem\/auto"/.test(e.message),
       );
     } finally {
       await h.close();

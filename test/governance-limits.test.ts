@@ -120,7 +120,7 @@ describe('rate limits', () => {
     await assert.rejects(h.client.chat.completions.create({ model: 'small', messages: MESSAGES }), (e: unknown) => {
       assert.ok(e instanceof OpenAI.RateLimitError);
       assert.equal(e.code, 'rate_limit_exceeded');
-      assert.equal(e.type, 'rate_limit_error');
+      assert.equal(e.type, 'rate_limit_exceeded');
       assert.match(e.message, /Rate limit exceeded for anonymous callers: requests_per_minute is 3 \(used 3/);
       assert.ok(Number(e.headers?.get('retry-after')) >= 1);
       assert.equal(e.headers?.get('x-ratelimit-remaining-requests'), '0');
@@ -160,7 +160,10 @@ describe("a managed key's own limits", () => {
       const { response } = await c.chat.completions.create({ model: 'small', messages: MESSAGES }).withResponse();
       assert.equal(response.headers.get('x-ratelimit-limit-requests'), '1');
       assert.equal(response.headers.get('x-ratelimit-limit-tokens'), '100000', 'the config default still applies to tokens');
-      await assert.rejects(c.chat.completions.create({ model: 'small', messages: MESSAGES }), (e: unknown) => e instanceof OpenAI.RateLimitError && e.message.includes(`API key ${record.id}`));
+      await assert.rejects(
+        c.chat.completions.create({ model: 'small', messages: MESSAGES }),
+        (e: unknown) => e instanceof OpenAI.RateLimitError && e.message.includes(`API key ${record.id}`),
+      );
     } finally {
       await h.close();
       await up.close();

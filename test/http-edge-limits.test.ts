@@ -169,7 +169,8 @@ test('a connection past max_connections is closed on accept; the others are serv
   assert.match((await held[0]?.closed) ?? '', /^HTTP\/1\.1 200/);
   for (const c of held) c.socket.destroy();
   // Room again once the server has seen them go.
-  const connections = (): Promise<number> => new Promise((resolve, reject) => h.server.server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  const connections = (): Promise<number> =>
+    new Promise((resolve, reject) => h.server.server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
   for (let i = 0; i < 100 && (await connections()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   const res = await request(`${h.url}/healthz`, { reset: true });
   await res.body.text();
@@ -185,7 +186,10 @@ test('401s are counted by code and sampled into the audit log with a key prefix,
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hi' }] }),
-    }).then(async (r) => (await r.body.text(), r.statusCode));
+    }).then(async (r) => {
+      await r.body.text();
+      return r.statusCode;
+    });
   const GUESSES = 25;
   for (let i = 0; i < GUESSES; i++) assert.equal(await post(`Bearer ${wrong}`), 401);
   assert.equal(await post(), 401);
@@ -216,17 +220,27 @@ test('401s are counted by code and sampled into the audit log with a key prefix,
   const first = refused[0];
   assert.equal(first?.reason, `auth_failure code=invalid_api_key client="127.0.0.1" endpoint="POST /v1/chat/completions" key_prefix="${wrong.slice(0, 7)}"`);
   assert.equal(first?.keyId, null);
-  assert.ok(records.every((r) => !JSON.stringify(r).includes(wrong.slice(0, 8))), 'no more than a quarter of the guess is kept');
+  assert.ok(
+    records.every((r) => !JSON.stringify(r).includes(wrong.slice(0, 8))),
+    'no more than a quarter of the guess is kept',
+  );
   assert.ok(records.every((r) => !JSON.stringify(r).includes(API_KEY)));
 });
 
-test('a stream honours the client\'s Connection: close', async () => {
+test("a stream honours the client's Connection: close", async () => {
   const h = await gateway({});
   const { hostname, port } = new URL(h.url);
   const body = JSON.stringify({ model: 'tandem/auto', stream: true, messages: [{ role: 'user', content: 'one two three' }] });
   const reply = await new Promise<{ connection: string | undefined; text: string; socketClosed: Promise<void> }>((resolve, reject) => {
     const req = httpRequest(
-      { host: hostname, port: Number(port), method: 'POST', path: '/v1/chat/completions', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, connection: 'close' } },
+      {
+        host: hostname,
+        port: Number(port),
+        method: 'POST',
+        path: '/v1/chat/completions',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, connection: 'close' },
+      },
       (res) => {
         const socketClosed = new Promise<void>((r) => res.socket.once('close', () => r()));
         let text = '';

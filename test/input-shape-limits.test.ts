@@ -50,7 +50,11 @@ describe('input shape limits at the edge', () => {
   let h: Harness;
   before(async () => {
     up = await startEchoUpstream();
-    h = await startGateway({ ...twoModelConfig(up.url, up.url), server: { admin_key: 'admin-0123456789abcdef' }, circuit_breaker: { failure_threshold: 3, cooldown_ms: 30_000 } });
+    h = await startGateway({
+      ...twoModelConfig(up.url, up.url),
+      server: { admin_key: 'admin-0123456789abcdef' },
+      circuit_breaker: { failure_threshold: 3, cooldown_ms: 30_000 },
+    });
   });
   after(async () => {
     await h.close();
@@ -154,9 +158,15 @@ describe('with store.redact_bodies on', () => {
     const row = await h.gateway.store.requestLog.get(requestId);
     assert.ok(row, 'the request has its log row');
     assert.equal(row.status, 200);
-    assert.ok(row.requestBody !== null && /<EMAIL_1[^>]*>/.test(row.requestBody) && !row.requestBody.includes('ana@example.com'), 'the stored body is redacted');
+    assert.ok(
+      row.requestBody !== null && /<EMAIL_1[^>]*>/.test(row.requestBody) && !row.requestBody.includes('ana@example.com'),
+      'the stored body is redacted',
+    );
     assert.ok(await auditEntryOf(h, requestId), 'the request has its audit record');
-    assert.ok(settled.some((r) => r.id === requestId && r.status === 200), 'its reservation was settled');
+    assert.ok(
+      settled.some((r) => r.id === requestId && r.status === 200),
+      'its reservation was settled',
+    );
   }
 
   test('a 2,500-deep body past the default limit: 400 at the edge, nothing reaches the upstream', async () => {
@@ -189,7 +199,11 @@ describe('with store.redact_bodies on', () => {
 describe('the finishing path', () => {
   test('a row that cannot be prepared for storage is kept without bodies; the audit record and settlement still happen', async () => {
     const up = await startEchoUpstream();
-    const h = await startGateway({ ...twoModelConfig(up.url, up.url), store: { type: 'memory', log_bodies: true, redact_bodies: true }, limits: { per_user: { tokens_per_minute: 1_000_000 } } });
+    const h = await startGateway({
+      ...twoModelConfig(up.url, up.url),
+      store: { type: 'memory', log_bodies: true, redact_bodies: true },
+      limits: { per_user: { tokens_per_minute: 1_000_000 } },
+    });
     const governance = h.gateway.governance;
     assert.ok(governance);
     const settled: RequestRecord[] = [];
@@ -205,14 +219,19 @@ describe('the finishing path', () => {
     const errors = console.error;
     console.error = () => undefined;
     try {
-      const { data, response } = await h.client.chat.completions.create({ model: 'large', user: 'u1', messages: [{ role: 'user', content: 'write to ana@example.com' }] }).withResponse();
+      const { data, response } = await h.client.chat.completions
+        .create({ model: 'large', user: 'u1', messages: [{ role: 'user', content: 'write to ana@example.com' }] })
+        .withResponse();
       assert.equal(data.choices[0]?.message.content, 'echo: write to ana@example.com');
       const requestId = response.headers.get('x-request-id') ?? '';
       const row = await h.gateway.store.requestLog.get(requestId);
       assert.equal(row?.status, 200);
       assert.deepEqual([row?.requestBody, row?.responseBody], [null, null], 'never stored unredacted');
       assert.ok(await auditEntryOf(h, requestId), 'the request has its audit record');
-      assert.ok(settled.some((r) => r.id === requestId), 'its reservation was settled');
+      assert.ok(
+        settled.some((r) => r.id === requestId),
+        'its reservation was settled',
+      );
     } finally {
       console.error = errors;
       await h.close();
@@ -221,10 +240,14 @@ describe('the finishing path', () => {
   });
 });
 
-describe('a failure while Tandem builds the upstream request is Tandem\'s, not the upstream\'s', () => {
+describe("a failure while Tandem builds the upstream request is Tandem's, not the upstream's", () => {
   test('10,000 levels past a raised depth limit: 400, the circuit and the latency tracker untouched', async () => {
     const up = await startEchoUpstream();
-    const h = await startGateway({ ...twoModelConfig(up.url, up.url), server: { max_json_depth: 100_000 }, circuit_breaker: { failure_threshold: 2, cooldown_ms: 30_000 } });
+    const h = await startGateway({
+      ...twoModelConfig(up.url, up.url),
+      server: { max_json_depth: 100_000 },
+      circuit_breaker: { failure_threshold: 2, cooldown_ms: 30_000 },
+    });
     try {
       const large = h.gateway.models.get('large');
       assert.ok(large);
@@ -251,7 +274,7 @@ describe('a failure while Tandem builds the upstream request is Tandem\'s, not t
   });
 });
 
-describe('a failure on Tandem\'s side after the upstream answered', () => {
+describe("a failure on Tandem's side after the upstream answered", () => {
   test('an answer too deep to encode: generic 500, and the row still names the model and its cost, audited and settled', async () => {
     const deep = nestedArrays(10_000);
     const answer = `{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"logprobs":${deep},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}`;
@@ -268,15 +291,12 @@ describe('a failure on Tandem\'s side after the upstream answered', () => {
     const errors = console.error;
     console.error = () => undefined; // the cause goes to the operator's log
     try {
-      await assert.rejects(
-        h.client.chat.completions.create({ model: 'large', user: 'u1', messages: [{ role: 'user', content: 'hi' }] }),
-        (e: unknown) => {
-          assert.ok(e instanceof OpenAI.InternalServerError);
-          assert.match(e.message, /Tandem failed while preparing the request for model "large" or reading its answer; the model was not at fault/);
-          assert.doesNotMatch(e.message, /call stack/);
-          return true;
-        },
-      );
+      await assert.rejects(h.client.chat.completions.create({ model: 'large', user: 'u1', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => {
+        assert.ok(e instanceof OpenAI.InternalServerError);
+        assert.match(e.message, /Tandem failed while preparing the request for model "large" or reading its answer; the model was not at fault/);
+        assert.doesNotMatch(e.message, /call stack/);
+        return true;
+      });
       assert.equal(up.requests.length, 1);
       const [row] = await h.gateway.store.requestLog.recent({ limit: 1 });
       const requestId = row?.id ?? '';
@@ -285,7 +305,10 @@ describe('a failure on Tandem\'s side after the upstream answered', () => {
       assert.deepEqual([row?.inputTokens, row?.outputTokens], [5, 1]);
       assert.ok((row?.cost ?? 0) > 0);
       assert.ok(await auditEntryOf(h, requestId), 'the request has its audit record');
-      assert.ok(settled.some((r) => r.id === requestId && r.cost > 0), 'its reservation was settled on the spend');
+      assert.ok(
+        settled.some((r) => r.id === requestId && r.cost > 0),
+        'its reservation was settled on the spend',
+      );
       const large = h.gateway.models.get('large');
       assert.equal(large && h.gateway.breaker.state(large.upstreamKey), 'closed');
     } finally {

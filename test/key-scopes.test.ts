@@ -23,7 +23,9 @@ describe('key scopes', () => {
     const base = twoModelConfig(cloud.url, local.url);
     const large = base.models?.large;
     if (large?.provider !== 'openai-compatible') throw new Error('twoModelConfig changed: large is no longer openai-compatible');
-    cloud.on('/v1/embeddings', () => ({ body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model: 'x', usage: { prompt_tokens: 1, total_tokens: 1 } } }));
+    cloud.on('/v1/embeddings', () => ({
+      body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model: 'x', usage: { prompt_tokens: 1, total_tokens: 1 } },
+    }));
     h = await startGateway({
       ...base,
       models: { ...base.models, large: { ...large, capabilities: { tools: true, json: true, embeddings: true } } },
@@ -43,7 +45,11 @@ describe('key scopes', () => {
   });
 
   async function createKey(body: Record<string, unknown>): Promise<{ secret: string; key: { id: string; scope: string; routes: string[]; models: string[] } }> {
-    const res = await fetch(`${h.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${h.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json()) as { secret: string; key: { id: string; scope: string; routes: string[]; models: string[] } };
     assert.equal(res.status, 201, JSON.stringify(json));
     return json;
@@ -78,7 +84,11 @@ describe('key scopes', () => {
     assert.deepEqual(listed, ['sec/a']);
     // Embeddings have no routes: named directly, or reached as embeddings_model through an unknown name.
     for (const model of ['large', 'text-embedding-3-small']) {
-      await assert.rejects(c.embeddings.create({ model, input: 'x' }), (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'model_not_allowed', model);
+      await assert.rejects(
+        c.embeddings.create({ model, input: 'x' }),
+        (e: unknown) => e instanceof OpenAI.PermissionDeniedError && e.code === 'model_not_allowed',
+        model,
+      );
     }
     const dryRun = await fetch(`${h.url}/v1/route`, {
       method: 'POST',
@@ -91,7 +101,10 @@ describe('key scopes', () => {
   test('routes with models keep direct model names (as before); scope can be set either way explicitly', async () => {
     const both = await createKey({ name: 'both', routes: ['sec/a'], models: ['large'] });
     assert.equal(both.key.scope, 'all');
-    assert.equal((await client(both.secret).chat.completions.create({ model: 'large', messages: [{ role: 'user', content: 'hi' }] })).choices[0]?.message.content, 'echo: hi');
+    assert.equal(
+      (await client(both.secret).chat.completions.create({ model: 'large', messages: [{ role: 'user', content: 'hi' }] })).choices[0]?.message.content,
+      'echo: hi',
+    );
     assert.equal((await client(both.secret).embeddings.create({ model: 'text-embedding-3-small', input: 'x' })).data.length, 1);
     // A key whose models leave out the embeddings model cannot reach it through a name that falls back to it.
     const smallOnly = await createKey({ name: 'small only', models: ['small'] });
@@ -99,15 +112,24 @@ describe('key scopes', () => {
 
     const confined = await createKey({ name: 'confined', routes: ['sec/a', 'tandem/auto'], models: ['small'], scope: 'routes' });
     assert.equal(confined.key.scope, 'routes');
-    await assert.rejects(client(confined.secret).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }), OpenAI.PermissionDeniedError);
+    await assert.rejects(
+      client(confined.secret).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
+      OpenAI.PermissionDeniedError,
+    );
     // Its models still narrow the routes' candidates: only `small` on tandem/auto.
-    const { response } = await client(confined.secret).chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const { response } = await client(confined.secret)
+      .chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
     assert.equal(response.headers.get('x-tandem-model'), 'small');
 
     const open = await createKey({ name: 'open', routes: ['sec/a'], scope: 'all' });
     assert.equal(open.key.scope, 'all');
 
-    const bad = await fetch(`${h.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', scope: 'models' }) });
+    const bad = await fetch(`${h.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', scope: 'models' }),
+    });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { param: string } }).error.param, 'scope');
   });

@@ -39,7 +39,9 @@ let scorer: LearnedScorer;
 let cloud: FakeUpstream;
 let local: FakeUpstream;
 let h: Harness;
-const LLM_SHARE = 0.55;
+// Just below one half: the easy prompts of the 15-prompt calibration slice tie (their names are unseen
+// words), so a share above one half would put the threshold on their common score.
+const LLM_SHARE = 0.45;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tandem-learned-'));
@@ -76,9 +78,7 @@ describe('learned router in the gateway', () => {
       [EASY, 'small'],
       [HARD, 'large'],
     ] as const) {
-      const { data, response } = await h.client.chat.completions
-        .create({ model: 'tandem/auto', messages: [{ role: 'user', content: prompt }] })
-        .withResponse();
+      const { data, response } = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: prompt }] }).withResponse();
       assert.equal(response.headers.get('x-tandem-model'), expected, prompt);
       assert.equal(data.choices[0]?.message.content, `echo: ${prompt}`);
       const score = Number(response.headers.get('x-tandem-route-score'));

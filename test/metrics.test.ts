@@ -34,18 +34,29 @@ describe('GET /metrics after real traffic', () => {
   let families: Map<string, MetricFamily>;
   let text: string;
   let records: RequestRecord[];
-  const hard = 'Prove step by step that the sum of the first n odd numbers is n^2, then write a Python function that checks it for n up to 1000 and explain its complexity. '.repeat(6);
+  const hard =
+    'Prove step by step that the sum of the first n odd numbers is n^2, then write a Python function that checks it for n up to 1000 and explain its complexity. '.repeat(
+      6,
+    );
 
   before(async () => {
     cloud = await startEchoUpstream();
     const local = await startEchoUpstream();
     failing = await startFakeUpstream({ '/v1/chat/completions': { status: 503, body: { error: { message: 'overloaded' } } } });
-    closers.push(() => cloud.close(), () => local.close(), () => failing.close());
+    closers.push(
+      () => cloud.close(),
+      () => local.close(),
+      () => failing.close(),
+    );
     const config = twoModelConfig(cloud.url, local.url);
     config.models.flaky = { provider: 'openai-compatible', base_url: `${failing.url}/v1`, locality: 'cloud', timeout_ms: 2_000 };
     config.routes = {
       ...config.routes,
-      'tandem/fallback': { models: ['flaky', 'large'], router: { type: 'fixed', model: 'flaky' }, retry: { max_attempts: 2, initial_backoff_ms: 1, max_backoff_ms: 5 } },
+      'tandem/fallback': {
+        models: ['flaky', 'large'],
+        router: { type: 'fixed', model: 'flaky' },
+        retry: { max_attempts: 2, initial_backoff_ms: 1, max_backoff_ms: 5 },
+      },
     };
     config.server = { api_keys: [API_KEY], admin_key: ADMIN_KEY };
     config.circuit_breaker = { failure_threshold: 50, cooldown_ms: 60_000 };
@@ -55,9 +66,11 @@ describe('GET /metrics after real traffic', () => {
 
     const ask = (model: string, content: string, stream = false) =>
       stream
-        ? h.client.chat.completions.create({ model, messages: [{ role: 'user', content }], stream: true, stream_options: { include_usage: true } }).then(async (s) => {
-            for await (const _ of s) void _;
-          })
+        ? h.client.chat.completions
+            .create({ model, messages: [{ role: 'user', content }], stream: true, stream_options: { include_usage: true } })
+            .then(async (s) => {
+              for await (const _ of s) void _;
+            })
         : h.client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
     await ask('tandem/auto', 'hi');
     await ask('tandem/auto', 'hello there');
@@ -118,8 +131,14 @@ describe('GET /metrics after real traffic', () => {
     for (const model of ['small', 'large']) {
       const mine = records.filter((r) => r.model === model);
       assert.ok(mine.length > 0);
-      assert.equal(sampleValue(families, 'tandem_tokens_total', { model, type: 'input' }), mine.reduce((s, r) => s + r.inputTokens, 0));
-      assert.equal(sampleValue(families, 'tandem_tokens_total', { model, type: 'output' }), mine.reduce((s, r) => s + r.outputTokens, 0));
+      assert.equal(
+        sampleValue(families, 'tandem_tokens_total', { model, type: 'input' }),
+        mine.reduce((s, r) => s + r.inputTokens, 0),
+      );
+      assert.equal(
+        sampleValue(families, 'tandem_tokens_total', { model, type: 'output' }),
+        mine.reduce((s, r) => s + r.outputTokens, 0),
+      );
       const cost = mine.reduce((s, r) => s + r.cost, 0);
       const baseline = mine.reduce((s, r) => s + r.baselineCost, 0);
       assert.ok(Math.abs(sampleValue(families, 'tandem_cost_total', { model }) - cost) < 1e-12);
@@ -194,7 +213,7 @@ describe('GET /metrics after real traffic', () => {
     assert.ok(p50 > 0 && p50 <= p99 && p99 <= max && max < 60, `delay ${p50} ${p99} ${max}`);
   });
 
-  test('promtool accepts the exposition (when Debian\'s prometheus package is installed)', (t) => {
+  test("promtool accepts the exposition (when Debian's prometheus package is installed)", (t) => {
     if (spawnSync('promtool', ['--version']).error) {
       t.skip('promtool is not installed (apt-get install prometheus)');
       return;
@@ -207,7 +226,10 @@ describe('GET /metrics after real traffic', () => {
 describe('in-flight requests and switching metrics off', () => {
   test('a stream being answered shows in tandem_requests_in_flight', async () => {
     const slow = await startFakeUpstream({
-      '/v1/chat/completions': { chunks: Array.from({ length: 50 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"w${i} "}}]}\n\n`), chunkDelayMs: 20 },
+      '/v1/chat/completions': {
+        chunks: Array.from({ length: 50 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"w${i} "}}]}\n\n`),
+        chunkDelayMs: 20,
+      },
     });
     closers.push(() => slow.close());
     const h = await startGateway(twoModelConfig(slow.url, slow.url));

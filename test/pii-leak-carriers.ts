@@ -5,7 +5,9 @@
  * value, and each half is a fragment of its own.
  */
 import type OpenAI from 'openai';
+import { detectPiiInRequest } from '../src/privacy/detect-request-pii.js';
 import type { PiiType } from '../src/privacy/pii-finding.js';
+import type { ChatRequest } from '../src/spec/chat-request.js';
 
 type Params = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, 'model'>;
 
@@ -44,7 +46,10 @@ export interface CarrierCase {
   params: Params;
   /** Substrings that must not reach the cloud: the value, and for a split value each half of it. */
   fragments: string[];
-  /** Where the value can come back restored when a cloud model echoes what it read (not: a dropped name, an image URL). */
+  /**
+   * Where the value can come back restored when a cloud model echoes what it read (not: a dropped name, an
+   * image URL, the `user` field, which a cloud model only gets as a keyed hash).
+   */
   restorable: boolean;
   /** The text that holds the value as the carrier puts it: what detection must find it in. */
   carried: string;
@@ -83,7 +88,14 @@ function cut(p: Planted, random: () => number): { before: string; after: string;
 
 /** The request that carries `p` in `carrier`. */
 export function carrierCase(carrier: Carrier, p: Planted, random: () => number): CarrierCase {
-  const plain = (params: Params, carried: string, restorable = true): CarrierCase => ({ carrier, planted: p, params, fragments: [p.value], restorable, carried });
+  const plain = (params: Params, carried: string, restorable = true): CarrierCase => ({
+    carrier,
+    planted: p,
+    params,
+    fragments: [p.value],
+    restorable,
+    carried,
+  });
   const ask = { role: 'user' as const, content: 'Please handle this.' };
   switch (carrier) {
     case 'user message':
@@ -91,12 +103,22 @@ export function carrierCase(carrier: Carrier, p: Planted, random: () => number):
     case 'system message':
       return plain({ messages: [{ role: 'system', content: `You are a support agent. ${p.sentence}` }, ask] }, `You are a support agent. ${p.sentence}`);
     case 'earlier turn':
-      return plain({ messages: [{ role: 'user', content: p.sentence }, { role: 'assistant', content: 'Noted, thank you.' }, { role: 'user', content: 'Can you repeat what I told you?' }] }, p.sentence);
+      return plain(
+        {
+          messages: [
+            { role: 'user', content: p.sentence },
+            { role: 'assistant', content: 'Noted, thank you.' },
+            { role: 'user', content: 'Can you repeat what I told you?' },
+          ],
+        },
+        p.sentence,
+      );
     case 'message name':
       // OpenAI accepts only identifiers here; a placeholder cannot stand in, so the field is left out.
       return plain({ messages: [{ role: 'user', content: 'Hello there.', name: p.value }] }, p.value, false);
     case 'user field':
-      return plain({ messages: [ask], user: p.value }, p.value);
+      // Hashed for every cloud model on a privacy route (src/privacy/upstream-user.ts): nothing to restore.
+      return plain({ messages: [ask], user: p.value }, p.value, false);
     case 'metadata':
       return plain({ messages: [ask], metadata: { note: p.sentence.slice(0, 500) } }, p.sentence.slice(0, 500));
     case 'stop':
@@ -104,46 +126,136 @@ export function carrierCase(carrier: Carrier, p: Planted, random: () => number):
     case 'prediction':
       return plain({ messages: [ask], prediction: { type: 'content', content: p.sentence } }, p.sentence);
     case 'tool description':
-      return plain({ messages: [ask], tools: [TOOL(`Looks up a customer. ${p.sentence}`, { type: 'object', properties: { id: { type: 'string' } } })] }, `Looks up a customer. ${p.sentence}`);
+      return plain(
+        { messages: [ask], tools: [TOOL(`Looks up a customer. ${p.sentence}`, { type: 'object', properties: { id: { type: 'string' } } })] },
+        `Looks up a customer. ${p.sentence}`,
+      );
     case 'tool parameter schema':
-      return plain({ messages: [ask], tools: [TOOL('Looks up a customer.', { type: 'object', properties: { [ARGUMENT_KEYS[p.type] ?? 'value']: { type: 'string', description: `For example: ${p.sentence}` } } })] }, `For example: ${p.sentence}`);
+      return plain(
+        {
+          messages: [ask],
+          tools: [
+            TOOL('Looks up a customer.', {
+              type: 'object',
+              properties: { [ARGUMENT_KEYS[p.type] ?? 'value']: { type: 'string', description: `For example: ${p.sentence}` } },
+            }),
+          ],
+        },
+        `For example: ${p.sentence}`,
+      );
     case 'response_format schema':
-      return plain({
-        messages: [ask],
-        response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { reply: { type: 'string', description: p.sentence } } } } },
-      }, p.sentence);
+      return plain(
+        {
+          messages: [ask],
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'answer', schema: { type: 'object', properties: { reply: { type: 'string', description: p.sentence } } } },
+          },
+        },
+        p.sentence,
+      );
     case 'tool-call arguments': {
       const bare = random() < 0.5;
       const args = bare ? { [ARGUMENT_KEYS[p.type] ?? 'value']: p.value } : { note: p.sentence };
-      return plain({
-        messages: [
-          ask,
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_customer', arguments: JSON.stringify(args) } }] },
-          { role: 'tool', tool_call_id: 'call_1', content: 'done' },
-        ],
-      }, bare ? p.value : p.sentence);
+      return plain(
+        {
+          messages: [
+            ask,
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_customer', arguments: JSON.stringify(args) } }],
+            },
+            { role: 'tool', tool_call_id: 'call_1', content: 'done' },
+          ],
+        },
+        bare ? p.value : p.sentence,
+      );
     }
     case 'tool result':
-      return plain({
-        messages: [
-          ask,
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_customer', arguments: '{"id":"c-1"}' } }] },
-          { role: 'tool', tool_call_id: 'call_1', content: p.sentence },
-        ],
-      }, p.sentence);
+      return plain(
+        {
+          messages: [
+            ask,
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_customer', arguments: '{"id":"c-1"}' } }],
+            },
+            { role: 'tool', tool_call_id: 'call_1', content: p.sentence },
+          ],
+        },
+        p.sentence,
+      );
     case 'image URL': {
       const url = `https://files.example.com/scan.png?ref=${p.value}`;
-      return plain({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: 'What does this show?' }] }] }, url, false);
+      return plain(
+        {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image_url', image_url: { url } },
+                { type: 'text', text: 'What does this show?' },
+              ],
+            },
+          ],
+        },
+        url,
+        false,
+      );
     }
     case 'text beside an image':
-      return plain({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://files.example.com/form.png' } }, { type: 'text', text: p.sentence }] }] }, p.sentence);
+      return plain(
+        {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image_url', image_url: { url: 'https://files.example.com/form.png' } },
+                { type: 'text', text: p.sentence },
+              ],
+            },
+          ],
+        },
+        p.sentence,
+      );
     case 'split across two parts': {
       const c = cut(p, random);
-      return { carrier, planted: p, params: { messages: [{ role: 'user', content: [{ type: 'text', text: c.before }, { type: 'text', text: c.after }] }] }, fragments: [p.value, ...c.halves], restorable: true, carried: p.sentence };
+      return {
+        carrier,
+        planted: p,
+        params: {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: c.before },
+                { type: 'text', text: c.after },
+              ],
+            },
+          ],
+        },
+        fragments: [p.value, ...c.halves],
+        restorable: true,
+        carried: p.sentence,
+      };
     }
     case 'split across two turns': {
       const c = cut(p, random);
-      return { carrier, planted: p, params: { messages: [{ role: 'user', content: c.before }, { role: 'user', content: c.after }] }, fragments: [p.value, ...c.halves], restorable: true, carried: p.sentence };
+      return {
+        carrier,
+        planted: p,
+        params: {
+          messages: [
+            { role: 'user', content: c.before },
+            { role: 'user', content: c.after },
+          ],
+        },
+        fragments: [p.value, ...c.halves],
+        restorable: true,
+        carried: p.sentence,
+      };
     }
   }
 }
@@ -169,8 +281,41 @@ export function allStrings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * Whether the gateway's request detection hides the value where the carrier puts it: every text holding it
+ * covered by a finding (any finding, where a finding drops the field or keeps the request local). This is
+ * the reading the gateway makes, identifier-shaped bare values (bare-identifier.ts) included; the `user`
+ * field is never read, it is always hashed. A value split across parts or turns is held to
+ * foundWhereCarried on its sentence instead.
+ */
+export function foundInRequest(c: Pick<CarrierCase, 'carrier' | 'params' | 'planted'>): boolean {
+  if (c.carrier === 'user field') return true;
+  const { messages, prediction, ...params } = c.params;
+  const request = {
+    messages: messages as unknown as ChatRequest['messages'],
+    params: params as unknown as ChatRequest['params'],
+    extra: prediction ? { prediction } : {},
+  };
+  const { texts, findings } = detectPiiInRequest(request);
+  return texts.every((t, i) => {
+    const at = t.text.indexOf(c.planted.value);
+    if (at < 0) return true;
+    const pieces = findings.flatMap((f) => f.pieces.filter((p) => p.text === i));
+    if (t.onFinding !== 'replace') return pieces.length > 0;
+    return pieces.some((p) => p.start <= at && p.end >= at + c.planted.value.length);
+  });
+}
+
 /** Whether the detectors find the value in the text that carries it (the baseline a carrier is held to). */
-export function foundWhereCarried(c: Pick<CarrierCase, 'carried' | 'planted'>, detect: (text: string) => ReadonlyArray<{ start: number; end: number }>): boolean {
+export function foundWhereCarried(
+  c: Pick<CarrierCase, 'carried' | 'planted'>,
+  detect: (text: string) => ReadonlyArray<{ start: number; end: number }>,
+): boolean {
   const at = c.carried.indexOf(c.planted.value);
   return at >= 0 && detect(c.carried).some((f) => f.start <= at && f.end >= at + c.planted.value.length);
+}
+
+/** What a carrier is held to: the request's own detection, or for a split value its whole sentence's. */
+export function foundForCarrier(c: CarrierCase, detect: (text: string) => ReadonlyArray<{ start: number; end: number }>): boolean {
+  return c.carrier === 'split across two parts' || c.carrier === 'split across two turns' ? foundWhereCarried(c, detect) : foundInRequest(c);
 }

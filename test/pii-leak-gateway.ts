@@ -39,7 +39,16 @@ function echo(recorded: RecordedRequest): FakeResponse {
   const text = `echo: ${allStrings(rest).join(' | ')}`;
   const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
   if (!stream) {
-    return { body: { id: 'x', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage } };
+    return {
+      body: {
+        id: 'x',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        usage,
+      },
+    };
   }
   const random = seededRandom(Number(body.seed ?? 1) * 7919 + text.length);
   const chunk = (delta: unknown, finish: string | null): string =>
@@ -50,7 +59,11 @@ function echo(recorded: RecordedRequest): FakeResponse {
     chunks.push(chunk({ content: text.slice(at, at + n) }, null));
     at += n;
   }
-  chunks.push(chunk({}, 'stop'), `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model, choices: [], usage })}\n\n`, 'data: [DONE]\n\n');
+  chunks.push(
+    chunk({}, 'stop'),
+    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model, choices: [], usage })}\n\n`,
+    'data: [DONE]\n\n',
+  );
   return { chunks };
 }
 
@@ -62,7 +75,13 @@ export interface LeakRun {
 }
 
 /** Assigns carriers round-robin over the planted values, and sends each case to every route in `modes`. */
-export async function runGatewayLeak(options: { planted: readonly Planted[]; seed: number; modes: readonly LeakMode[]; concurrency?: number; onProgress?: (done: number, total: number) => void }): Promise<LeakRun> {
+export async function runGatewayLeak(options: {
+  planted: readonly Planted[];
+  seed: number;
+  modes: readonly LeakMode[];
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<LeakRun> {
   const random = seededRandom(options.seed);
   const cases: CarrierCase[] = options.planted.map((p, i) => carrierCase(CARRIERS[i % CARRIERS.length] as Carrier, p, random));
   const cloud = await startFakeUpstream({ '/v1/chat/completions': echo });
@@ -152,7 +171,10 @@ async function send(client: OpenAI, c: CarrierCase, id: number, mode: LeakMode):
 export function leakTable(outcomes: readonly CaseOutcome[], key: (o: CaseOutcome) => string): string[] {
   const groups = new Map<string, CaseOutcome[]>();
   for (const o of outcomes) groups.set(key(o), [...(groups.get(key(o)) ?? []), o]);
-  const rows: string[] = ['| | values | leaked, local-only | leaked, pseudonymise | % pseudonymise | restored (cloud answers) |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  const rows: string[] = [
+    '| | values | leaked, local-only | leaked, pseudonymise | % pseudonymise | restored (cloud answers) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const line = (name: string, list: readonly CaseOutcome[]): string => {
     const lo = list.filter((o) => o.mode === 'local-only');
     const ps = list.filter((o) => o.mode === 'pseudonymise');

@@ -29,8 +29,42 @@ export interface LeakCase {
   planted: PlantedValue[];
 }
 
-const FIRST = ['Maria', 'James', 'Olivia', 'Robert', 'Sophie', 'Daniel', 'Emma', 'Thomas', 'Laura', 'Michael', 'Anna', 'David', 'Julia', 'Peter', 'Hannah', 'Lucas'];
-const LAST = ['Gonzalez', 'Kowalski', 'Andersson', 'Whitfield', 'Okafor', 'Lindqvist', 'Moreau', 'Fitzgerald', 'Novak', 'Henderson', 'Castellano', 'Johansson', 'Petrovic', 'Dalton', 'Harrington', 'Vasquez'];
+const FIRST = [
+  'Maria',
+  'James',
+  'Olivia',
+  'Robert',
+  'Sophie',
+  'Daniel',
+  'Emma',
+  'Thomas',
+  'Laura',
+  'Michael',
+  'Anna',
+  'David',
+  'Julia',
+  'Peter',
+  'Hannah',
+  'Lucas',
+];
+const LAST = [
+  'Gonzalez',
+  'Kowalski',
+  'Andersson',
+  'Whitfield',
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Fitzgerald',
+  'Novak',
+  'Henderson',
+  'Castellano',
+  'Johansson',
+  'Petrovic',
+  'Dalton',
+  'Harrington',
+  'Vasquez',
+];
 const STREETS = ['Evergreen', 'Maplewood', 'Birchmont', 'Willowbrook', 'Ashcombe', 'Thornfield', 'Cedarhurst', 'Larkspur'];
 const SUFFIXES = ['Street', 'Avenue', 'Road', 'Lane', 'Drive', 'Boulevard', 'Court', 'Terrace'];
 const CITIES = ['Springfield', 'Riverton', 'Lakeside', 'Fairview', 'Brookfield'];
@@ -42,9 +76,9 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
  * Types this generator plants, one generator each. Types added later (passports, national ids) are planted
- * by test/pii/planted-values.ts, which the gateway leak bench uses.
+ * by test/pii/planted-values.ts, which the gateway leak bench uses; `IDENTIFIER` is a shape, not a kind of value.
  */
-export const PLANTED_TYPES: readonly PiiType[] = PII_TYPES.filter((t) => t !== 'PASSPORT' && t !== 'NATIONAL_ID');
+export const PLANTED_TYPES: readonly PiiType[] = PII_TYPES.filter((t) => t !== 'PASSPORT' && t !== 'NATIONAL_ID' && t !== 'IDENTIFIER');
 
 class Gen {
   constructor(readonly random: () => number) {}
@@ -99,7 +133,10 @@ function plant(g: Gen, type: PiiType): Plant {
   switch (type) {
     case 'EMAIL_ADDRESS': {
       const value = `${first.toLowerCase()}.${last.toLowerCase()}${g.int(1, 99)}@${g.pick(DOMAINS)}`;
-      return { value: { type, value, fragments: [value], core: value }, sentence: g.pick(['Reply to {} please.', 'contact: {}', 'The sender was {}, forward it.']) };
+      return {
+        value: { type, value, fragments: [value], core: value },
+        sentence: g.pick(['Reply to {} please.', 'contact: {}', 'The sender was {}, forward it.']),
+      };
     }
     case 'PHONE_NUMBER': {
       const value = g.pick([
@@ -109,13 +146,19 @@ function plant(g: Gen, type: PiiType): Plant {
         () => `(${g.int(201, 989)}) ${g.int(200, 989)}-${g.digits(4)}`,
         () => `+33 6 ${g.digits(2)} ${g.digits(2)} ${g.digits(2)} ${g.digits(2)}`,
       ])();
-      return { value: { type, value, fragments: [value, value.slice(-9)], core: value }, sentence: g.pick(['Call me on {} after six.', 'phone: {}', 'My mobile is {}.']) };
+      return {
+        value: { type, value, fragments: [value, value.slice(-9)], core: value },
+        sentence: g.pick(['Call me on {} after six.', 'phone: {}', 'My mobile is {}.']),
+      };
     }
     case 'CREDIT_CARD': {
       const prefix = g.pick(['4', '51', '55', '4000']);
       const card = luhnComplete(prefix + g.digits(15 - prefix.length));
       const grouped = g.random() < 0.5 ? card.replace(/(\d{4})(?=\d)/g, '$1 ') : card;
-      return { value: { type, value: grouped, fragments: [grouped, card.slice(0, 12)], core: grouped }, sentence: g.pick(['Charge card {} again.', 'card number {}', 'Use {} for the refund.']) };
+      return {
+        value: { type, value: grouped, fragments: [grouped, card.slice(0, 12)], core: grouped },
+        sentence: g.pick(['Charge card {} again.', 'card number {}', 'Use {} for the refund.']),
+      };
     }
     case 'IBAN_CODE': {
       const iban = g.pick([
@@ -124,19 +167,28 @@ function plant(g: Gen, type: PiiType): Plant {
         () => ibanFor('NL', `${g.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 4)}${g.digits(10)}`),
       ])();
       const value = g.random() < 0.5 ? iban.replace(/(.{4})(?=.)/g, '$1 ') : iban;
-      return { value: { type, value, fragments: [value, iban.slice(4)], core: value }, sentence: g.pick(['Wire it to IBAN {} today.', 'account {}', 'Refund to {} please.']) };
+      return {
+        value: { type, value, fragments: [value, iban.slice(4)], core: value },
+        sentence: g.pick(['Wire it to IBAN {} today.', 'account {}', 'Refund to {} please.']),
+      };
     }
     case 'US_SSN': {
       const area = g.pick([g.int(1, 665), g.int(667, 899)]);
       const value = `${String(area).padStart(3, '0')}-${String(g.int(1, 99)).padStart(2, '0')}-${String(g.int(1, 9999)).padStart(4, '0')}`;
-      return { value: { type, value, fragments: [value, value.replace(/-/g, '')], core: value }, sentence: g.pick(['My SSN is {}.', 'social security number {}', 'SSN: {}']) };
+      return {
+        value: { type, value, fragments: [value, value.replace(/-/g, '')], core: value },
+        sentence: g.pick(['My SSN is {}.', 'social security number {}', 'SSN: {}']),
+      };
     }
     case 'IP_ADDRESS': {
       const value =
         g.random() < 0.8
           ? `${g.int(11, 223)}.${g.int(0, 255)}.${g.int(0, 255)}.${g.int(1, 254)}`
           : `2001:db8:${g.int(1, 0xffff).toString(16)}:${g.int(1, 0xffff).toString(16)}::${g.int(1, 0xfff).toString(16)}`;
-      return { value: { type, value, fragments: [value], core: value }, sentence: g.pick(['The login came from {} last night.', 'server {} is down', 'Block {} at the firewall.']) };
+      return {
+        value: { type, value, fragments: [value], core: value },
+        sentence: g.pick(['The login came from {} last night.', 'server {} is down', 'Block {} at the firewall.']),
+      };
     }
     case 'DATE_OF_BIRTH': {
       const y = g.int(1940, 2005);
@@ -166,7 +218,10 @@ function plant(g: Gen, type: PiiType): Plant {
         () => `sk-ant-api03-${g.chars(ALNUM, 40)}`,
         () => `glpat-${g.chars(ALNUM, 20)}`,
       ])();
-      return { value: { type, value, fragments: [value, value.slice(-16)], core: value }, sentence: g.pick(['Why does {} return 401?', 'export OPENAI_KEY={}', 'the key {} leaked']) };
+      return {
+        value: { type, value, fragments: [value, value.slice(-16)], core: value },
+        sentence: g.pick(['Why does {} return 401?', 'export OPENAI_KEY={}', 'the key {} leaked']),
+      };
     }
     case 'SECRET': {
       const kind = g.int(0, 3);
@@ -177,7 +232,10 @@ function plant(g: Gen, type: PiiType): Plant {
       }
       if (kind === 1) {
         const value = `${g.chars(ALNUM, 4)}${g.digits(2)}${g.chars(ALNUM, 4)}!${g.digits(2)}`;
-        return { value: { type, value, fragments: [value], core: value }, sentence: g.pick(['password: {}', 'db_password = "{}"', 'My password={} stopped working.']) };
+        return {
+          value: { type, value, fragments: [value], core: value },
+          sentence: g.pick(['password: {}', 'db_password = "{}"', 'My password={} stopped working.']),
+        };
       }
       if (kind === 2) {
         const value = `eyJhbGciOiJIUzI1NiJ9.eyJ${g.chars(ALNUM, 30)}.${g.chars(ALNUM, 43)}`;
@@ -188,7 +246,10 @@ function plant(g: Gen, type: PiiType): Plant {
     }
     case 'PERSON': {
       const value = `${first} ${last}`;
-      return { value: { type, value, fragments: [value, last], core: value }, sentence: g.pick(['Hello, my name is {}.', 'Dear {}, thanks for writing.', 'Name: {}', 'Please ask {} about it.']) };
+      return {
+        value: { type, value, fragments: [value, last], core: value },
+        sentence: g.pick(['Hello, my name is {}.', 'Dear {}, thanks for writing.', 'Name: {}', 'Please ask {} about it.']),
+      };
     }
     default:
       throw new Error(`no generator for ${type}`);
@@ -261,12 +322,26 @@ export function generateLeakCases(options: { count: number; seed: number }): Lea
         if (g.random() < 0.5) args[`${ARGUMENT_KEYS[p.value.type]}_${i}`] = p.value.value;
         else args[`note_${i}`] = p.sentence.replace('{}', p.value.value);
       });
-      messages.push({ role: 'assistant', content: null, tool_calls: [{ id: `call_${index}`, type: 'function', function: { name: 'lookup_customer', arguments: JSON.stringify(args) } }] });
+      messages.push({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: `call_${index}`, type: 'function', function: { name: 'lookup_customer', arguments: JSON.stringify(args) } }],
+      });
       messages.push({ role: 'tool', tool_call_id: `call_${index}`, content: slots[3]?.length ? textWith(g, slots[3]) : 'no record found' });
     }
     const last = slots[4]?.length ? textWith(g, slots[4]) : g.pick(FILLER);
     // Sometimes as content parts, the way vision-capable clients send text.
-    messages.push(g.random() < 0.3 ? { role: 'user', content: [{ type: 'text', text: g.pick(FILLER) }, { type: 'text', text: last }] } : { role: 'user', content: last });
+    messages.push(
+      g.random() < 0.3
+        ? {
+            role: 'user',
+            content: [
+              { type: 'text', text: g.pick(FILLER) },
+              { type: 'text', text: last },
+            ],
+          }
+        : { role: 'user', content: last },
+    );
     cases.push({ index, messages, withTools: g.random() < 0.25, planted: plants.map((p) => p.value) });
   }
   return cases;

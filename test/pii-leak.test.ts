@@ -14,13 +14,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type OpenAI from 'openai';
 import { PLACEHOLDER_PATTERN } from '../src/privacy/pseudonymise.js';
+import { upstreamUserId } from '../src/privacy/upstream-user.js';
 import { startFakeUpstream, type FakeResponse, type FakeUpstream, type RecordedRequest } from '../src/providers/testing/fake-upstream.js';
 import type { TandemConfigInput } from '../src/config/schema.js';
 import { startGateway, type Harness } from './helpers/gateway-harness.js';
 import { seededRandom } from '../src/quality/eval/routing-metrics.js';
 import { generateLeakCases, PLANTED_TYPES, type LeakCase } from './pii-leak-generator.js';
 import { detectPii } from '../src/privacy/detect-pii.js';
-import { allStrings, carrierCase, CARRIERS, foundWhereCarried, type Carrier, type CarrierCase } from './pii-leak-carriers.js';
+import { allStrings, carrierCase, CARRIERS, foundForCarrier, type Carrier, type CarrierCase } from './pii-leak-carriers.js';
 import { runGatewayLeak } from './pii-leak-gateway.js';
 import { plantedValues } from './pii/planted-values.js';
 
@@ -33,6 +34,9 @@ const cases = generateLeakCases({ count: CASES, seed: SEED });
 // PLACEHOLDER_PATTERN is global (it has a lastIndex); assert.match needs a stateless copy.
 const ONE_PLACEHOLDER = new RegExp(PLACEHOLDER_PATTERN.source);
 const caseId = (c: LeakCase): string => `leak-case-${c.index}`;
+// The routes' `user_key`: the cloud gets each request's `user` (its case id) only as this key's hash.
+const USER_KEY = 'leak-test-user-key-0123456789';
+const hashed = (user: string): string => upstreamUserId(user, USER_KEY);
 
 interface UpstreamBody {
   model: string;
@@ -95,7 +99,10 @@ function echoPlaceholders(recorded: RecordedRequest): FakeResponse {
     `data: ${JSON.stringify({ id: 'chatcmpl-cloud', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   const deltas = withTools
     ? [
-        chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_echo', type: 'function', function: { name: 'record', arguments: '' } }] }, null),
+        chunk(
+          { role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_echo', type: 'function', function: { name: 'record', arguments: '' } }] },
+          null,
+        ),
         ...shred(args, random).map((a) => chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] }, null)),
         chunk({}, 'tool_calls'),
       ]
@@ -133,7 +140,7 @@ function assertNoLeak(recorded: readonly RecordedRequest[], byId: ReadonlyMap<st
   for (const r of recorded) {
     const body = r.json as UpstreamBody;
     const leakCase = byId.get(body.user ?? '');
-    assert.ok(leakCase, `the cloud got a request without a known case id: ${body.user}`);
+    assert.ok(leakCase, `the cloud got a request without a known (hashed) case id: ${body.user}`);
     const haystack = `${r.body}\n${allStrings(r.json).join('\n')}`;
     for (const planted of leakCase.planted) {
       for (const fragment of planted.fragments) {
@@ -147,7 +154,8 @@ function assertNoLeak(recorded: readonly RecordedRequest[], byId: ReadonlyMap<st
 
 function request(c: LeakCase, model: string): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
   const params: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = { model, messages: c.messages, user: caseId(c) };
-  if (c.withTools) params.tools = [{ type: 'function', function: { name: 'record', parameters: { type: 'object', properties: { echo: { type: 'string' } } } } }];
+  if (c.withTools)
+    params.tools = [{ type: 'function', function: { name: 'record', parameters: { type: 'object', properties: { echo: { type: 'string' } } } } }];
   return params;
 }
 
@@ -155,7 +163,8 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
   let cloud: FakeUpstream;
   let local: FakeUpstream;
   let h: Harness;
-  const byId = new Map(cases.map((c) => [caseId(c), c]));
+  // Keyed by what the cloud sees in `user`: the case id's hash, never the id.
+  const byId = new Map(cases.map((c) => [hashed(caseId(c)), c]));
 
   before(async () => {
     cloud = await startFakeUpstream({ '/v1/chat/completions': echoPlaceholders });
@@ -170,7 +179,7 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
     });
     const route = (mode: 'local-only' | 'pseudonymise'): NonNullable<TandemConfigInput['routes']>[string] => ({
       models: ['cloud', 'local'],
-      policies: [{ type: 'privacy', mode }, { type: 'capability' }],
+      policies: [{ type: 'privacy', mode, user_key: USER_KEY }, { type: 'capability' }],
       // The router always prefers the cloud model: only the privacy policy stands between it and the data.
       router: { type: 'fixed', model: 'cloud' },
       retry: { max_attempts: 2, initial_backoff_ms: 1, max_backoff_ms: 5 },
@@ -195,8 +204,16 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
     assert.deepEqual([...types].sort(), [...PLANTED_TYPES].sort());
     const roles = new Set(cases.flatMap((c) => c.messages.map((m) => m.role)));
     assert.deepEqual([...roles].sort(), ['assistant', 'system', 'tool', 'user']);
-    assert.ok(cases.some((c) => c.messages.some((m) => Array.isArray(m.content))), 'text parts');
-    assert.ok(cases.some((c) => c.messages.some((m) => m.role === 'assistant' && c.planted.some((p) => JSON.stringify(m).includes(JSON.stringify(p.value).slice(1, -1))))), 'tool arguments');
+    assert.ok(
+      cases.some((c) => c.messages.some((m) => Array.isArray(m.content))),
+      'text parts',
+    );
+    assert.ok(
+      cases.some((c) =>
+        c.messages.some((m) => m.role === 'assistant' && c.planted.some((p) => JSON.stringify(m).includes(JSON.stringify(p.value).slice(1, -1)))),
+      ),
+      'tool arguments',
+    );
     assert.ok(cases.length >= 2000 || process.env.TANDEM_LEAK_CASES !== undefined);
   });
 
@@ -205,7 +222,9 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
     // An eighth of the corpus is enough here (the pseudonymise route below takes all of it): this route's
     // answer depends only on whether anything was found, not on the prompt's shape.
     const withPii = cases.filter((c) => c.index % 8 === 1);
-    const clean = cases.filter((c) => c.index % CLEAN_EVERY === 0).map((c) => ({ ...c, planted: [], messages: [{ role: 'user' as const, content: 'Summarise the main arguments for and against remote work.' }] }));
+    const clean = cases
+      .filter((c) => c.index % CLEAN_EVERY === 0)
+      .map((c) => ({ ...c, planted: [], messages: [{ role: 'user' as const, content: 'Summarise the main arguments for and against remote work.' }] }));
     const statuses = new Map<number, number>();
     await inBatches([...withPii, ...clean], async (c) => {
       const id = c.planted.length === 0 ? `clean-${c.index}` : caseId(c);
@@ -220,14 +239,20 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
     const failingLocally = withPii.filter((c) => caseId(c).endsWith('7')).length;
     // Exactly the clean controls went out; every request with PII stayed local, even when local failed.
     assert.equal(cloud.requests.length, clean.length);
-    assert.ok(cloud.requests.every((r) => (r.json as UpstreamBody).user?.startsWith('clean-')));
+    const cleanIds = new Set(clean.map((c) => hashed(`clean-${c.index}`)));
+    assert.ok(
+      cloud.requests.every((r) => cleanIds.has((r.json as UpstreamBody).user ?? '')),
+      'the cloud got only clean requests, their `user` hashed',
+    );
     assert.equal(statuses.get(503), failingLocally, JSON.stringify([...statuses]));
     assert.ok(failingLocally > 0);
     assert.equal(statuses.get(200), withPii.length - failingLocally + clean.length);
     // Retries of the failing ones went to the local model again, never to the cloud.
     const localCalls = local.requests.length;
     assert.equal(localCalls, withPii.length + failingLocally);
-    t.diagnostic(`${withPii.length} requests with PII (${failingLocally} failing locally, retried locally, then 503) and ${clean.length} clean: the cloud got exactly the ${clean.length} clean ones`);
+    t.diagnostic(
+      `${withPii.length} requests with PII (${failingLocally} failing locally, retried locally, then 503) and ${clean.length} clean: the cloud got exactly the ${clean.length} clean ones`,
+    );
   });
 
   test('pseudonymise: the cloud sees placeholders only, the client gets the original values back (whole and streamed)', async (t) => {
@@ -240,7 +265,10 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
       if (c.index % 2 === 0) {
         const { data, response } = await h.client.chat.completions.create(params).withResponse();
         const message = data.choices[0]?.message;
-        answer = message?.content ?? message?.tool_calls?.map((t) => (t.type === 'function' ? (JSON.parse(t.function.arguments) as { echo: string }).echo : '')).join('') ?? '';
+        answer =
+          message?.content ??
+          message?.tool_calls?.map((t) => (t.type === 'function' ? (JSON.parse(t.function.arguments) as { echo: string }).echo : '')).join('') ??
+          '';
         const header = response.headers.get('x-tandem-privacy') ?? '';
         assert.match(header, /^pseudonymised; [A-Z_]+=\d+/);
         for (const p of c.planted) assert.ok(!header.includes(p.value));
@@ -266,9 +294,14 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
     const checked = assertNoLeak(cloud.requests, byId);
     const planted = cases.reduce((n, c) => n + c.planted.length, 0);
     assert.equal(restored, planted);
-    assert.equal(checked, cases.reduce((n, c) => n + c.planted.reduce((m, p) => m + p.fragments.length, 0), 0));
+    assert.equal(
+      checked,
+      cases.reduce((n, c) => n + c.planted.reduce((m, p) => m + p.fragments.length, 0), 0),
+    );
     assert.equal(checkedHeaders, Math.ceil(cases.length / 2));
-    t.diagnostic(`${cases.length} requests, ${planted} planted values, ${checked} fragment checks on what the cloud received: 0 leaks, ${restored} values restored`);
+    t.diagnostic(
+      `${cases.length} requests, ${planted} planted values, ${checked} fragment checks on what the cloud received: 0 leaks, ${restored} values restored`,
+    );
   });
 
   test('the request log keeps the placeholder copy (bodies logged by default) and the privacy outcome, counts only', async () => {
@@ -290,9 +323,11 @@ describe(`leak test: ${CASES} generated requests with planted PII`, () => {
 /**
  * Every carrier (the `user` field, `name`, `metadata`, `stop`, `prediction`, tool and response_format schemas,
  * tool arguments and results, image URLs, values split across parts and turns …), half streamed, on both
- * routes: a value the detectors find where the carrier puts it must never reach the cloud, and on
- * pseudonymise must come back restored. (How many values the detectors find is measured by the bench,
- * `npm run bench:pii-leak`; this test holds the carriers to whatever they find.)
+ * routes: a value the detectors find where the carrier puts it (identifier-shaped values in fields without
+ * prose included) must never reach the cloud, and on pseudonymise must come back restored. The `user` field
+ * never reaches it at all: the cloud gets its keyed hash, and the request is not kept local for it. (How
+ * many values the detectors find is measured by the bench, `npm run bench:pii-leak`; this test holds the
+ * carriers to whatever they find.)
  */
 describe('leak test: every carrier', () => {
   const planted = plantedValues({ seed: SEED, count: Number(process.env.TANDEM_LEAK_CARRIER_VALUES ?? 136) });
@@ -307,14 +342,21 @@ describe('leak test: every carrier', () => {
     for (const o of run.outcomes) {
       assert.equal(o.status, 200, JSON.stringify(o));
       const c = cases[o.id % cases.length] as CarrierCase;
-      if (!foundWhereCarried(c, detectPii)) continue;
+      if (!foundForCarrier(c, detectPii)) continue;
       expected++;
       assert.equal(o.leaked, null, `${o.mode}, ${o.carrier}, ${o.type} (${o.streamed ? 'streamed' : 'whole'}): reached the cloud`);
+      if (o.carrier === 'user field') {
+        // Nothing to keep local for: the value is not sent, its hash is.
+        assert.equal(o.cloud, true, `${o.mode}: a request whose only personal value is its \`user\` was kept from the cloud`);
+        continue;
+      }
       if (o.mode === 'local-only') assert.equal(o.cloud, false, `${o.carrier}: a local-only request with a finding was answered by the cloud`);
       if (o.restored !== null) assert.ok(o.restored, `${o.carrier}, ${o.type} (${o.streamed ? 'streamed' : 'whole'}): not restored`);
     }
     assert.ok(expected >= run.outcomes.length * 0.6, `only ${expected} of ${run.outcomes.length} values were found where they were carried`);
     const leaks = run.outcomes.filter((o) => o.leaked !== null).length;
-    t.diagnostic(`${run.outcomes.length} requests over ${CARRIERS.length} carriers: ${expected} values found where carried, none leaked; ${leaks} leaks of values the detectors do not find there`);
+    t.diagnostic(
+      `${run.outcomes.length} requests over ${CARRIERS.length} carriers: ${expected} values found where carried, none leaked; ${leaks} leaks of values the detectors do not find there`,
+    );
   });
 });

@@ -77,7 +77,12 @@ async function run(logBodies: true | 'clear'): Promise<{ dir: string; h: Harness
     // The e-mail address of the case (or a fixed one) as the `user` field, as many clients send it.
     const email = c.planted.find((p) => p.type === 'EMAIL_ADDRESS')?.value ?? `customer${c.index}@example.org`;
     if (!c.planted.some((p) => p.value === email)) c.planted.push({ type: 'EMAIL_ADDRESS', value: email, fragments: [email], core: email });
-    await h.client.chat.completions.create({ model: c.index % 2 === 0 ? 'p/pseudonymise' : 'p/local-only', messages: c.messages, user: email, metadata: { contact: email } });
+    await h.client.chat.completions.create({
+      model: c.index % 2 === 0 ? 'p/pseudonymise' : 'p/local-only',
+      messages: c.messages,
+      user: email,
+      metadata: { contact: email },
+    });
   }
   return { dir, h, cloud, local, path };
 }
@@ -104,13 +109,20 @@ describe('logs without values (SQLite tables)', () => {
 
   test('the request table of the pseudonymise route holds placeholders, not values (bodies logged by default)', () => {
     const db = new Database(setup.path, { readonly: true });
-    const rows = db.prepare("select * from requests where route = 'p/pseudonymise'").all() as Array<{ request_body: string | null; response_body: string | null }>;
+    const rows = db.prepare("select * from requests where route = 'p/pseudonymise'").all() as Array<{
+      request_body: string | null;
+      response_body: string | null;
+    }>;
     db.close();
     assert.equal(rows.length, cases.length / 2);
     const text = JSON.stringify(rows);
-    assert.ok(rows.every((r) => r.request_body !== null && r.response_body !== null), 'bodies are logged');
+    assert.ok(
+      rows.every((r) => r.request_body !== null && r.response_body !== null),
+      'bodies are logged',
+    );
     assert.match(text, /<[A-Z_]+_\d+_[a-z0-9]{4}>/);
-    for (const c of cases.filter((x) => x.index % 2 === 0)) for (const n of needles(c)) assert.ok(!text.includes(n), `case ${c.index}: a planted value is in the request log`);
+    for (const c of cases.filter((x) => x.index % 2 === 0))
+      for (const n of needles(c)) assert.ok(!text.includes(n), `case ${c.index}: a planted value is in the request log`);
   });
 });
 

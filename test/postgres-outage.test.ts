@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startTcpProxy, type TcpProxy } from '../src/cluster/testing/tcp-proxy.js';
+import { startTcpProxy } from '../src/cluster/testing/tcp-proxy.js';
 import { verifyAuditChain } from '../src/governance/audit-chain.js';
 import { startFakeUpstream, type FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
@@ -34,7 +34,14 @@ before(async () => {
   upstream = await startFakeUpstream({
     '/v1/chat/completions': {
       delayMs: 5,
-      body: { id: 'up', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+      body: {
+        id: 'up',
+        object: 'chat.completion',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      },
     },
   });
   upstream.recordRequests = false;
@@ -122,7 +129,7 @@ function assertClean503(outcome: Outcome): void {
 }
 
 describe('PostgreSQL outages under a running gateway', { skip, timeout: 120_000 }, () => {
-  test('terminating the store\'s connections under load: no crash, 200s only, every answer has its row and the audit chains verify', async () => {
+  test("terminating the store's connections under load: no crash, 200s only, every answer has its row and the audit chains verify", async () => {
     const applicationName = `tandem_kill_${randomBytes(4).toString('hex')}`;
     const store = storeConfig({ applicationName });
     const h = await startGateway(gatewayConfig(store));
@@ -195,7 +202,10 @@ describe('PostgreSQL outages under a running gateway', { skip, timeout: 120_000 
 
       proxy.blackhole();
       const during = await Promise.all(Array.from({ length: 8 }, (_, i) => chat(h, i + 1)));
-      assert.deepEqual(during.map((o) => o.status), Array(8).fill(200));
+      assert.deepEqual(
+        during.map((o) => o.status),
+        Array(8).fill(200),
+      );
       // commit_timeout_ms is 500: the answer waits that long for the commit, then the spool takes the row.
       for (const o of during) assert.ok(o.ms < 3_000, `an answer took ${Math.round(o.ms)} ms`);
       const notReady = await waitFor('/readyz 503 while the database is unreachable', async () => (await readyz(h)) === 503, 5_000);
@@ -215,7 +225,12 @@ describe('PostgreSQL outages under a running gateway', { skip, timeout: 120_000 
 
   test('with the spool off, a refused database gives a clean 503 and the upstream is not called', async () => {
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    const store = storeConfig({ url: `postgres://postgres@127.0.0.1:${proxy.port}/test`, applicationName: `tandem_off_${randomBytes(4).toString('hex')}`, spool: false, commitTimeoutMs: 5_000 });
+    const store = storeConfig({
+      url: `postgres://postgres@127.0.0.1:${proxy.port}/test`,
+      applicationName: `tandem_off_${randomBytes(4).toString('hex')}`,
+      spool: false,
+      commitTimeoutMs: 5_000,
+    });
     const h = await startGateway(gatewayConfig(store));
     try {
       assert.equal((await chat(h, 0)).status, 200);
@@ -263,7 +278,10 @@ describe('PostgreSQL outages under a running gateway', { skip, timeout: 120_000 
       await store.close();
       const tries = lines.filter((l) => l.startsWith(`tandem: waiting for PostgreSQL at 127.0.0.1:${proxy.port}/test: try `));
       assert.ok(tries.length >= 2, lines.join('\n'));
-      assert.ok(lines.some((l) => /is reachable \(try \d+\)/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /is reachable \(try \d+\)/.test(l)),
+        lines.join('\n'),
+      );
       assert.ok(ms >= 2_500);
     } finally {
       await opening.then((s) => s.close()).catch(() => undefined);

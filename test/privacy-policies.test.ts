@@ -112,9 +112,19 @@ describe('privacy modes', () => {
     assert.equal(r.status, 400);
     const body = JSON.parse(r.text) as ErrorBody;
     assert.equal(body.error.code, 'privacy_no_local_model');
-    assert.match(body.error.message, /only reach local models \(found EMAIL_ADDRESS=2,PHONE_NUMBER=1\)/);
+    assert.match(
+      body.error.message,
+      /only reach local models \(found EMAIL_ADDRESS=2,PHONE_NUMBER=1\), and none of the models of route "cloud-only" that are local/,
+    );
     assert.ok(!r.text.includes(EMAIL));
     assert.deepEqual([r.reached.cloud.length, r.reached.local.length], [0, 0]);
+    // A sensitive request naming the cloud model directly: the message says so in words, not "no local model on model ...".
+    const direct = await chat('cloud', PII_PROMPT, { 'x-tandem-sensitive': 'true' });
+    assert.equal(direct.status, 400);
+    const message = (JSON.parse(direct.text) as ErrorBody).error.message;
+    assert.match(message, /but it names model "cloud", a cloud model \(name a local model or a route instead\)/);
+    assert.doesNotMatch(message, /on model "/);
+    assert.deepEqual([direct.reached.cloud.length, direct.reached.local.length], [0, 0]);
   });
 
   test('pseudonymise: the cloud sees placeholders, the client the original; a local model would see the original', async () => {
@@ -156,8 +166,15 @@ describe('privacy modes', () => {
     const text = await res.body.text();
     const e = JSON.parse(text) as { chosen: string; privacy: unknown; candidates: Array<{ model: string; reasons: string[] }> };
     assert.equal(e.chosen, 'local');
-    assert.deepEqual(e.privacy, { mode: 'local-only', action: 'local-only', findings: { EMAIL_ADDRESS: 2, PHONE_NUMBER: 1 }, because: 'found EMAIL_ADDRESS=2,PHONE_NUMBER=1' });
-    assert.deepEqual(e.candidates.find((c) => c.model === 'cloud')?.reasons, ['privacy: cloud model, request is sensitive (found EMAIL_ADDRESS=2,PHONE_NUMBER=1)']);
+    assert.deepEqual(e.privacy, {
+      mode: 'local-only',
+      action: 'local-only',
+      findings: { EMAIL_ADDRESS: 2, PHONE_NUMBER: 1 },
+      because: 'found EMAIL_ADDRESS=2,PHONE_NUMBER=1',
+    });
+    assert.deepEqual(e.candidates.find((c) => c.model === 'cloud')?.reasons, [
+      'privacy: cloud model, request is sensitive (found EMAIL_ADDRESS=2,PHONE_NUMBER=1)',
+    ]);
     assert.ok(!text.includes(EMAIL));
     assert.equal(cloud.requests.length + local.requests.length, before);
   });

@@ -39,9 +39,7 @@ async function status(harness: Harness, user: string): Promise<number> {
 
 describe('a replica with Redis down', () => {
   test('serves: rate limits fail open, budgets fail closed with 503, every failure counted', async () => {
-    const harness = await startGateway(
-      config(await unreachableRedisUrl(), { limits: { per_key: { requests_per_minute: 1 } } }),
-    );
+    const harness = await startGateway(config(await unreachableRedisUrl(), { limits: { per_key: { requests_per_minute: 1 } } }));
     try {
       const cluster = harness.gateway.cluster;
       assert.ok(cluster);

@@ -162,7 +162,9 @@ describe('three replicas on PostgreSQL and Redis', { skip, timeout: 180_000 }, (
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => outcome(chat(100 + i, replica(i % 3).client(KEYS.budget)))));
     assert.deepEqual(new Set(results.filter((r) => r !== 'ok')), new Set([429]), `refusals are 429s: ${JSON.stringify(results)}`);
 
-    const [row] = await query<{ spent: number; n: string }>(`select coalesce(sum(cost), 0)::float8 as spent, count(*) as n from requests where model = 'paid' and status = 200`);
+    const [row] = await query<{ spent: number; n: string }>(
+      `select coalesce(sum(cost), 0)::float8 as spent, count(*) as n from requests where model = 'paid' and status = 200`,
+    );
     const spent = row?.spent ?? 0;
     assert.equal(Number(row?.n), 8 + results.filter((r) => r === 'ok').length, 'every answered request has its row');
     assert.ok(spent <= DAILY_BUDGET + REQUEST_COST, `spent ${spent} of a ${DAILY_BUDGET} budget: over by more than one request (${REQUEST_COST})`);
@@ -172,15 +174,24 @@ describe('three replicas on PostgreSQL and Redis', { skip, timeout: 180_000 }, (
   test('a per-user rate limit holds across replicas within one window', async () => {
     const results = await Promise.all(
       Array.from({ length: 15 }, (_, i) =>
-        outcome(replica(i % 3).client(KEYS.rate).chat.completions.create({ model: 'free', max_tokens: 5, user: 'alice', messages: [{ role: 'user', content: `hi ${i}` }] })),
+        outcome(
+          replica(i % 3)
+            .client(KEYS.rate)
+            .chat.completions.create({ model: 'free', max_tokens: 5, user: 'alice', messages: [{ role: 'user', content: `hi ${i}` }] }),
+        ),
       ),
     );
     assert.equal(results.filter((r) => r === 'ok').length, USER_REQUESTS_PER_MINUTE);
     assert.equal(results.filter((r) => r === 429).length, 15 - USER_REQUESTS_PER_MINUTE);
   });
 
-  test('once one replica opens a failing upstream\'s circuit, the others stop calling it within a second', async () => {
-    const call = (r: Replica) => outcome(r.client(KEYS.load).chat.completions.create({ model: 'flaky', max_tokens: 5, user: `flaky-${Math.random()}`, messages: [{ role: 'user', content: 'hi' }] }));
+  test("once one replica opens a failing upstream's circuit, the others stop calling it within a second", async () => {
+    const call = (r: Replica) =>
+      outcome(
+        r
+          .client(KEYS.load)
+          .chat.completions.create({ model: 'flaky', max_tokens: 5, user: `flaky-${Math.random()}`, messages: [{ role: 'user', content: 'hi' }] }),
+      );
     const first = await call(replica(0));
     assert.notEqual(first, 'ok');
     const reachedUpstream = flaky.requests.length;
@@ -234,14 +245,21 @@ describe('three replicas on PostgreSQL and Redis', { skip, timeout: 180_000 }, (
 
     const survivors = afterKill.filter((a) => a.replica !== 'c');
     assert.ok(survivors.length >= 30);
-    assert.deepEqual(survivors.filter((a) => a.result === 'failed'), [], 'replicas a and b answered every request after the kill');
+    assert.deepEqual(
+      survivors.filter((a) => a.result === 'failed'),
+      [],
+      'replicas a and b answered every request after the kill',
+    );
 
     const ids = completed.map((c) => c.id);
     const rows = await query<{ id: string }>('select id from requests where id = any($1)', [ids]);
     const found = new Set(rows.map((r) => r.id));
     const missing = completed.filter((c) => !found.has(c.id));
     assert.deepEqual(missing, [], `${missing.length} of ${completed.length} answered requests have no row`);
-    assert.ok(completed.some((c) => c.replica === 'c'), 'the killed replica had answered requests');
+    assert.ok(
+      completed.some((c) => c.replica === 'c'),
+      'the killed replica had answered requests',
+    );
 
     const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, poolSize: 2, logBodies: false });
     try {

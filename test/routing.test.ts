@@ -18,7 +18,10 @@ async function upstream(kind: 'echo' | 'fail' | 'slow-stream'): Promise<FakeUpst
       : kind === 'fail'
         ? await startFakeUpstream({ '/v1/chat/completions': { status: 503, body: { error: { message: 'overloaded' } } } })
         : await startFakeUpstream({
-            '/v1/chat/completions': { chunks: Array.from({ length: 200 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"w${i} "}}]}\n\n`), chunkDelayMs: 20 },
+            '/v1/chat/completions': {
+              chunks: Array.from({ length: 200 }, (_, i) => `data: {"choices":[{"index":0,"delta":{"content":"w${i} "}}]}\n\n`),
+              chunkDelayMs: 20,
+            },
           });
   closers.push(() => up.close());
   return up;
@@ -65,7 +68,14 @@ describe('fallbacks and the circuit breaker', () => {
     assert.equal(data.choices[0]?.message.content, 'echo: hello');
     assert.equal(response.headers.get('x-tandem-model'), 'large');
     const row = await h.gateway.store.requestLog.get(response.headers.get('x-tandem-request-id') ?? '');
-    assert.deepEqual(row?.attempts.map((a) => [a.model, a.error === null]), [['small', false], ['small', false], ['large', true]]);
+    assert.deepEqual(
+      row?.attempts.map((a) => [a.model, a.error === null]),
+      [
+        ['small', false],
+        ['small', false],
+        ['large', true],
+      ],
+    );
 
     const stream = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'again' }], stream: true });
     let text = '';
@@ -119,8 +129,15 @@ describe('routers and context fit', () => {
     const long = 'word '.repeat(6_000);
     const { response } = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: long }] }).withResponse();
     assert.equal(response.headers.get('x-tandem-model'), 'large');
-    const res = await request(`${h.url}/v1/route`, { method: 'POST', body: JSON.stringify({ model: 'tandem/auto', messages: [{ role: 'user', content: long }] }) });
-    const explanation = (await res.body.json()) as { chosen: string; candidates: Array<{ model: string; allowed: boolean; reasons: string[] }>; router: { score: number | null; threshold: number | null } };
+    const res = await request(`${h.url}/v1/route`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'tandem/auto', messages: [{ role: 'user', content: long }] }),
+    });
+    const explanation = (await res.body.json()) as {
+      chosen: string;
+      candidates: Array<{ model: string; allowed: boolean; reasons: string[] }>;
+      router: { score: number | null; threshold: number | null };
+    };
     assert.equal(explanation.chosen, 'large');
     const small = explanation.candidates.find((c) => c.model === 'small');
     assert.equal(small?.allowed, false);
@@ -139,9 +156,16 @@ describe('routers and context fit', () => {
       routes: {
         'by-rule': {
           models: ['small', 'large'],
-          router: { type: 'rules', rules: [{ when: { last_user_matches: '\\b(prove|derive)\\b' }, model: 'large' }, { when: { metadata: { tier: 'gold' } }, model: 'large' }], default: 'small' },
+          router: {
+            type: 'rules',
+            rules: [
+              { when: { last_user_matches: '\\b(prove|derive)\\b' }, model: 'large' },
+              { when: { metadata: { tier: 'gold' } }, model: 'large' },
+            ],
+            default: 'small',
+          },
         },
-        'ab': { models: ['small', 'large'], router: { type: 'weighted', weights: { small: 50, large: 50 } } },
+        ab: { models: ['small', 'large'], router: { type: 'weighted', weights: { small: 50, large: 50 } } },
       },
     });
     const modelFor = async (body: Record<string, unknown>): Promise<string | null> => {

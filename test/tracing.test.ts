@@ -81,8 +81,14 @@ describe('tracing off', () => {
     await h.close();
     assert.equal(activeTracer(), undefined);
     const loaded = Object.keys(createRequire(import.meta.url).cache);
-    assert.ok(loaded.some((p) => p.includes('@opentelemetry/api')), 'the API is loaded (the sanity check of this check)');
-    assert.deepEqual(loaded.filter((p) => /@opentelemetry\/(sdk-trace|exporter|otlp|resources)/.test(p)), []);
+    assert.ok(
+      loaded.some((p) => p.includes('@opentelemetry/api')),
+      'the API is loaded (the sanity check of this check)',
+    );
+    assert.deepEqual(
+      loaded.filter((p) => /@opentelemetry\/(sdk-trace|exporter|otlp|resources)/.test(p)),
+      [],
+    );
   });
 });
 
@@ -91,12 +97,19 @@ describe('tracing on, exported over OTLP/HTTP JSON', () => {
     const receiver = await startOtlpReceiver();
     const cloud = await startEchoUpstream();
     const failing = await startFakeUpstream({ '/v1/chat/completions': { status: 503, body: { error: { message: 'overloaded' } } } });
-    closers.push(() => cloud.close(), () => failing.close());
+    closers.push(
+      () => cloud.close(),
+      () => failing.close(),
+    );
     const config = twoModelConfig(cloud.url, cloud.url);
     config.models.flaky = { provider: 'openai-compatible', base_url: `${failing.url}/v1`, model: 'flaky-1', locality: 'cloud', timeout_ms: 2_000 };
     config.routes = {
       ...config.routes,
-      'tandem/fallback': { models: ['flaky', 'large'], router: { type: 'fixed', model: 'flaky' }, retry: { max_attempts: 2, initial_backoff_ms: 1, max_backoff_ms: 5 } },
+      'tandem/fallback': {
+        models: ['flaky', 'large'],
+        router: { type: 'fixed', model: 'flaky' },
+        retry: { max_attempts: 2, initial_backoff_ms: 1, max_backoff_ms: 5 },
+      },
     };
     config.telemetry = { tracing: { otlp_endpoint: receiver.url, service_name: 'tandem-under-test' } };
     const h = await startGateway(config);
@@ -105,7 +118,12 @@ describe('tracing on, exported over OTLP/HTTP JSON', () => {
     const clientSpanId = randomBytes(8).toString('hex');
     const traceparent = `00-${traceId}-${clientSpanId}-01`;
     await h.client.chat.completions.create({ model: 'tandem/fallback', messages: [{ role: 'user', content: 'hello' }] }, { headers: { traceparent } });
-    const stream = await h.client.chat.completions.create({ model: 'tandem/auto', messages: [{ role: 'user', content: 'hi there' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await h.client.chat.completions.create({
+      model: 'tandem/auto',
+      messages: [{ role: 'user', content: 'hi there' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const _ of stream) void _;
     const records = await h.gateway.store.requestLog.recent({ limit: 10 });
     await h.close(); // flushes the batch processor
@@ -148,7 +166,13 @@ describe('tracing on, exported over OTLP/HTTP JSON', () => {
     );
     assert.equal(attr(attempts[0], 'http.response.status_code'), 503);
     assert.equal(attempts[0]?.kind, 3, 'CLIENT');
-    assert.deepEqual(attr(children.find((s) => s.name === 'tandem.routing'), 'tandem.fallback_order'), ['large']);
+    assert.deepEqual(
+      attr(
+        children.find((s) => s.name === 'tandem.routing'),
+        'tandem.fallback_order',
+      ),
+      ['large'],
+    );
 
     // Without a traceparent: a new trace whose routing span carries the scored router's score and threshold.
     const autoRecord = records.find((r) => r.route === 'tandem/auto');

@@ -18,8 +18,7 @@ import { mutate, pick, type Json } from './helpers/request-mutator.js';
 const COUNT = Number(process.env.FUZZ_REQUESTS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
 
-const fixture = (provider: string, name: string): string =>
-  readFileSync(new URL(`../src/providers/${provider}/__fixtures__/${name}`, import.meta.url), 'utf8');
+const fixture = (provider: string, name: string): string => readFileSync(new URL(`../src/providers/${provider}/__fixtures__/${name}`, import.meta.url), 'utf8');
 
 type Random = () => number;
 
@@ -35,7 +34,22 @@ function corruptStream(random: Random, recorded: string): FakeResponse {
     if (action === 0) events.splice(at, 1);
     else if (action === 1) events.splice(at, 0, event);
     else if (action === 2) events.splice(at, 0, ': ping');
-    else if (action === 3) events.splice(at, 0, pick(random, ['data: {not json', 'data: ', 'data: []', 'data: null', 'data: "text"', 'event: error\ndata: {"error":{"message":"overloaded"}}', 'retry: 10', 'id: 7', 'garbage without a field']));
+    else if (action === 3)
+      events.splice(
+        at,
+        0,
+        pick(random, [
+          'data: {not json',
+          'data: ',
+          'data: []',
+          'data: null',
+          'data: "text"',
+          'event: error\ndata: {"error":{"message":"overloaded"}}',
+          'retry: 10',
+          'id: 7',
+          'garbage without a field',
+        ]),
+      );
     else if (action === 4) events[at] = event.slice(0, Math.floor(random() * event.length));
     else if (action === 5) events = events.slice(0, at);
     else if (action === 6) destroy = true;
@@ -43,7 +57,11 @@ function corruptStream(random: Random, recorded: string): FakeResponse {
   }
   const text = events.map((e) => `${e}\n\n`).join('');
   const size = 1 + Math.floor(random() * 200);
-  return { headers: { 'content-type': 'text/event-stream' }, chunks: splitIntoByteChunks(text, size), ...(destroy ? { destroy: 'after-chunks' as const } : {}) };
+  return {
+    headers: { 'content-type': 'text/event-stream' },
+    chunks: splitIntoByteChunks(text, size),
+    ...(destroy ? { destroy: 'after-chunks' as const } : {}),
+  };
 }
 
 /** One event with its JSON data edited (a value of the wrong type, a key removed or added). */
@@ -78,10 +96,34 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'OpenAI streams', model: 'gpt', stream: true, path: '/v1/chat/completions', responses: (r) => corruptStream(r, fixture('openai-compatible', pick(r, ['text.chunks.txt', 'tool-call.chunks.txt']))) },
-  { name: 'OpenAI answers', model: 'gpt', stream: false, path: '/v1/chat/completions', responses: (r) => corruptAnswer(r, fixture('openai-compatible', pick(r, ['text.json', 'tool-call.json']))) },
-  { name: 'Anthropic streams', model: 'claude', stream: true, path: '/v1/messages', responses: (r) => corruptStream(r, fixture('anthropic', pick(r, ['text.chunks.txt', 'tool-call.chunks.txt']))) },
-  { name: 'Anthropic answers', model: 'claude', stream: false, path: '/v1/messages', responses: (r) => corruptAnswer(r, fixture('anthropic', pick(r, ['text.json', 'tool-call.json']))) },
+  {
+    name: 'OpenAI streams',
+    model: 'gpt',
+    stream: true,
+    path: '/v1/chat/completions',
+    responses: (r) => corruptStream(r, fixture('openai-compatible', pick(r, ['text.chunks.txt', 'tool-call.chunks.txt']))),
+  },
+  {
+    name: 'OpenAI answers',
+    model: 'gpt',
+    stream: false,
+    path: '/v1/chat/completions',
+    responses: (r) => corruptAnswer(r, fixture('openai-compatible', pick(r, ['text.json', 'tool-call.json']))),
+  },
+  {
+    name: 'Anthropic streams',
+    model: 'claude',
+    stream: true,
+    path: '/v1/messages',
+    responses: (r) => corruptStream(r, fixture('anthropic', pick(r, ['text.chunks.txt', 'tool-call.chunks.txt']))),
+  },
+  {
+    name: 'Anthropic answers',
+    model: 'claude',
+    stream: false,
+    path: '/v1/messages',
+    responses: (r) => corruptAnswer(r, fixture('anthropic', pick(r, ['text.json', 'tool-call.json']))),
+  },
 ];
 
 describe('generated bad upstream answers', () => {
@@ -93,7 +135,13 @@ describe('generated bad upstream answers', () => {
   before(async () => {
     upstream = await startFakeUpstream({ '/v1/chat/completions': () => next, '/v1/messages': () => next });
     upstream.recordRequests = false;
-    const common = { locality: 'cloud', context_window: 128_000, pricing: { input_per_1m: 1, output_per_1m: 2 }, capabilities: { tools: true, json: true, vision: true }, timeout_ms: 3_000 } as const;
+    const common = {
+      locality: 'cloud',
+      context_window: 128_000,
+      pricing: { input_per_1m: 1, output_per_1m: 2 },
+      capabilities: { tools: true, json: true, vision: true },
+      timeout_ms: 3_000,
+    } as const;
     h = await startGateway({
       models: {
         gpt: { provider: 'openai-compatible', base_url: `${upstream.url}/v1`, model: 'gpt-4o-mini', api_key: 'sk-test', ...common },
@@ -102,7 +150,10 @@ describe('generated bad upstream answers', () => {
       // Every answer must reach Tandem's parsers: a breaker opened by the last failures would answer 503 itself.
       circuit_breaker: { failure_threshold: 1_000_000 },
       // One attempt: a retry would replay the same corrupted answer and only slow the test down.
-      routes: { gpt: { models: ['gpt'], router: { type: 'fixed', model: 'gpt' }, retry: { max_attempts: 1 } }, claude: { models: ['claude'], router: { type: 'fixed', model: 'claude' }, retry: { max_attempts: 1 } } },
+      routes: {
+        gpt: { models: ['gpt'], router: { type: 'fixed', model: 'gpt' }, retry: { max_attempts: 1 } },
+        claude: { models: ['claude'], router: { type: 'fixed', model: 'claude' }, retry: { max_attempts: 1 } },
+      },
     });
   });
   after(async () => {
@@ -118,7 +169,13 @@ describe('generated bad upstream answers', () => {
       for (let i = 0; i < COUNT; i++) {
         next = c.responses(random);
         const body = JSON.stringify({ model: c.model, stream: c.stream, messages: [{ role: 'user', content: 'What is the capital of France?' }] });
-        const res = await request(`${h.url}/v1/chat/completions`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+        const res = await request(`${h.url}/v1/chat/completions`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+          headersTimeout: 10_000,
+          bodyTimeout: 10_000,
+        });
         const text = await res.body.text();
         sent++;
         if (res.statusCode === 200 && !text.includes('"upstream stream failed')) outcomes.ok++;
@@ -135,7 +192,10 @@ describe('generated bad upstream answers', () => {
   test('every request has its row, and the server still answers', async () => {
     const rows = await h.gateway.store.requestLog.recent({ limit: 100_000 });
     assert.equal(rows.length, sent);
-    assert.ok(rows.every((row) => row.status === 200 || row.status >= 502), `statuses: ${[...new Set(rows.map((r) => r.status))].join(', ')}`);
+    assert.ok(
+      rows.every((row) => row.status === 200 || row.status >= 502),
+      `statuses: ${[...new Set(rows.map((r) => r.status))].join(', ')}`,
+    );
     const healthy = await request(`${h.url}/healthz`);
     assert.equal(healthy.statusCode, 200);
     await healthy.body.dump();

@@ -32,7 +32,12 @@ const server = createServer((req, res) => {
 
 async function passStream(body: Buffer, res: ServerResponse): Promise<void> {
   try {
-    const up = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body });
+    const up = await pool.request({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body,
+    });
     res.writeHead(up.statusCode, { 'content-type': 'text/event-stream' });
     // Back-pressure as Tandem honours it: a slow client pauses the upstream instead of filling memory.
     for await (const chunk of up.body) if (!res.write(chunk)) await once(res, 'drain');

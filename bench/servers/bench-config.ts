@@ -11,7 +11,11 @@ export const BENCH_REQUEST_BODY = JSON.stringify({
 });
 
 /** The same request streamed, with usage, as `npm run bench:stream` and `bench:compare` send it. */
-export const BENCH_STREAM_REQUEST_BODY = JSON.stringify({ ...(JSON.parse(BENCH_REQUEST_BODY) as object), stream: true, stream_options: { include_usage: true } });
+export const BENCH_STREAM_REQUEST_BODY = JSON.stringify({
+  ...(JSON.parse(BENCH_REQUEST_BODY) as object),
+  stream: true,
+  stream_options: { include_usage: true },
+});
 /** How a client asks for a stream: the fake upstream and the bare proxy stream to these headers. */
 export const BENCH_STREAM_HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream' };
 

@@ -15,7 +15,24 @@ const body = JSON.stringify({
   usage: { prompt_tokens: 25, completion_tokens: 6, total_tokens: 31 },
 });
 
-const WORDS = ['The', ' answer', ' to', ' life,', ' the', ' universe', ' and', ' everything', ' is', ' 42,', ' as', ' Deep', ' Thought', ' computed', ' long', ' ago.'];
+const WORDS = [
+  'The',
+  ' answer',
+  ' to',
+  ' life,',
+  ' the',
+  ' universe',
+  ' and',
+  ' everything',
+  ' is',
+  ' 42,',
+  ' as',
+  ' Deep',
+  ' Thought',
+  ' computed',
+  ' long',
+  ' ago.',
+];
 const chunk = (delta: object, finish: string | null, usage?: object): string =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-model', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(usage ? { usage } : {}) })}\n\n`;
 /** The stream's events; written one per event-loop turn so they reach the reader as separate packets, as tokens do. */

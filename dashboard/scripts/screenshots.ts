@@ -18,11 +18,12 @@ const SECONDS = Number(process.env.SCREENSHOT_SECONDS ?? 120);
 
 // A seeded generator, so a rerun sends the same mix.
 let seed = 42;
-const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 
 const echo = echoResponder();
 const local = await startFakeUpstream({
-  '/v1/chat/completions': (request) => (random() < 0.12 ? { status: 503, body: { error: { message: 'overloaded' } } } : { ...echo(request), delayMs: 30 + random() * 150 }),
+  '/v1/chat/completions': (request) =>
+    random() < 0.12 ? { status: 503, body: { error: { message: 'overloaded' } } } : { ...echo(request), delayMs: 30 + random() * 150 },
 });
 const cloud = await startFakeUpstream({ '/v1/chat/completions': (request) => ({ ...echo(request), delayMs: 250 + random() * 700 }) });
 const config = twoModelConfig(cloud.url, local.url, { server: { api_keys: ['client-key-1'], admin_key: ADMIN_KEY } });

@@ -5,7 +5,17 @@
  * server-side fan-out (docs/decisions/dashboard-build.md).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, fetchRequest, fetchRequests, fetchSeries, hasAdminKey, saveAdminKey, type DashboardSeries, type RequestDetail as Detail, type RequestSummary } from './api.js';
+import {
+  ApiError,
+  fetchRequest,
+  fetchRequests,
+  fetchSeries,
+  hasAdminKey,
+  saveAdminKey,
+  type DashboardSeries,
+  type RequestDetail as Detail,
+  type RequestSummary,
+} from './api.js';
 import { Header } from './components/header.js';
 import { KeyPrompt } from './components/key-prompt.js';
 import { KpiCards } from './components/kpi-cards.js';
@@ -122,7 +132,11 @@ export function App() {
         />
       ) : (
         <main>
-          {error !== null ? <p class="banner bad" data-testid="error">{error}</p> : null}
+          {error !== null ? (
+            <p class="banner bad" data-testid="error">
+              {error}
+            </p>
+          ) : null}
           {series === null ? (
             <p class="muted">Loading…</p>
           ) : (
@@ -130,7 +144,9 @@ export function App() {
               <KpiCards series={series} />
               <OverviewCharts series={series} />
               <section class="card">
-                <h2>Recent requests <span class="muted small">· newest first · click a row for the full explanation</span></h2>
+                <h2>
+                  Recent requests <span class="muted small">· newest first · click a row for the full explanation</span>
+                </h2>
                 <RequestTable requests={requests} selected={selected} onSelect={setSelected} />
               </section>
             </>

@@ -182,9 +182,7 @@ function validate(file: GgufFile): void {
     names.add(tensor.name);
     const elements = tensor.dims.reduce((a, b) => a * b, 1);
     if (elements !== tensor.data.length) {
-      throw new Error(
-        `tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${elements} values but data has ${tensor.data.length}`,
-      );
+      throw new Error(`tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${elements} values but data has ${tensor.data.length}`);
     }
   }
 }

@@ -168,7 +168,7 @@ export function encodeLlama2cCheckpoint(checkpoint: Llama2cCheckpoint): Uint8Arr
     config.sharedClassifier ? config.vocabSize : -config.vocabSize,
     config.seqLen,
   ];
-  header.forEach((value, i) => view.setInt32(i * 4, value, true));
+  for (const [i, value] of header.entries()) view.setInt32(i * 4, value, true);
   let offset = HEADER_BYTES;
   for (const [name, size] of sizes) {
     const data = name === 'freqCisReal' || name === 'freqCisImag' ? undefined : weights[name];

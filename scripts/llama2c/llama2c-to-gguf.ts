@@ -42,9 +42,7 @@ export function llama2cToGguf(options: Llama2cToGgufOptions): GgufFile {
   const metadata: GgufFile['metadata'] = [
     { key: 'general.architecture', value: { type: 'string', value: 'llama' } },
     { key: 'general.name', value: { type: 'string', value: options.name } },
-    ...(options.license === undefined
-      ? []
-      : [{ key: 'general.license', value: { type: 'string', value: options.license } as GgufValue }]),
+    ...(options.license === undefined ? [] : [{ key: 'general.license', value: { type: 'string', value: options.license } as GgufValue }]),
     // 0 = LLAMA_FTYPE_ALL_F32.
     { key: 'general.file_type', value: u32(0) },
     { key: 'llama.vocab_size', value: u32(config.vocabSize) },
@@ -71,16 +69,12 @@ export function llama2cToGguf(options: Llama2cToGgufOptions): GgufFile {
     // llama2.c's run.c prepends BOS to every prompt and never appends EOS.
     { key: 'tokenizer.ggml.add_bos_token', value: { type: 'bool', value: true } },
     { key: 'tokenizer.ggml.add_eos_token', value: { type: 'bool', value: false } },
-    ...(options.chatTemplate === undefined
-      ? []
-      : [{ key: 'tokenizer.chat_template', value: { type: 'string', value: options.chatTemplate } as GgufValue }]),
+    ...(options.chatTemplate === undefined ? [] : [{ key: 'tokenizer.chat_template', value: { type: 'string', value: options.chatTemplate } as GgufValue }]),
   ];
 
   // llama2.c matrices are row-major (out, in); ggml lists the fastest dimension first, so dims are [in, out].
   const layer = (all: Float32Array, l: number, size: number): Float32Array => all.subarray(l * size, (l + 1) * size);
-  const tensors: GgufFile['tensors'][number][] = [
-    { name: 'token_embd.weight', dims: [dim, config.vocabSize], data: weights.tokenEmbedding },
-  ];
+  const tensors: GgufFile['tensors'][number][] = [{ name: 'token_embd.weight', dims: [dim, config.vocabSize], data: weights.tokenEmbedding }];
   for (let l = 0; l < config.nLayers; l++) {
     tensors.push(
       { name: `blk.${l}.attn_norm.weight`, dims: [dim], data: layer(weights.rmsAtt, l, dim) },

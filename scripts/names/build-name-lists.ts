@@ -16,12 +16,14 @@ const target = join(here, '../../src/privacy/data/name-lists.ts');
 
 /** The words of a list entry that can stand alone as a name: "van der Berg" gives "berg", "Anh Vũ" gives both. */
 function words(entry: string): string[] {
-  return entry
-    .split(/[\s\u200c]+/u)
-    .filter((w) => w.length > 0 && !/^\p{Ll}/u.test(w) && /^[\p{L}\p{M}'’.-]+$/u.test(w))
-    .map((w) => w.toLowerCase())
-    // A word of a train entry that is itself a held-out name ("Franco" in "Gian Franco") stays out too.
-    .filter((w) => !isHeldOut(w));
+  return (
+    entry
+      .split(/[\s\u200c]+/u)
+      .filter((w) => w.length > 0 && !/^\p{Ll}/u.test(w) && /^[\p{L}\p{M}'’.-]+$/u.test(w))
+      .map((w) => w.toLowerCase())
+      // A word of a train entry that is itself a held-out name ("Franco" in "Gian Franco") stays out too.
+      .filter((w) => !isHeldOut(w))
+  );
 }
 
 const given = new Set<string>();

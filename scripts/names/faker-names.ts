@@ -20,10 +20,61 @@ export interface LocaleNames {
 
 /** Locales whose person data is good enough to plant (a few have only a handful of names or Latin placeholders). */
 export const NAME_LOCALES = [
-  'af_ZA', 'ar', 'az', 'cs_CZ', 'da', 'de', 'de_CH', 'el', 'en', 'en_AU', 'en_GH', 'en_IN', 'en_NG', 'en_ZA', 'es', 'es_MX',
-  'fa', 'fi', 'fr', 'fr_BE', 'fr_SN', 'he', 'hr', 'hu', 'hy', 'id_ID', 'it', 'ja', 'ka_GE', 'ko', 'ku_ckb', 'lv', 'mk',
-  'nb_NO', 'ne', 'nl', 'pl', 'pt_BR', 'pt_PT', 'ro', 'ru', 'sk', 'sl_SI', 'sr_RS_latin', 'sv', 'th', 'tr', 'uk', 'ur',
-  'uz_UZ_latin', 'vi', 'yo_NG', 'zh_CN', 'zh_TW', 'zu_ZA',
+  'af_ZA',
+  'ar',
+  'az',
+  'cs_CZ',
+  'da',
+  'de',
+  'de_CH',
+  'el',
+  'en',
+  'en_AU',
+  'en_GH',
+  'en_IN',
+  'en_NG',
+  'en_ZA',
+  'es',
+  'es_MX',
+  'fa',
+  'fi',
+  'fr',
+  'fr_BE',
+  'fr_SN',
+  'he',
+  'hr',
+  'hu',
+  'hy',
+  'id_ID',
+  'it',
+  'ja',
+  'ka_GE',
+  'ko',
+  'ku_ckb',
+  'lv',
+  'mk',
+  'nb_NO',
+  'ne',
+  'nl',
+  'pl',
+  'pt_BR',
+  'pt_PT',
+  'ro',
+  'ru',
+  'sk',
+  'sl_SI',
+  'sr_RS_latin',
+  'sv',
+  'th',
+  'tr',
+  'uk',
+  'ur',
+  'uz_UZ_latin',
+  'vi',
+  'yo_NG',
+  'zh_CN',
+  'zh_TW',
+  'zu_ZA',
 ] as const;
 
 const SURNAME_FIRST = new Set(['zh_CN', 'zh_TW', 'ja', 'ko', 'vi', 'hu']);
@@ -106,4 +157,9 @@ export function localeWords(locale: string, part: 'train' | 'test' | 'all' = 'al
   return words.filter((w) => !/^[a-z]+$/.test(w) || locale.startsWith('en') || !LATIN_LOREM.has(w)).filter(keep);
 }
 // Latin lorem ipsum, which several locales use as their lorem words: not words of those languages.
-const LATIN_LOREM = new Set(values((allLocales as Record<string, Record<string, Record<string, unknown> | undefined>>).base?.lorem?.word ?? (allLocales as Record<string, Record<string, Record<string, unknown> | undefined>>).en?.lorem?.word));
+const LATIN_LOREM = new Set(
+  values(
+    (allLocales as Record<string, Record<string, Record<string, unknown> | undefined>>).base?.lorem?.word ??
+      (allLocales as Record<string, Record<string, Record<string, unknown> | undefined>>).en?.lorem?.word,
+  ),
+);

@@ -226,7 +226,7 @@ writeFileSync(
 // name tagger (features v${FEATURE_VERSION}, ${FEATURE_BITS} bits), trained on generated sentences with faker names
 // (MIT, see data/name-lists.ts), Presidio's synthetic PII set (tuning half, MIT) and Banking77/CLINC150 train
 // requests (CC BY 4.0 / CC BY 3.0). ${encoded.nonZero} non-zero weights.
-import type { NameModelArtifact } from '../names/name-model.js';
+import type { NameModelArtifact } from '../names/name-model-artifact.js';
 
 export const NAME_MODEL: NameModelArtifact = {
   featureVersion: ${FEATURE_VERSION},

@@ -119,7 +119,12 @@ export function generatedExamples(seed: number, perLocale: number, part: 'train'
       const templates = own && r() < 0.65 ? own : en;
       const negative = r() < 0.3;
       const template = pick(r, negative ? templates.negative : templates.positive);
-      let { text, spans } = fill(template, () => personName(r, l), other, () => pick(r, l.surnames));
+      let { text, spans } = fill(
+        template,
+        () => personName(r, l),
+        other,
+        () => pick(r, l.surnames),
+      );
       // Two sentences in one request, either order, so names sit at the start, middle and end.
       if (r() < 0.3) {
         const second = fill(pick(r, templates === en || r() < 0.5 ? en.negative : templates.negative), () => personName(r, l), other);
@@ -146,17 +151,19 @@ interface PresidioRecord {
 
 export function presidioTuningExamples(path: string): Example[] {
   const records = JSON.parse(readFileSync(path, 'utf8')) as PresidioRecord[];
-  return records
-    .filter((r) => r.template_id % 2 === 0)
-    // NAME_DEV_SPLIT=1 trains on a quarter of the templates (template_id % 4 === 0) so the other even quarter
-    // can show, during development, how the model does on templates it never saw without touching odd ones.
-    .filter((r) => process.env.NAME_DEV_SPLIT !== '1' || r.template_id % 4 === 0)
-    .map((r) => ({
-      text: r.full_text,
-      spans: r.spans.filter((s) => s.entity_type === 'PERSON').map((s): [number, number] => [s.start_position, s.end_position]),
-      source: 'presidio' as const,
-      template: `presidio:${r.template_id}`,
-    }));
+  return (
+    records
+      .filter((r) => r.template_id % 2 === 0)
+      // NAME_DEV_SPLIT=1 trains on a quarter of the templates (template_id % 4 === 0) so the other even quarter
+      // can show, during development, how the model does on templates it never saw without touching odd ones.
+      .filter((r) => process.env.NAME_DEV_SPLIT !== '1' || r.template_id % 4 === 0)
+      .map((r) => ({
+        text: r.full_text,
+        spans: r.spans.filter((s) => s.entity_type === 'PERSON').map((s): [number, number] => [s.start_position, s.end_position]),
+        source: 'presidio' as const,
+        template: `presidio:${r.template_id}`,
+      }))
+  );
 }
 
 // Requests that name someone ("call me bob", "under the name sara") are left out rather than taught as

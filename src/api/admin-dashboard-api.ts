@@ -11,6 +11,7 @@ import { GatewayError } from '../spec/errors.js';
 import type { LatencyBucketRow, RequestCursor } from '../store/dashboard.js';
 import { percentileFromSlots } from '../store/latency-histogram.js';
 import { addUsageTotals } from '../store/usage-totals.js';
+import { routeOutcome } from '../telemetry/report/route-outcome.js';
 import type {
   DashboardSeries,
   LatencyPercentiles,
@@ -66,7 +67,12 @@ export async function dashboardSeries(gateway: Gateway, query: URLSearchParams):
   const rows = await gateway.store.dashboard.series({ since, until, bucketMs });
   const locality = localityOf(gateway);
   const buckets: SeriesBucket[] = Array.from({ length: count }, (_, k) => ({
-    start: since + k * bucketMs, ...zeroTotals(), byModel: {}, byLocality: {}, privacy: {}, latency: {},
+    start: since + k * bucketMs,
+    ...zeroTotals(),
+    byModel: {},
+    byLocality: {},
+    privacy: {},
+    latency: {},
   }));
   const bucketAt = (start: number): SeriesBucket | undefined => buckets[Math.floor((start - since) / bucketMs)];
   const models = new Map<string, ModelSummary>();
@@ -82,7 +88,7 @@ export async function dashboardSeries(gateway: Gateway, query: URLSearchParams):
   // Every configured model gets a row, so an idle local model shows as idle rather than missing.
   for (const name of gateway.models.keys()) summaryOf(name);
 
-  const totals = { ...zeroTotals(), errorRate: 0, fallbackRate: 0, byLocality: {} as Partial<Record<Locality, number>> };
+  const totals = { ...zeroTotals(), errorRate: 0, clientErrorRate: 0, fallbackRate: 0, byLocality: {} as Partial<Record<Locality, number>> };
   for (const row of rows.traffic) {
     const bucket = bucketAt(row.bucket);
     const name = row.model ?? NO_MODEL;
@@ -91,6 +97,8 @@ export async function dashboardSeries(gateway: Gateway, query: URLSearchParams):
       if (target === undefined) continue;
       addUsageTotals(target, row);
       target.fallbacks += row.fallbacks;
+      target.clientErrors += row.clientErrors;
+      target.serverErrors = target.errors - target.clientErrors;
       target.savings = target.baselineCost - target.cost;
     }
     totals.byLocality[where] = (totals.byLocality[where] ?? 0) + row.requests;
@@ -99,7 +107,9 @@ export async function dashboardSeries(gateway: Gateway, query: URLSearchParams):
       bucket.byLocality[where] = (bucket.byLocality[where] ?? 0) + row.requests;
     }
   }
-  totals.errorRate = totals.requests === 0 ? 0 : totals.errors / totals.requests;
+  // The red error rate is the gateway's and the upstreams' (5xx); a client's bad requests are counted apart.
+  totals.errorRate = totals.requests === 0 ? 0 : totals.serverErrors / totals.requests;
+  totals.clientErrorRate = totals.requests === 0 ? 0 : totals.clientErrors / totals.requests;
   totals.fallbackRate = totals.requests === 0 ? 0 : totals.fallbacks / totals.requests;
 
   for (const [key, slots] of groupSlots(rows.latency, (r) => JSON.stringify([r.bucket, r.model]), 'total')) {
@@ -144,42 +154,48 @@ export async function dashboardRequests(gateway: Gateway, query: URLSearchParams
   const page = await gateway.store.dashboard.requests(options);
   const locality = localityOf(gateway);
   return {
-    data: page.records.map((r) => ({
-      id: r.id,
-      time: r.time,
-      route: r.route,
-      requestedModel: r.requestedModel,
-      model: r.model,
-      locality: locality(r.model),
-      reason: r.reason,
-      score: r.score,
-      threshold: r.threshold,
-      status: r.status,
-      failedAttempts: r.attempts.filter((a) => a.error !== null).length,
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      cost: r.cost,
-      baselineCost: r.baselineCost,
-      ttftMs: r.ttftMs,
-      totalMs: r.totalMs,
-      privacyAction: r.privacy?.action ?? null,
-    })),
+    data: page.records.map((r): RequestSummary => {
+      const outcome = routeOutcome(r);
+      return {
+        id: r.id,
+        time: r.time,
+        route: r.route,
+        requestedModel: r.requestedModel,
+        model: r.model,
+        locality: locality(r.model),
+        reason: r.reason,
+        why: outcome.text,
+        fellBack: outcome.fellBack,
+        score: r.score,
+        threshold: r.threshold,
+        status: r.status,
+        failedAttempts: outcome.failedAttempts,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        cost: r.cost,
+        baselineCost: r.baselineCost,
+        ttftMs: r.ttftMs,
+        totalMs: r.totalMs,
+        privacyAction: r.privacy?.action ?? null,
+      };
+    }),
     next: page.next === null ? null : `${page.next.time}.${page.next.seq}`,
   };
 }
 
-export async function dashboardRequest(
-  gateway: Gateway,
-  query: URLSearchParams,
-): Promise<RequestDetail> {
+export async function dashboardRequest(gateway: Gateway, query: URLSearchParams): Promise<RequestDetail> {
   const id = query.get('id');
   if (id === null || id === '') throw badParam('id', 'Pass the request id: ?id=<x-tandem-request-id>.');
   const record = await gateway.store.requestLog.get(id);
-  if (record === undefined) throw new GatewayError({ status: 404, code: 'request_not_found', param: 'id', message: `No logged request with id ${JSON.stringify(id)}.` });
+  if (record === undefined)
+    throw new GatewayError({ status: 404, code: 'request_not_found', param: 'id', message: `No logged request with id ${JSON.stringify(id)}.` });
   const locality = localityOf(gateway);
+  const outcome = routeOutcome(record);
   return {
     ...record,
     locality: locality(record.model),
+    why: outcome.text,
+    fellBack: outcome.fellBack,
     candidateLocality: Object.fromEntries(record.candidates.map((c) => [c.model, locality(c.model)])),
   };
 }
@@ -209,7 +225,7 @@ function noPercentiles(): LatencyPercentiles {
 }
 
 function zeroTotals(): Totals {
-  return { requests: 0, errors: 0, fallbacks: 0, inputTokens: 0, outputTokens: 0, cost: 0, baselineCost: 0, savings: 0 };
+  return { requests: 0, errors: 0, clientErrors: 0, serverErrors: 0, fallbacks: 0, inputTokens: 0, outputTokens: 0, cost: 0, baselineCost: 0, savings: 0 };
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {

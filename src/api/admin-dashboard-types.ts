@@ -14,7 +14,12 @@ export interface LatencyPercentiles {
 
 export interface Totals {
   requests: number;
+  /** Every answer with status >= 400. */
   errors: number;
+  /** 4xx: refused for the client's own input or key (a bad request, an unknown model, a limit). */
+  clientErrors: number;
+  /** 5xx: the gateway's or an upstream's failure; what the error rate counts. */
+  serverErrors: number;
   /** Requests with a failed attempt: the gateway retried or fell back to another model. */
   fallbacks: number;
   inputTokens: number;
@@ -45,7 +50,8 @@ export interface DashboardSeries {
   bucketMs: number;
   buckets: SeriesBucket[];
   models: ModelSummary[];
-  totals: Totals & { errorRate: number; fallbackRate: number; byLocality: Partial<Record<Locality, number>> };
+  /** errorRate: server errors (5xx) per request; clientErrorRate: 4xx per request. */
+  totals: Totals & { errorRate: number; clientErrorRate: number; fallbackRate: number; byLocality: Partial<Record<Locality, number>> };
   privacy: { actions: Record<string, number>; findings: Record<string, number> };
 }
 
@@ -57,7 +63,12 @@ export interface RequestSummary {
   requestedModel: string;
   model: string | null;
   locality: Locality;
+  /** The router's plan. */
   reason: string;
+  /** What happened: the plan, then a fallback, retries or the failure; ends with the model that answered (telemetry/report/route-outcome.ts). */
+  why: string;
+  /** Another model answered than the one first tried. */
+  fellBack: boolean;
   score: number | null;
   threshold: number | null;
   status: number;
@@ -80,6 +91,9 @@ export interface RequestsPage {
 
 export interface RequestDetail extends RequestRecord {
   locality: Locality;
+  /** As RequestSummary.why. */
+  why: string;
+  fellBack: boolean;
   /** Locality of each candidate model, by name. */
   candidateLocality: Record<string, Locality>;
 }

@@ -7,7 +7,13 @@ import { AuthenticationError } from './authenticate.js';
 
 const SECRET = `tdm_${'s'.repeat(43)}`;
 
-function setup(): { recorder: AuthFailureRecorder; counted: string[]; clock: { now: number }; read: () => Promise<string[]>; log: ReturnType<typeof memoryAuditLog> } {
+function setup(): {
+  recorder: AuthFailureRecorder;
+  counted: string[];
+  clock: { now: number };
+  read: () => Promise<string[]>;
+  log: ReturnType<typeof memoryAuditLog>;
+} {
   const log = memoryAuditLog();
   const clock = { now: Date.UTC(2026, 0, 1, 12, 0, 0) };
   const counted: string[] = [];
@@ -38,7 +44,10 @@ test('every 401 is counted; the first few per client address per minute are audi
   assert.equal(reasons.length, AUDITED_PER_ADDRESS_PER_MINUTE + 3);
   assert.equal(reasons.filter((r) => r.includes('client="10.0.0.1"')).length, AUDITED_PER_ADDRESS_PER_MINUTE);
   assert.equal(reasons[0], 'auth_failure code=invalid_api_key client="10.0.0.1" endpoint="POST /v1/chat/completions" key_prefix="tdm_ssssss"');
-  assert.ok(reasons.every((r) => !r.includes(SECRET.slice(0, 11))), 'no more of the secret than its 10-character prefix');
+  assert.ok(
+    reasons.every((r) => !r.includes(SECRET.slice(0, 11))),
+    'no more of the secret than its 10-character prefix',
+  );
   const records = await log.read({ replicaId: 'r1', limit: 1 });
   assert.equal(records[0]?.entry?.status, 401);
   assert.equal(records[0]?.entry?.requestId, 'req-10.0.0.1-0');

@@ -26,10 +26,19 @@ test('with auth unset and no keys, only a loopback listener is open', async () =
   assert.equal(local.open, true);
   assert.equal(local.api(req()), null);
   assert.equal(exposed.open, false);
-  assert.equal(status(() => exposed.api(req())), 401);
+  assert.equal(
+    status(() => exposed.api(req())),
+    401,
+  );
   // Admin endpoints follow: open on the open listener, disabled (no admin_key) on the exposed one.
-  assert.equal(status(() => local.admin(req())), 'ok');
-  assert.equal(status(() => exposed.admin(req())), 403);
+  assert.equal(
+    status(() => local.admin(req())),
+    'ok',
+  );
+  assert.equal(
+    status(() => exposed.admin(req())),
+    403,
+  );
   const explicit = createAuthenticator({ config: { auth: 'none' }, keys, host: '0.0.0.0' });
   assert.equal(explicit.api(req()), null);
   keys.close();
@@ -38,12 +47,27 @@ test('with auth unset and no keys, only a loopback listener is open', async () =
 test('the admin key is checked exactly and API keys do not open admin endpoints', async () => {
   const keys = await KeyRing.open({ store: createMemoryStore().keys, staticKeys: ['api-key'], pollMs: 0 });
   const auth = createAuthenticator({ config: { admin_key: 'admin-key-0123456789' }, keys, host: '127.0.0.1' });
-  assert.equal(status(() => auth.admin(req('Bearer admin-key-0123456789'))), 'ok');
-  assert.equal(status(() => auth.admin(req('Bearer admin-key-012345678'))), 401);
-  assert.equal(status(() => auth.admin(req('Bearer api-key'))), 401);
-  assert.equal(status(() => auth.admin(req())), 401);
+  assert.equal(
+    status(() => auth.admin(req('Bearer admin-key-0123456789'))),
+    'ok',
+  );
+  assert.equal(
+    status(() => auth.admin(req('Bearer admin-key-012345678'))),
+    401,
+  );
+  assert.equal(
+    status(() => auth.admin(req('Bearer api-key'))),
+    401,
+  );
+  assert.equal(
+    status(() => auth.admin(req())),
+    401,
+  );
   assert.equal(auth.api(req('Bearer api-key'))?.source, 'config');
-  assert.equal(status(() => auth.api(req('Basic api-key'))), 401);
+  assert.equal(
+    status(() => auth.api(req('Basic api-key'))),
+    401,
+  );
   keys.close();
 });
 
@@ -55,18 +79,31 @@ test('loopback addresses', () => {
 test('the Bearer scheme is matched in any case, with any run of spaces or tabs before the key (RFC 9110)', async () => {
   const keys = await KeyRing.open({ store: createMemoryStore().keys, staticKeys: ['api-key-0123456789'], pollMs: 0 });
   const auth = createAuthenticator({ config: { admin_key: 'admin-key-0123456789' }, keys, host: '127.0.0.1' });
-  for (const header of ['Bearer api-key-0123456789', 'bearer api-key-0123456789', 'BEARER api-key-0123456789', 'bEaReR   api-key-0123456789', 'Bearer\tapi-key-0123456789 ']) {
+  for (const header of [
+    'Bearer api-key-0123456789',
+    'bearer api-key-0123456789',
+    'BEARER api-key-0123456789',
+    'bEaReR   api-key-0123456789',
+    'Bearer\tapi-key-0123456789 ',
+  ]) {
     assert.equal(auth.api(req(header))?.source, 'config', JSON.stringify(header));
   }
-  assert.equal(status(() => auth.admin(req('bearer  admin-key-0123456789'))), 'ok');
+  assert.equal(
+    status(() => auth.admin(req('bearer  admin-key-0123456789'))),
+    'ok',
+  );
   // Not the scheme: a prefix of another word, no separator, or no key at all.
   for (const header of ['Bearerapi-key-0123456789', 'Bearers api-key-0123456789', 'Basic api-key-0123456789', 'bearer', 'bearer   ']) {
-    assert.equal(status(() => auth.api(req(header))), 401, JSON.stringify(header));
+    assert.equal(
+      status(() => auth.api(req(header))),
+      401,
+      JSON.stringify(header),
+    );
   }
   keys.close();
 });
 
-test('a 401 carries the code, the revoked key\'s id and a prefix of what was sent, never the secret', async () => {
+test("a 401 carries the code, the revoked key's id and a prefix of what was sent, never the secret", async () => {
   const store = createMemoryStore();
   const keys = await KeyRing.open({ store: store.keys, staticKeys: ['api-key-0123456789'], pollMs: 0 });
   const auth = createAuthenticator({ config: { admin_key: 'admin-key-0123456789' }, keys, host: '127.0.0.1' });
@@ -82,7 +119,10 @@ test('a 401 carries the code, the revoked key\'s id and a prefix of what was sen
   };
   const guess = `tdm_${'x'.repeat(43)}`;
   const invalid = failure(() => auth.api(req(`Bearer ${guess}`)));
-  assert.deepEqual({ code: invalid.code, keyId: invalid.keyId, keyPrefix: invalid.keyPrefix }, { code: 'invalid_api_key', keyId: null, keyPrefix: 'tdm_xxxxxx' });
+  assert.deepEqual(
+    { code: invalid.code, keyId: invalid.keyId, keyPrefix: invalid.keyPrefix },
+    { code: 'invalid_api_key', keyId: null, keyPrefix: 'tdm_xxxxxx' },
+  );
   assert.deepEqual([failure(() => auth.api(req())).code, failure(() => auth.api(req())).keyPrefix], ['missing_api_key', null]);
   const admin = failure(() => auth.admin(req('Bearer admin-key-0123456788')));
   assert.deepEqual([admin.code, admin.keyPrefix], ['invalid_admin_key', 'admin']);
@@ -93,6 +133,9 @@ test('a 401 carries the code, the revoked key\'s id and a prefix of what was sen
   await revokeApiKey(store.keys, created.key.id, Date.now());
   await keys.refresh();
   const revoked = failure(() => auth.api(req(`Bearer ${created.secret}`)));
-  assert.deepEqual({ code: revoked.code, keyId: revoked.keyId, keyPrefix: revoked.keyPrefix }, { code: 'revoked_api_key', keyId: created.key.id, keyPrefix: created.secret.slice(0, 10) });
+  assert.deepEqual(
+    { code: revoked.code, keyId: revoked.keyId, keyPrefix: revoked.keyPrefix },
+    { code: 'revoked_api_key', keyId: created.key.id, keyPrefix: created.secret.slice(0, 10) },
+  );
   keys.close();
 });

@@ -39,7 +39,12 @@ export class AuthenticationError extends GatewayError {
   }
 }
 
-export function createAuthenticator(options: { config: Pick<TandemConfig['server'], 'auth' | 'admin_key'>; keys: KeyRing; host: string; now?: () => number }): Authenticator {
+export function createAuthenticator(options: {
+  config: Pick<TandemConfig['server'], 'auth' | 'admin_key'>;
+  keys: KeyRing;
+  host: string;
+  now?: () => number;
+}): Authenticator {
   const { config, keys } = options;
   const now = options.now ?? Date.now;
   const loopback = isLoopback(options.host);
@@ -55,7 +60,11 @@ export function createAuthenticator(options: { config: Pick<TandemConfig['server
       const token = bearer(req);
       const hint = keys.hasKeys ? '' : ' No API keys exist yet: create one with `tandem keys create`, or set server.auth: none for local development.';
       if (token === undefined) {
-        throw new AuthenticationError({ code: 'missing_api_key', message: `Missing API key: send "Authorization: Bearer <key>".${hint}`, token });
+        throw new AuthenticationError({
+          code: 'missing_api_key',
+          message: `Missing API key: send "Authorization: Bearer <key>" (or "x-api-key: <key>").${hint}`,
+          token,
+        });
       }
       const found = keys.lookup(token, now());
       if (found.status === 'active') return found.key;
@@ -89,9 +98,15 @@ export function authIsOff(o: { auth: 'keys' | 'none' | undefined; loopback: bool
 /** The auth scheme is case-insensitive and may be followed by any run of spaces (RFC 9110 §11.1, §11.4). */
 const BEARER = /^bearer[ \t]+/i;
 
+/** The key from `Authorization: Bearer …`, or else from `x-api-key` (how Anthropic's SDKs send it). */
 function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
-  const scheme = header === undefined ? null : BEARER.exec(header);
+  if (header === undefined) {
+    const apiKey = req.headers['x-api-key'];
+    const token = (Array.isArray(apiKey) ? apiKey[0] : apiKey)?.trim();
+    return token === '' ? undefined : token;
+  }
+  const scheme = BEARER.exec(header);
   const token = scheme === null || header === undefined ? undefined : header.slice(scheme[0].length).trim();
   return token === '' ? undefined : token;
 }

@@ -14,23 +14,31 @@ import { GatewayError } from '../spec/errors.js';
 type Issue = z.core.$ZodIssue;
 type Path = ReadonlyArray<PropertyKey>;
 
-/** Extra words for fields whose alternatives read badly when listed one by one. */
-const UNION_HINTS: ReadonlyArray<[RegExp, string]> = [
+/** Extra words for fields whose alternatives read badly when listed one by one: a field's path pattern, and what it accepts. */
+export type UnionHints = ReadonlyArray<[RegExp, string]>;
+
+/** OpenAI's chat completions and embeddings (the default). */
+const UNION_HINTS: UnionHints = [
   [/(^|\.)content$/, 'a string or an array of content parts ({"type": "text", "text"} or {"type": "image_url", "image_url": {"url"}})'],
   [/^input$/, 'a string or an array of strings (token arrays are not supported)'],
 ];
 
-export function requestIssueToError(error: z.ZodError, input: unknown): GatewayError {
+export function requestIssueToError(error: z.ZodError, input: unknown, hints: UnionHints = UNION_HINTS): GatewayError {
   const first = error.issues[0];
   if (!first) return new GatewayError({ status: 400, message: 'Invalid request body.' });
   const { issue, path } = deepestIssue(first, []);
   if (issue.code === 'unrecognized_keys') {
     const param = formatPath([...path, issue.keys[0] ?? '']);
     const where = path.length === 0 ? '' : ` in '${formatPath(path)}'`;
-    return new GatewayError({ status: 400, param, code: 'unknown_parameter', message: `Unrecognized request argument supplied${where}: ${issue.keys.join(', ')}.` });
+    return new GatewayError({
+      status: 400,
+      param,
+      code: 'unknown_parameter',
+      message: `Unrecognized request argument supplied${where}: ${issue.keys.join(', ')}.`,
+    });
   }
   const param = formatPath(path);
-  const described = describe(issue, param, valueAt(input, path));
+  const described = describe(issue, param, valueAt(input, path), hints);
   return new GatewayError({ status: 400, param: param || null, code: described.code, message: described.message });
 }
 
@@ -58,7 +66,7 @@ function isWrongTag(issue: Issue): boolean {
   return issue.path.length === 1 && (key === 'type' || key === 'role') && (issue.code === 'invalid_value' || issue.code === 'custom');
 }
 
-function describe(issue: Issue, param: string, found: unknown): { code: string; message: string } {
+function describe(issue: Issue, param: string, found: unknown, hints: UnionHints): { code: string; message: string } {
   const where = param ? `'${param}'` : 'the request body';
   if (found === undefined && issue.code !== 'custom') {
     return { code: 'missing_required_parameter', message: `Missing required parameter: ${where}.` };
@@ -72,7 +80,7 @@ function describe(issue: Issue, param: string, found: unknown): { code: string; 
       if (issue.discriminator !== undefined && 'options' in issue && Array.isArray(issue.options)) {
         return { code: 'invalid_value', message: `Invalid value for ${where}: ${show(found)}. Supported values are: ${listOf(issue.options.map(show))}.` };
       }
-      const hint = UNION_HINTS.find(([pattern]) => pattern.test(param))?.[1];
+      const hint = hints.find(([pattern]) => pattern.test(param))?.[1];
       const accepted = hint ?? listOf(unique(issue.errors.flatMap((alternative) => accepts(alternative))), 'or');
       return { code: 'invalid_value', message: `Invalid value for ${where}: expected ${accepted || 'another value'}, but got ${kindOf(found)}.` };
     }
@@ -81,7 +89,10 @@ function describe(issue: Issue, param: string, found: unknown): { code: string; 
       return { code: 'invalid_value', message: `Invalid value for ${where}: ${boundText(issue, found)}.` };
     default:
       // Refinements carry their own sentence (e.g. "n > 1 is not supported").
-      return { code: 'invalid_value', message: `Invalid value for ${where}: ${issue.message === 'Invalid input' ? `${show(found)} is not accepted here` : issue.message}.` };
+      return {
+        code: 'invalid_value',
+        message: `Invalid value for ${where}: ${issue.message === 'Invalid input' ? `${show(found)} is not accepted here` : issue.message}.`,
+      };
   }
 }
 
@@ -101,7 +112,8 @@ function boundText(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, fou
   const low = issue.code === 'too_small';
   const bound = Number(low ? issue.minimum : issue.maximum);
   const inclusive = issue.inclusive !== false;
-  if (issue.origin === 'array') return `expected an array with ${low ? 'at least' : 'at most'} ${bound} item${bound === 1 ? '' : 's'}, but got ${Array.isArray(found) ? found.length : 'another'}`;
+  if (issue.origin === 'array')
+    return `expected an array with ${low ? 'at least' : 'at most'} ${bound} item${bound === 1 ? '' : 's'}, but got ${Array.isArray(found) ? found.length : 'another'}`;
   if (issue.origin === 'string') return low && bound === 1 ? 'must not be empty' : `must be ${low ? 'at least' : 'at most'} ${bound} characters`;
   const relation = low ? (inclusive ? 'at least' : 'greater than') : inclusive ? 'at most' : 'less than';
   return `expected a number ${relation} ${bound}, but got ${show(found)}`;

@@ -69,6 +69,6 @@ export async function createEmbeddings(
 /** OpenAI's base64 encoding: the vector as little-endian float32s. */
 function float32Base64(vector: readonly number[]): string {
   const bytes = Buffer.allocUnsafe(vector.length * 4);
-  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
+  for (const [i, value] of vector.entries()) bytes.writeFloatLE(value, i * 4);
   return bytes.toString('base64');
 }

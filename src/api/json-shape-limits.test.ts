@@ -61,14 +61,17 @@ test('a megabyte of brackets is refused without recursion and without parsing it
   assert.ok(performance.now() - started < 1_000);
 });
 
-test('counts: messages, content parts, tools and metadata keys over their limits get OpenAI\'s wording', () => {
+test("counts: messages, content parts, tools and metadata keys over their limits get OpenAI's wording", () => {
   const limits = { ...DEFAULT_SHAPE_LIMITS, max_messages: 3, max_content_parts: 2, max_tools: 1, max_metadata_keys: 2 };
   const message = { role: 'user', content: 'hi' };
   assert.doesNotThrow(() => checkChatCounts({ messages: [message, message, message], tools: [{}], metadata: { a: '1', b: '2' } }, limits));
   const tooMany = refusal(() => checkChatCounts({ messages: [message, message, message, message] }, limits));
   assert.equal(tooMany.param, 'messages');
   assert.equal(tooMany.code, 'array_above_max_length');
-  assert.equal(tooMany.message, "Invalid 'messages': array too long. Expected an array with maximum length 3, but got an array with length 4 instead (server.max_messages).");
+  assert.equal(
+    tooMany.message,
+    "Invalid 'messages': array too long. Expected an array with maximum length 3, but got an array with length 4 instead (server.max_messages).",
+  );
   const parts = refusal(() => checkChatCounts({ messages: [message, { role: 'user', content: [{}, {}, {}] }] }, limits));
   assert.equal(parts.param, 'messages[1].content');
   assert.match(parts.message, /server\.max_content_parts/);

@@ -57,7 +57,10 @@ test('chunked bodies are counted as they arrive; past the budget 503, small bodi
   assert.equal((await holder.reply).status, 408);
   assert.equal(budget.used, 0);
   // With the budget free again, a large body is read whole.
-  assert.deepEqual(await post([Buffer.alloc(FREE_BYTES_PER_REQUEST + 200 * KiB, 0x20)]).reply, { status: 200, body: String(FREE_BYTES_PER_REQUEST + 200 * KiB) });
+  assert.deepEqual(await post([Buffer.alloc(FREE_BYTES_PER_REQUEST + 200 * KiB, 0x20)]).reply, {
+    status: 200,
+    body: String(FREE_BYTES_PER_REQUEST + 200 * KiB),
+  });
   assert.equal(budget.used, 0);
 });
 

@@ -107,7 +107,11 @@ export function parseJsonBody(text: string, limits: Pick<ShapeLimits, 'max_json_
 }
 
 function tooLarge(maxBytes: number): GatewayError {
-  return new GatewayError({ status: 413, code: 'request_too_large', message: `The request body is larger than the configured limit of ${maxBytes} bytes (server.max_body_bytes).` });
+  return new GatewayError({
+    status: 413,
+    code: 'request_too_large',
+    message: `The request body is larger than the configured limit of ${maxBytes} bytes (server.max_body_bytes).`,
+  });
 }
 
 function tooSlow(timeoutMs: number): GatewayError {

@@ -2,8 +2,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Gateway } from '../gateway/gateway.js';
 import { planRoute } from '../routing/plan-route.js';
-import { parseChatRequest } from './parse-chat-request.js';
-import { policyContextFor } from './policy-context.js';
+import { parseChatRequest } from './openai-chat/parse-chat-request.js';
+import { policyContextFor } from '../gateway/policy-context.js';
 
 export interface RouteExplanation {
   route: string | null;

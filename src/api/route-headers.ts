@@ -14,8 +14,9 @@ export function routeHeaders(options: {
     'x-tandem-request-id': options.ctx.id,
     // The same id under the name OpenAI's SDKs read: `completion._request_id` in the openai client.
     'x-request-id': options.ctx.id,
-    'x-tandem-model': options.model ?? '',
-    'x-tandem-route-reason': headerSafe(options.reason),
+    // Only what is known: an endpoint that routes nothing (or a request refused before routing) has no model.
+    ...(options.model ? { 'x-tandem-model': options.model } : {}),
+    ...(options.reason ? { 'x-tandem-route-reason': headerSafe(options.reason) } : {}),
     'x-tandem-overhead-ms': options.overheadMs.toFixed(3),
     ...(typeof options.score === 'number' ? { 'x-tandem-route-score': options.score.toFixed(4) } : {}),
     ...(typeof options.threshold === 'number' ? { 'x-tandem-route-threshold': options.threshold.toFixed(4) } : {}),

@@ -7,12 +7,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError } from '../spec/errors.js';
-import { handleChatCompletions, internalError, sendError } from './chat-completions-handler.js';
+import { internalError } from '../gateway/pipeline.js';
+import { handleChatCompletions, sendError } from './openai-chat/chat-completions-edge.js';
+import { handleCountTokens, handleMessages } from './anthropic-messages/messages-edge.js';
+import { sendAnthropicError } from './anthropic-messages/anthropic-error.js';
+import { handleResponses } from './openai-responses/responses-edge.js';
 import { createEmbeddings } from './embeddings-handler.js';
 import { listModels, retrieveModel } from './models-handler.js';
 import type { RequestContext } from './request-context.js';
 import { newRequestId } from './request-id.js';
 import { routeHeaders } from './route-headers.js';
+import { endpointIndex } from './endpoint-index.js';
 import { explainRoute } from './route-dry-run-handler.js';
 import { parseJsonBody, readBody } from './read-body.js';
 import { checkEmbeddingCounts } from './json-shape-limits.js';
@@ -27,7 +32,7 @@ import { dashboardFiles } from './admin-dashboard-files.js';
 
 export interface TandemServer {
   server: Server;
-  /** e.g. http://127.0.0.1:8080 */
+  /** e.g. http://127.0.0.1:8421 */
   url: string;
   /** The separate metrics listener (`telemetry.metrics.port`), e.g. http://127.0.0.1:9464/metrics. */
   metricsUrl: string | undefined;
@@ -39,9 +44,12 @@ type Handler = (gateway: Gateway, ctx: RequestContext, req: IncomingMessage, res
 
 const ROUTES: Record<string, Handler> = {
   'POST /v1/chat/completions': (gateway, ctx, _req, res) => handleChatCompletions(gateway, ctx, res),
+  'POST /v1/messages': (gateway, ctx, _req, res) => handleMessages(gateway, ctx, res),
+  'POST /v1/messages/count_tokens': (gateway, ctx, _req, res) => handleCountTokens(gateway, ctx, res),
+  'POST /v1/responses': (gateway, ctx, _req, res) => handleResponses(gateway, ctx, res),
   'GET /v1/models': (gateway, ctx, _req, res) => sendJson(res, 200, listModels(gateway, Math.floor(ctx.time / 1000), ctx.key), ctx),
   // GET /v1/models/{id}: prefixHandler below.
-  'POST /v1/embeddings': async (gateway, ctx, req, res) => {
+  'POST /v1/embeddings': async (gateway, ctx, _req, res) => {
     const abort = abortOnClose(res);
     const input = parseJsonBody(ctx.bodyText, gateway.config.server);
     checkEmbeddingCounts(input, gateway.config.server);
@@ -61,8 +69,10 @@ const ROUTES: Record<string, Handler> = {
   'GET /admin/dashboard/requests': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequests(gateway, searchParams(req)), ctx),
   'GET /admin/dashboard/request': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequest(gateway, searchParams(req)), ctx),
   'GET /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 200, await listKeysHandler(gateway), ctx),
-  'POST /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
-  'POST /admin/keys/revoke': async (gateway, ctx, _req, res) => sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
+  'POST /admin/keys': async (gateway, ctx, _req, res) =>
+    sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
+  'POST /admin/keys/revoke': async (gateway, ctx, _req, res) =>
+    sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'GET /admin/audit/verify': async (gateway, ctx, _req, res) => sendJson(res, 200, await verifyAuditHandler(gateway), ctx),
   'GET /readyz': (gateway, ctx, _req, res) => {
     if (gateway.draining) return sendJson(res, 503, { status: 'draining' }, ctx);
@@ -74,7 +84,16 @@ const ROUTES: Record<string, Handler> = {
 
 const PUBLIC = new Set(['GET /healthz', 'GET /readyz']);
 /** Endpoints that need the admin key (server.admin_key) rather than an API key. */
-const ADMIN = new Set<string>(['GET /admin/keys', 'POST /admin/keys', 'POST /admin/keys/revoke', 'GET /admin/audit/verify', 'GET /metrics', 'GET /admin/dashboard/series', 'GET /admin/dashboard/requests', 'GET /admin/dashboard/request']);
+const ADMIN = new Set<string>([
+  'GET /admin/keys',
+  'POST /admin/keys',
+  'POST /admin/keys/revoke',
+  'GET /admin/audit/verify',
+  'GET /metrics',
+  'GET /admin/dashboard/series',
+  'GET /admin/dashboard/requests',
+  'GET /admin/dashboard/request',
+]);
 
 export async function startServer(gateway: Gateway, options: { host?: string; port?: number } = {}): Promise<TandemServer> {
   const { server: serverConfig } = gateway.config;
@@ -99,7 +118,7 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
     // not to send another on it (and the connection closes after it).
     if (gateway.draining) res.setHeader('connection', 'close');
     const handling = dispatch(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, error instanceof GatewayError ? error : internalError(error));
+      if (!res.headersSent) errorSender(req)(res, error instanceof GatewayError ? error : internalError(error));
       else res.destroy();
     });
     handlers.add(handling);
@@ -115,6 +134,13 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       // The dashboard's static files: a prefix, not an exact key; public, as they hold no data.
       const dashboard = dashboardFiles(req, res, path);
       if (dashboard !== null) return await dashboard;
+      if (key === 'GET /')
+        return sendJson(
+          res,
+          200,
+          endpointIndex({ endpoints: [...Object.keys(ROUTES), `GET ${MODEL_PREFIX}{id}`], admin: ADMIN, showAdmin: hasAdminKey(req) }),
+          ctx,
+        );
       const handler = ROUTES[key] ?? prefixHandler(req.method ?? 'GET', path);
       if (!handler) throw notFound(req.method ?? 'GET', path);
       if (ADMIN.has(key)) {
@@ -131,7 +157,13 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
     } catch (error) {
       const failure = error instanceof GatewayError ? error : internalError(error);
       if (error instanceof AuthenticationError) {
-        authFailures.record({ error, requestId: ctx.id, time: ctx.time, address: req.socket.remoteAddress, endpoint: ROUTES[key] ? key : `${req.method ?? 'GET'} ${MODEL_PREFIX}{id}` });
+        authFailures.record({
+          error,
+          requestId: ctx.id,
+          time: ctx.time,
+          address: req.socket.remoteAddress,
+          endpoint: ROUTES[key] ? key : `${req.method ?? 'GET'} ${MODEL_PREFIX}{id}`,
+        });
       } else if (failure.code === 'request_timeout') {
         metrics?.edgeRefusal('body_timeout_ms');
       } else if (failure.code === 'server_busy') {
@@ -143,7 +175,18 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       }
       // A body we refused to read must not be left on the connection.
       if (failure.status === 413) res.setHeader('connection', 'close');
-      sendError(res, failure, routeHeaders({ ctx, model: null, reason: failure.code ?? 'error', overheadMs: performance.now() - ctx.started }));
+      errorSender(req)(res, failure, routeHeaders({ ctx, model: null, reason: failure.code ?? 'error', overheadMs: performance.now() - ctx.started }));
+    }
+  }
+
+  /** Whether the request carries the admin key; never throws, and a wrong key is not an auth failure here. */
+  function hasAdminKey(req: IncomingMessage): boolean {
+    if (serverConfig.admin_key === undefined || req.headers.authorization === undefined) return false;
+    try {
+      auth.admin(req);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -198,6 +241,11 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
 
 const MODEL_PREFIX = '/v1/models/';
 
+/** Errors in the caller's API's shape: Anthropic's under /v1/messages, OpenAI's everywhere else. */
+function errorSender(req: IncomingMessage): typeof sendError {
+  return (req.url ?? '').startsWith('/v1/messages') ? sendAnthropicError : sendError;
+}
+
 /** Endpoints whose path carries an id: GET /v1/models/{id} (the openai client sends `tandem%2Fauto`). */
 function prefixHandler(method: string, path: string): Handler | undefined {
   if (method !== 'GET' || !path.startsWith(MODEL_PREFIX) || path.length === MODEL_PREFIX.length) return undefined;
@@ -215,9 +263,18 @@ function prefixHandler(method: string, path: string): Handler | undefined {
 function notFound(method: string, path: string): GatewayError {
   const known = Object.keys(ROUTES).filter((k) => k.endsWith(` ${path}`));
   if (known.length > 0) {
-    return new GatewayError({ status: 405, code: 'method_not_allowed', message: `${method} is not allowed on ${path}; use ${known.map((k) => k.split(' ')[0]).join(', ')}.` });
+    return new GatewayError({
+      status: 405,
+      code: 'method_not_allowed',
+      message: `${method} is not allowed on ${path}; use ${known.map((k) => k.split(' ')[0]).join(', ')}.`,
+    });
   }
-  return new GatewayError({ status: 404, code: 'not_found', message: `No endpoint ${method} ${path}. Endpoints: ${[...Object.keys(ROUTES), `GET ${MODEL_PREFIX}{id}`].join(', ')}.` });
+  const endpoints = [...Object.keys(ROUTES).filter((k) => !ADMIN.has(k)), `GET ${MODEL_PREFIX}{id}`];
+  return new GatewayError({
+    status: 404,
+    code: 'not_found',
+    message: `No endpoint ${method} ${path}. Endpoints: ${endpoints.join(', ')} (GET / lists them; the dashboard is at /dashboard).`,
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, ctx: RequestContext, model: string | null = null, reason = ''): void {

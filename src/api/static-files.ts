@@ -25,7 +25,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Everything the page needs is same-origin; nothing may load from elsewhere (it must work offline anyway). */
-const CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export interface StaticFilesOptions {
   /** URL prefix without a trailing slash, e.g. `/dashboard`. */
@@ -80,7 +81,8 @@ function resolveFile(root: string, rest: string): string {
   } catch {
     throw new GatewayError({ status: 400, code: 'invalid_path', message: 'The path is not valid percent-encoding.' });
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) throw new GatewayError({ status: 400, code: 'invalid_path', message: 'The path has characters not allowed in a file name.' });
+  if (decoded.includes('\0') || decoded.includes('\\'))
+    throw new GatewayError({ status: 400, code: 'invalid_path', message: 'The path has characters not allowed in a file name.' });
   const relative = decoded === '' || decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const file = normalize(join(root, relative));
   if (!file.startsWith(root)) throw new GatewayError({ status: 404, code: 'not_found', message: 'No such file.' });

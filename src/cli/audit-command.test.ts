@@ -57,7 +57,23 @@ async function run(args: string[]): Promise<{ out: string; err: string; code: nu
 
 test('keys create prints the secret once; list never shows it; revoke marks the key', async () => {
   const { config } = setup();
-  const created = await run(['keys', 'create', '--config', config, '--name', 'ci bot', '--routes', 'tandem/*', '--rpm', '30', '--spend-day', '2.5', '--expires', '30d', '--json']);
+  const created = await run([
+    'keys',
+    'create',
+    '--config',
+    config,
+    '--name',
+    'ci bot',
+    '--routes',
+    'tandem/*',
+    '--rpm',
+    '30',
+    '--spend-day',
+    '2.5',
+    '--expires',
+    '30d',
+    '--json',
+  ]);
   assert.equal(created.code, 0, created.err);
   const { key, secret } = JSON.parse(created.out) as { key: { id: string; expires_at: string; limits: Record<string, number> }; secret: string };
   assert.match(secret, /^tdm_/);
@@ -67,7 +83,10 @@ test('keys create prints the secret once; list never shows it; revoke marks the 
 
   const listed = await run(['keys', 'list', '--config', config, '--json']);
   assert.ok(!listed.out.includes(secret.slice(10)));
-  assert.deepEqual((JSON.parse(listed.out) as Array<{ id: string; status: string }>).map((k) => [k.id, k.status]), [[key.id, 'active']]);
+  assert.deepEqual(
+    (JSON.parse(listed.out) as Array<{ id: string; status: string }>).map((k) => [k.id, k.status]),
+    [[key.id, 'active']],
+  );
   const table = await run(['keys', 'list', '--config', config]);
   assert.match(table.out, /ci bot .* active .* tandem\/\*/);
 
@@ -123,8 +142,14 @@ test('audit export writes JSON lines since a time; purge deletes old rows and th
   await store.close();
 
   const exported = await run(['audit', 'export', '--config', config, '--since', '7d', '--format', 'jsonl']);
-  const lines = exported.out.trim().split('\n').map((l) => JSON.parse(l) as { entry: { requestId: string }; hash: string });
-  assert.deepEqual(lines.map((l) => l.entry.requestId), ['new0', 'new1']);
+  const lines = exported.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { entry: { requestId: string }; hash: string });
+  assert.deepEqual(
+    lines.map((l) => l.entry.requestId),
+    ['new0', 'new1'],
+  );
   await assert.rejects(run(['audit', 'export', '--config', config, '--format', 'csv']), /only format is jsonl/);
 
   const purged = await run(['purge', '--config', config, '--json']);
@@ -189,7 +214,13 @@ test('audit anchor writes every tip to a file and a URL; verify --anchor detects
   }
   const anchor = JSON.parse(readFileSync(file, 'utf8')) as { format: string; chains: Array<{ chain: string; seq: number }> };
   assert.deepEqual(JSON.parse(received[0] ?? '{}'), anchor);
-  assert.deepEqual(anchor.chains.map((c) => [c.chain, c.seq]), [['a', 4], ['b', 4]]);
+  assert.deepEqual(
+    anchor.chains.map((c) => [c.chain, c.seq]),
+    [
+      ['a', 4],
+      ['b', 4],
+    ],
+  );
 
   // Later records that chain from the tips are fine.
   const reopened = await openSqliteStore({ path: db, logBodies: false });

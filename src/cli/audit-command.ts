@@ -54,7 +54,7 @@ export function registerAuditCommand(program: Command, deps: CliDeps): void {
     .description('verify the chains, then write the tip of every chain (seq, hash, time) to a file or URL kept outside the database')
     .option('-c, --config <file>', 'config file (default: ./tandem.yaml)')
     .option('--out <file>', 'write the anchor to this file (replaced atomically)')
-    .option('--url <url>', 'POST the anchor as JSON to this URL (an append-only store outside the database\'s reach)')
+    .option('--url <url>', "POST the anchor as JSON to this URL (an append-only store outside the database's reach)")
     .option('--json', 'also print the anchor')
     .action(action('audit anchor', runAnchor));
   audit
@@ -133,7 +133,8 @@ export function describeVerification(result: AuditVerification): string {
   const a = result.anchor;
   if (a !== null) {
     lines.push(`anchor of ${a.createdAt}: ${a.ok ? 'every anchored chain matches' : 'MISMATCH'}`);
-    for (const check of a.chains) lines.push(`  chain ${check.chain} #${check.seq}: ${check.status === 'ok' ? 'ok' : check.status.toUpperCase()}: ${check.detail}`);
+    for (const check of a.chains)
+      lines.push(`  chain ${check.chain} #${check.seq}: ${check.status === 'ok' ? 'ok' : check.status.toUpperCase()}: ${check.detail}`);
     if (a.unanchored.length > 0) lines.push(`  not in the anchor (started after it): ${a.unanchored.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
@@ -152,7 +153,9 @@ async function runAnchor(deps: CliDeps, options: AnchorOptions): Promise<void> {
   const broken = result.chains.filter((c) => c.broken !== undefined);
   if (broken.length > 0) {
     // Anchoring a broken chain would vouch for whatever broke it.
-    throw new CommandFailure(`not anchoring: ${broken.map((c) => `chain ${c.replicaId} is broken at #${c.broken?.seq}`).join('; ')}; run \`tandem audit verify\``);
+    throw new CommandFailure(
+      `not anchoring: ${broken.map((c) => `chain ${c.replicaId} is broken at #${c.broken?.seq}`).join('; ')}; run \`tandem audit verify\``,
+    );
   }
   const anchor = anchorOf(result.chains, Date.now());
   const text = `${JSON.stringify(anchor, null, 2)}\n`;

@@ -58,11 +58,17 @@ describe('tandem eval on the generic format', () => {
       { stdout: (s) => out.push(s), stderr: () => {} },
     );
     const table = out.join('\n');
-    for (const name of ['learned', 'cascade-builtin', 'random', 'oracle', 'APGR', 'CPT(50%)']) assert.ok(table.includes(name), `missing ${name}`);
+    for (const name of ['learned', 'cascade-builtin', 'random', 'random (exact)', 'oracle', 'APGR', 'CPT(50%)', 'APGR 95% CI', 'p vs random']) {
+      assert.ok(table.includes(name), `missing ${name}`);
+    }
     const learned = report.methods.find((m) => m.name === 'learned');
     assert.ok(learned && learned.mean.apgr > 0.7, `learned APGR ${learned?.mean.apgr}`);
     const json = JSON.parse(await readFile(join(dir, 'out', 'eval-traffic.json'), 'utf8')) as { methods: unknown[] };
-    assert.equal(json.methods.length, 4);
+    assert.equal(json.methods.length, 5);
+    // A router that clearly beats random gets a small p-value; the exact random row is the expectation itself.
+    assert.ok(learned?.uncertainty && learned.uncertainty.pVsRandom < 0.01, `p ${learned?.uncertainty?.pVsRandom}`);
+    const exact = report.methods.find((m) => m.name === 'random (exact)');
+    assert.ok(exact && Math.abs(exact.mean.apgr - 0.5) < 1e-9 && Math.abs(exact.mean.cpt50 - 50) < 1e-9);
     const html = await readFile(join(dir, 'out', 'eval-traffic.html'), 'utf8');
     assert.ok(html.includes('<svg'));
     assert.ok(!/<script|https?:\/\/(?!www\.w3\.org)/.test(html), 'the report must not load anything');
@@ -104,7 +110,12 @@ describe('tandem eval on the generic format', () => {
   test('a router that needs responses, on a dataset without them, is a clear error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tandem-eval-bad-'));
     const path = join(dir, 'plain.jsonl');
-    await writeFile(path, traffic().map((r) => JSON.stringify({ prompt: r.prompt, scores: { small: r.small, large: r.large } })).join('\n'));
+    await writeFile(
+      path,
+      traffic()
+        .map((r) => JSON.stringify({ prompt: r.prompt, scores: { small: r.small, large: r.large } }))
+        .join('\n'),
+    );
     await assert.rejects(
       runEvalCommand({ dataset: path, router: ['cascade'], out: dir, protocol: 'cv', repeats: 1, maxTrain: 1500, seed: 1, progress: false }, quiet),
       /needs the small model's responses/,
@@ -126,8 +137,28 @@ describe('tandem train-router then eval --artifact', () => {
     );
     assert.match(report.protocol, /no training/);
     assert.equal(report.methods[0]?.name, 'learned:traffic');
-    // Scoring the very prompts it trained on is in-sample: eval says so.
-    assert.match(warnings.join('\n'), /learned:traffic was trained on prompts of traffic.*optimistic/);
+    // Scoring the very prompts it trained on is in-sample: eval says so, by content, under another file name too.
+    assert.match(warnings.join('\n'), /learned:traffic was trained on 60 of the 60 prompts of traffic \(100\.0%, matched by content\).*optimistic/);
+    const renamed = join(dir, 'renamed.jsonl');
+    await writeFile(renamed, await readFile(dataset, 'utf8'));
+    warnings.length = 0;
+    await runEvalCommand(
+      {
+        dataset: renamed,
+        router: ['learned'],
+        artifact: artifactPath,
+        out: join(dir, 'out'),
+        protocol: 'auto',
+        repeats: 1,
+        maxTrain: 1500,
+        seed: 1,
+        progress: false,
+      },
+      { stdout: () => {}, stderr: (s) => warnings.push(s) },
+    );
+    assert.match(warnings.join('\n'), /trained on 60 of the 60 prompts of renamed/);
+    const learned = report.methods[0];
+    assert.ok(learned?.uncertainty && learned.uncertainty.apgr95[0] <= learned.mean.apgr && learned.mean.apgr <= learned.uncertainty.apgr95[1]);
   });
 });
 
@@ -139,12 +170,26 @@ describe('the tandem binary', () => {
     const dataset = await writeCsv(dir);
     const trained = await run(process.execPath, [...cli, 'train-router', '--dataset', dataset, '--out', join(dir, 'v.json'), '--kind', 'verifier']);
     assert.match(trained.stdout, /trained a cascade-verifier on 60 of 60 prompts/);
-    const evaluated = await run(process.execPath, [...cli, 'eval', '--dataset', dataset, '--router', 'cascade', '--artifact', join(dir, 'v.json'), '--out', dir]);
+    const evaluated = await run(process.execPath, [
+      ...cli,
+      'eval',
+      '--dataset',
+      dataset,
+      '--router',
+      'cascade',
+      '--artifact',
+      join(dir, 'v.json'),
+      '--out',
+      dir,
+    ]);
     assert.match(evaluated.stdout, /oracle/);
     assert.ok(!evaluated.stderr.includes('['), 'no progress bar when stderr is a pipe');
     assert.match(evaluated.stderr, /^warning: verifier:priced was trained on prompts of priced/);
     const json = JSON.parse(await readFile(join(dir, 'eval-priced.json'), 'utf8')) as { methods: Array<{ name: string }> };
-    assert.deepEqual(json.methods.map((m) => m.name), ['verifier:priced', 'random', 'oracle']);
+    assert.deepEqual(
+      json.methods.map((m) => m.name),
+      ['verifier:priced', 'random', 'random (exact)', 'oracle'],
+    );
   });
 
   test('bad input exits 1 with one clear line', async () => {

@@ -9,6 +9,7 @@ import { formatReportTable, type EvalReport } from '../quality/eval/eval-report.
 import { evalRouter, EVAL_ROUTER_NAMES } from '../quality/eval/eval-routers.js';
 import { evaluateDataset } from '../quality/eval/evaluate-dataset.js';
 import { progressLine, type ProgressStream } from '../quality/eval/progress-line.js';
+import { promptHash } from '../quality/scorer-artifact.js';
 
 export interface EvalCommandIo {
   stdout: (s: string) => void;
@@ -53,23 +54,29 @@ function positiveInt(value: string): number {
 }
 
 function collectRouters(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function registerEvalCommand(program: Command, io: EvalCommandIo = defaultIo): void {
   program
     .command('eval')
-    .description('score routers on a labelled dataset with RouteLLM\'s metrics (CPT, APGR), beside random and oracle')
+    .description("score routers on a labelled dataset with RouteLLM's metrics (CPT, APGR), beside random and oracle")
     .requiredOption('--dataset <name|file>', 'routellm-mmlu, routellm-gsm8k, or a .jsonl/.csv file in the generic format')
-    .option('--data-dir <dir>', 'where RouteLLM\'s data lives', DEFAULT_ROUTELLM_DIR)
+    .option('--data-dir <dir>', "where RouteLLM's data lives", DEFAULT_ROUTELLM_DIR)
     .option('--router <names>', `routers to evaluate, comma-separated or repeated: ${EVAL_ROUTER_NAMES.join(', ')}`, collectRouters)
     .option('--artifact <file>', 'evaluate this trained artifact as is (no retraining; every prompt is scored)')
     .option('--out <dir>', 'directory for the JSON and HTML reports', 'tandem-eval')
     .option('--protocol <kind>', 'auto (splits for > 3,000 prompts, else 5-fold CV), splits or cv', 'auto')
     .option('--repeats <n>', 'random splits / CV repetitions', positiveInt, 5)
     .option('--max-train <n>', 'most prompts a router may train on', positiveInt, 1500)
-    .option('--weak <model>', 'the small model\'s name in a generic dataset')
-    .option('--strong <model>', 'the large model\'s name in a generic dataset')
+    .option('--weak <model>', "the small model's name in a generic dataset")
+    .option('--strong <model>', "the large model's name in a generic dataset")
     .option('--weak-price <usd>', 'small model price per 1M tokens, when the dataset has no costs', positiveNumber)
     .option('--strong-price <usd>', 'large model price per 1M tokens, when the dataset has no costs', positiveNumber)
     .option('--seed <n>', 'seed of the splits', positiveInt, 1)
@@ -99,20 +106,24 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     options.router.map((name) => evalRouter(name, { dataset: dataset.name, ...(options.artifact ? { artifact: options.artifact } : {}) })),
   );
   for (const router of routers) {
-    if (router.trainedOn === dataset.name) {
+    // By content when the artifact lists its prompts' hashes (a renamed or merged file is still caught);
+    // by dataset name only for artifacts written before the hashes.
+    const seen = router.trainedPrompts
+      ? dataset.examples.filter((e) => router.trainedPrompts?.has(promptHash(e.prompt))).length
+      : router.trainedOn === dataset.name
+        ? dataset.examples.length
+        : 0;
+    if (seen > 0) {
+      const what = router.trainedPrompts
+        ? `${seen} of the ${dataset.examples.length} prompts of ${dataset.name} (${((100 * seen) / dataset.examples.length).toFixed(1)}%, matched by content)`
+        : `prompts of ${dataset.name}`;
       io.stderr(
-        `warning: ${router.name} was trained on prompts of ${dataset.name}, and those are scored too, so these figures are optimistic; ` +
+        `warning: ${router.name} was trained on ${what}, and those are scored too, so these figures are optimistic; ` +
           'run eval without --artifact for an out-of-sample estimate, or evaluate the artifact on newly labelled traffic',
       );
     }
   }
-  const kind = options.artifact
-    ? 'all'
-    : options.protocol === 'auto'
-      ? dataset.examples.length > 2 * options.maxTrain
-        ? 'splits'
-        : 'cv'
-      : options.protocol;
+  const kind = options.artifact ? 'all' : options.protocol === 'auto' ? (dataset.examples.length > 2 * options.maxTrain ? 'splits' : 'cv') : options.protocol;
   // A progress bar only where someone watches it (a terminal), unless asked for with --progress.
   const progressStream = io.progress ?? process.stderr;
   const showProgress = options.progress ?? progressStream.isTTY === true;

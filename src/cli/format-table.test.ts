@@ -25,7 +25,13 @@ test('columns are padded to the widest cell and numbers right-aligned', () => {
 });
 
 test('trailing spaces are trimmed and multi-byte characters count as one column', () => {
-  const table = formatTable({ columns: [{ header: 'a' }, { header: 'reason' }], rows: [['…✓', ''], ['x', 'y']] });
+  const table = formatTable({
+    columns: [{ header: 'a' }, { header: 'reason' }],
+    rows: [
+      ['…✓', ''],
+      ['x', 'y'],
+    ],
+  });
   assert.deepEqual(table.split('\n'), ['a   reason', '--  ------', '…✓', 'x   y']);
 });
 

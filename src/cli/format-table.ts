@@ -39,6 +39,14 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
+/** Cuts the middle out of a long text, so both its start and its end (e.g. the model that answered) stay. */
+export function truncateMiddle(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = Math.floor((max - 1) / 3);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - 1 - head)).join('')}`;
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in the local time zone: what someone reading their own gateway's log expects. */
 export function formatLocalTime(ms: number): string {
   const d = new Date(ms);

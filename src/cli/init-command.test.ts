@@ -50,7 +50,24 @@ describe('tandem init', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tandem-init-'));
     ollama = await startFakeUpstream({
-      '/v1/models': { body: { object: 'list', data: [{ id: 'nomic-embed-text:latest', object: 'model' }, { id: 'llama3.2:3b', object: 'model' }, { id: 'qwen2.5:7b', object: 'model' }] } },
+      '/v1/models': {
+        body: {
+          object: 'list',
+          data: [
+            { id: 'nomic-embed-text:latest', object: 'model' },
+            { id: 'llama3.2:3b', object: 'model' },
+            { id: 'qwen2.5:7b', object: 'model' },
+          ],
+        },
+      },
+      // Ollama's answer for llama3.2:3b (https://docs.ollama.com/api/show), trimmed: it calls tools, reads no images.
+      '/api/show': {
+        body: {
+          details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+          model_info: { 'general.architecture': 'llama', 'llama.context_length': 131_072 },
+          capabilities: ['completion', 'tools'],
+        },
+      },
     });
     // Accepts the connection and never answers: the probe must give up on its own.
     hanging = createServer(() => {});
@@ -77,16 +94,18 @@ describe('tandem init', () => {
     assert.equal(run.exitCode, 0, run.stderr);
     assert.deepEqual(
       ollama.requests.map((r) => `${r.method} ${r.path}`),
-      ['GET /v1/models'],
+      ['GET /v1/models', 'POST /api/show'],
     );
+    assert.deepEqual(ollama.requests[1]?.json, { model: 'llama3.2:3b' });
     assert.match(run.stdout, /Ollama at http:\/\/127\.0\.0\.1:\d+\/v1: using llama3\.2:3b \(of 3 models\)/);
+    assert.match(run.stdout, /capabilities detected from Ollama \/api\/show: tools, json, vision: no, embeddings: no, context 131072/);
     assert.match(run.stdout, /OPENAI_API_KEY: set/);
 
     const text = await readFile(file, 'utf8');
     assert.ok(!text.includes('sk-very-secret'), 'the API key itself must never be written');
     assert.match(text, /api_key: \$\{OPENAI_API_KEY\}/);
     assert.match(text, /"llama3\.2:3b":/);
-    assert.ok(!/^  "?nomic-embed-text/m.test(text), 'an embedding model is not picked as the chat model');
+    assert.ok(!/^ {2}"?nomic-embed-text/m.test(text), 'an embedding model is not picked as the chat model');
     assert.match(text, /It also serves: nomic-embed-text:latest, qwen2\.5:7b/);
     assert.match(text, /^# yaml-language-server: \$schema=.*tandem\.schema\.json$/m);
 
@@ -94,13 +113,19 @@ describe('tandem init', () => {
     const { config, warnings } = await loadConfig(file, { env: {} });
     const local = config.models['llama3.2:3b'];
     assert.ok(local?.provider === 'openai-compatible');
+    // Detected, and written down: the capability policy sends it tool calls and JSON, not images.
+    assert.deepEqual([local.capabilities.tools, local.capabilities.json, local.capabilities.vision], [true, true, false]);
+    assert.match(text, /capabilities: \{ tools: true, json: true, vision: false \} {3}# detected from Ollama \/api\/show/);
     assert.equal(local.base_url, `${ollama.url}/v1`);
     assert.equal(local.locality, 'local');
     assert.equal(config.models['gpt-4.1']?.locality, 'cloud');
     const route = config.routes['tandem/auto'];
     assert.deepEqual(route?.models, ['llama3.2:3b', 'gpt-4.1']);
     assert.deepEqual(route?.router, { type: 'scored', scorer: { type: 'heuristic' }, threshold: 0.5, small: 'llama3.2:3b', large: 'gpt-4.1' });
-    assert.deepEqual(route?.policies.map((p) => p.type), ['privacy', 'context-fit', 'capability']);
+    assert.deepEqual(
+      route?.policies.map((p) => p.type),
+      ['privacy', 'context-fit', 'capability'],
+    );
     // The only warning is the unset key; the built-in model file is found relative to the config.
     assert.deepEqual(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0] ?? '', /OPENAI_API_KEY is not set/);
@@ -116,6 +141,26 @@ describe('tandem init', () => {
     assert.deepEqual(Object.keys(config.models), ['stories-260k']);
     assert.equal(config.models['stories-260k']?.provider, 'embedded');
     assert.deepEqual(config.routes['tandem/auto']?.router, { type: 'fixed', model: 'stories-260k' });
+  });
+
+  test('--probe host:port (repeatable) finds servers off the usual ports; a malformed one is refused', async () => {
+    const file = join(dir, 'probed.yaml');
+    const other = await startFakeUpstream({ '/v1/models': { body: { object: 'list', data: [{ id: 'phi-4-mini', object: 'model' }] } } });
+    try {
+      const args = ['--file', file, '--probe', `127.0.0.1:${new URL(ollama.url).port}`, '--probe', `localhost:${new URL(other.url).port}`];
+      const run = await runInit(args, { env: {}, probes: [], probeTimeoutMs: 3_000 });
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.match(run.stdout, /server at localhost:\d+ at http:\/\/localhost:\d+\/v1: using phi-4-mini/);
+      const { config } = await loadConfig(file, { env: {} });
+      assert.deepEqual(config.routes['tandem/auto']?.models, ['llama3.2:3b', 'phi-4-mini']);
+      const phi = config.models['phi-4-mini'];
+      assert.equal(phi?.provider === 'openai-compatible' && phi.base_url, `http://localhost:${new URL(other.url).port}/v1`);
+    } finally {
+      await other.close();
+    }
+    const bad = await runInit(['--file', join(dir, 'bad-probe.yaml'), '--probe', 'gpu-box:http'], { env: {}, probes: [] });
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /--probe "gpu-box:http": expected host:port/);
   });
 
   test('refuses to overwrite an existing file unless --force', async () => {
@@ -159,11 +204,37 @@ describe('starterConfig', () => {
     const first = config.models['Qwen2.5-1.5B-Instruct-Q4_K_M'];
     assert.equal(first?.provider === 'openai-compatible' && first.model, '/models/Qwen2.5-1.5B-Instruct-Q4_K_M.gguf');
     assert.equal(config.models['claude-sonnet-4-5']?.provider, 'anthropic');
-    // llama.cpp holds port 8080, so the gateway moves aside.
-    assert.equal(config.server.port, 8787);
+    // llama.cpp keeps its 8080: Tandem's default port is one no model server uses.
+    assert.equal(config.server.port, 8421);
     assert.match(text, /lm-studio answers at .* but lists no models/);
     // The demo model is defined but not routed to when a real local model exists.
     assert.ok(!config.routes['tandem/auto']?.models.includes('stories-260k'));
+  });
+
+  test("llama.cpp's detected slot context and tools are written down; a server that said nothing gets capabilities: auto", () => {
+    const text = starterConfig({
+      openaiKey: false,
+      anthropicKey: false,
+      servers: [
+        {
+          ...server('llama-cpp', 8080, ['/models/qwen.gguf']),
+          capabilities: { source: 'llama.cpp /props', json: true, tools: true, vision: false, contextWindow: 16_384 },
+        },
+        server('vllm', 8000, ['Qwen/Qwen2.5-7B-Instruct']),
+      ],
+    });
+    const { config } = parseConfigText(text, { env: {} });
+    const cpp = config.models.qwen;
+    assert.equal(cpp?.context_window, 16_384);
+    assert.deepEqual([cpp?.capabilities.tools, cpp?.capabilities.json, cpp?.capabilities.vision, cpp?.capabilities.auto], [true, true, false, undefined]);
+    assert.equal(config.models['Qwen/Qwen2.5-7B-Instruct']?.capabilities.auto, true);
+  });
+
+  test("a model server found on Tandem's default port (a --probe): the gateway moves to the next port and says why", () => {
+    const text = starterConfig({ openaiKey: false, anthropicKey: false, servers: [server('custom', 8421, ['qwen2.5:1.5b'])] });
+    const { config } = parseConfigText(text, { env: {} });
+    assert.equal(config.server.port, 8422);
+    assert.match(text, /port: 8422 +# not 8421: a local model server is using it/);
   });
 
   test('a cloud key and no local server: scored from the built-in model to the cloud model', () => {

@@ -8,8 +8,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BUILTIN_MODEL_PATH, PACKAGE_ROOT } from '../config/builtin-config.js';
-import { detectEnvironment, type DetectedEnvironment, type LocalServerProbe } from '../config/detect-environment.js';
+import { DEFAULT_PROBES, detectEnvironment, parseProbe, type DetectedEnvironment, type LocalServerProbe } from '../config/detect-environment.js';
 import { chatModelOf, starterConfig } from '../config/starter-config.js';
+import { detectCapabilities, describeDetected } from '../config/detect-capabilities.js';
 import { CommandFailure, type CliDeps } from './cli-deps.js';
 
 export { starterConfig } from '../config/starter-config.js';
@@ -20,7 +21,7 @@ export interface InitCommandDeps extends Pick<CliDeps, 'stdout' | 'stderr'> {
   env?: Record<string, string | undefined>;
   /** Relative --file paths resolve against it; defaults to process.cwd(). */
   cwd?: string;
-  /** Servers to probe; defaults to Ollama 11434, llama.cpp 8080, vLLM 8000, LM Studio 1234. */
+  /** Servers to probe; defaults to Ollama 11434, llama.cpp 8080, vLLM 8000, LM Studio 1234 (plus each --probe). */
   probes?: readonly LocalServerProbe[];
   probeTimeoutMs?: number;
 }
@@ -28,6 +29,7 @@ export interface InitCommandDeps extends Pick<CliDeps, 'stdout' | 'stderr'> {
 interface InitOptions {
   force?: boolean;
   file: string;
+  probe: string[];
 }
 
 export function registerInitCommand(program: Command, deps: InitCommandDeps): void {
@@ -36,6 +38,7 @@ export function registerInitCommand(program: Command, deps: InitCommandDeps): vo
     .description('write a starter tandem.yaml from the local model servers and API keys found on this machine')
     .option('-f, --file <file>', 'where to write it', 'tandem.yaml')
     .option('--force', 'overwrite an existing file')
+    .option('--probe <host:port>', 'also look for an OpenAI-compatible model server there (repeatable)', (value: string, all: string[]) => [...all, value], [])
     .action(async (options: InitOptions) => {
       try {
         await runInit(deps, options);
@@ -52,13 +55,24 @@ async function runInit(deps: InitCommandDeps, options: InitOptions): Promise<voi
   if (!options.force && existsSync(target)) {
     throw new CommandFailure(`${options.file} already exists; run \`tandem init --force\` to overwrite it`);
   }
+  const probes = withExtraProbes(deps.probes ?? DEFAULT_PROBES, options.probe.map(parseProbe));
   const detected = await detectEnvironment({
     env: deps.env ?? process.env,
-    ...(deps.probes === undefined ? {} : { probes: deps.probes }),
+    probes,
     ...(deps.probeTimeoutMs === undefined ? {} : { timeoutMs: deps.probeTimeoutMs }),
   });
+  // What each chosen chat model supports, asked of its server (Ollama /api/show, llama.cpp /props, …).
+  const servers = await Promise.all(
+    detected.servers.map(async (server) => {
+      const model = chatModelOf(server.models);
+      if (model === undefined) return server;
+      const capabilities = await detectCapabilities({ baseUrl: server.baseUrl, model, timeoutMs: deps.probeTimeoutMs ?? 1_000 });
+      return capabilities === undefined ? server : { ...server, capabilities };
+    }),
+  );
   const found: DetectedEnvironment = {
     ...detected,
+    servers,
     embeddedModelPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, BUILTIN_MODEL_PATH)),
     schemaPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, 'tandem.schema.json')),
   };
@@ -66,6 +80,19 @@ async function runInit(deps: InitCommandDeps, options: InitOptions): Promise<voi
   // 'wx' closes the gap between the existence check and the write.
   await writeFile(target, starterConfig(found), { flag: options.force ? 'w' : 'wx' });
   deps.stdout(`wrote ${options.file}\n${summary(found).join('\n')}\n`);
+}
+
+/** The usual ports, then each --probe that is not one of them. */
+function withExtraProbes(usual: readonly LocalServerProbe[], extra: readonly LocalServerProbe[]): LocalServerProbe[] {
+  const key = (p: LocalServerProbe): string => `${p.host ?? '127.0.0.1'}:${p.port}`;
+  const seen = new Set(usual.map(key));
+  const out = [...usual];
+  for (const probe of extra) {
+    if (seen.has(key(probe))) continue;
+    seen.add(key(probe));
+    out.push(probe);
+  }
+  return out;
 }
 
 function summary(found: DetectedEnvironment): string[] {
@@ -77,11 +104,19 @@ function summary(found: DetectedEnvironment): string[] {
         ? `  ${server.label} at ${server.baseUrl}: running, but lists no models`
         : `  ${server.label} at ${server.baseUrl}: using ${first}${server.models.length > 1 ? ` (of ${server.models.length} models)` : ''}`,
     );
+    if (first !== undefined) {
+      lines.push(
+        server.capabilities === undefined
+          ? `    capabilities: the server did not say; written as \`capabilities: auto\` (asked again at start-up)`
+          : `    capabilities detected from ${server.capabilities.source}: ${describeDetected(server.capabilities)}`,
+      );
+    }
   }
   if (found.openaiKey) lines.push('  OPENAI_API_KEY: set, referenced as ${OPENAI_API_KEY}');
   if (found.anthropicKey) lines.push('  ANTHROPIC_API_KEY: set, referenced as ${ANTHROPIC_API_KEY}');
   if (lines.length === 0) {
     lines.push('  no local model server and no cloud API key found: the file uses the built-in demo model only');
+    lines.push('  (a model server on another port or machine: `tandem init --probe host:port`)');
   }
   lines.push('next: `tandem validate`, then `tandem serve`');
   return lines;

@@ -1,6 +1,5 @@
 /** Opens the store a config names for the governance commands (`keys`, `audit`, `purge`). */
 import type { TandemConfig } from '../config/schema.js';
-import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/request-log.js';
 import { CommandFailure } from './cli-deps.js';
 import { loadSetup } from './open-gateway.js';
@@ -14,6 +13,7 @@ export async function openGovernedStore(configPath: string | undefined): Promise
     );
   }
   try {
+    const { openStore } = await import('../store/open-store.js');
     return { store: await openStore(setup.config.store, setup.baseDir), config: setup.config };
   } catch (error) {
     throw new CommandFailure(`cannot open the store: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

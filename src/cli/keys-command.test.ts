@@ -11,7 +11,10 @@ import { registerKeysCommand } from './keys-command.js';
 const dir = mkdtempSync(join(tmpdir(), 'tandem-keys-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const config = join(dir, 'tandem.yaml');
-writeFileSync(config, 'store: { type: sqlite, path: tandem.db }\nmodels:\n  small: { provider: openai-compatible, base_url: "http://127.0.0.1:1/v1", model: m, locality: local }\n');
+writeFileSync(
+  config,
+  'store: { type: sqlite, path: tandem.db }\nmodels:\n  small: { provider: openai-compatible, base_url: "http://127.0.0.1:1/v1", model: m, locality: local }\n',
+);
 
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
   let out = '';
@@ -33,6 +36,8 @@ async function run(args: string[]): Promise<{ out: string; err: string; code: nu
 test('--routes without --models makes a routes-only key; --models or --scope all keeps direct model names', async () => {
   const routesOnly = await run(['create', '--config', config, '--name', 'sec', '--routes', 'sec/a']);
   assert.equal(routesOnly.code, 0, routesOnly.err);
+  // The first key of a loopback gateway with no server.auth: the command says that authentication is now on.
+  assert.match(routesOnly.out, /authentication is now ON: this was the first key/);
   assert.match(routesOnly.out, /scope: routes only \(sec\/a\); models named directly are refused/);
   const scopeOf = async (args: string[]): Promise<string> => {
     const created = await run(['create', '--config', config, '--json', ...args]);
@@ -43,6 +48,8 @@ test('--routes without --models makes a routes-only key; --models or --scope all
   assert.equal(await scopeOf(['--name', 'b', '--routes', 'sec/a', '--scope', 'all']), 'all');
   assert.equal(await scopeOf(['--name', 'c', '--models', 'large', '--scope', 'routes']), 'routes');
   assert.equal(await scopeOf(['--name', 'd']), 'all');
+  const second = await run(['create', '--config', config, '--name', 'e']);
+  assert.match(second.out, /authentication was already on/);
   const table = await run(['list', '--config', config]);
   assert.match(table.out, /sec .* active +routes +sec\/a/);
   const bad = await run(['create', '--config', config, '--name', 'x', '--scope', 'models']);

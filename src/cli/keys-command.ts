@@ -1,10 +1,11 @@
 /** `tandem keys create|list|revoke`: API keys with permissions, expiry and limits; the secret is shown once. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { ZodError } from 'zod';
-import { createApiKey, keyView, revokeApiKey, type KeyView } from '../governance/key-admin.js';
+import type { KeyView } from '../governance/key-admin.js';
 import { CommandFailure, reportCommandFailure, type CliDeps } from './cli-deps.js';
 import { formatTable } from './format-table.js';
 import { openGovernedStore } from './keys-command-store.js';
+import { isLoopback } from '../api/authenticate.js';
+import type { TandemConfig } from '../config/schema.js';
 
 interface CreateOptions {
   config?: string;
@@ -37,7 +38,7 @@ export function registerKeysCommand(program: Command, deps: CliDeps): void {
     .option('--expires <when>', 'expiry: a duration from now (30d, 12h) or an ISO date/time')
     .option('--rpm <n>', 'requests per minute', parseNumber)
     .option('--tpm <n>', 'tokens per minute', parseNumber)
-    .option('--spend-day <amount>', 'spend per UTC day, in the config\'s currency', parseNumber)
+    .option('--spend-day <amount>', "spend per UTC day, in the config's currency", parseNumber)
     .option('--spend-month <amount>', 'spend per UTC month', parseNumber)
     .option('--json', 'print JSON')
     .action(async (options: CreateOptions) => {
@@ -73,9 +74,14 @@ export function registerKeysCommand(program: Command, deps: CliDeps): void {
 }
 
 async function runCreate(deps: CliDeps, options: CreateOptions): Promise<void> {
-  const { store } = await openGovernedStore(options.config);
+  const [{ store, config }, { createApiKey }, { ZodError }] = await Promise.all([
+    openGovernedStore(options.config),
+    import('../governance/key-admin.js'),
+    import('zod'),
+  ]);
   try {
     const now = Date.now();
+    const hadKeys = config.server.api_keys.length > 0 || (await store.keys.list()).length > 0;
     const limits: Record<string, number> = {};
     if (options.rpm !== undefined) limits.requests_per_minute = options.rpm;
     if (options.tpm !== undefined) limits.tokens_per_minute = options.tpm;
@@ -93,21 +99,24 @@ async function runCreate(deps: CliDeps, options: CreateOptions): Promise<void> {
       if (error instanceof ZodError) throw new CommandFailure(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       throw error;
     }
+    const authNote = authenticationNote({ server: config.server, hadKeys });
     if (options.json) {
       deps.stdout(`${JSON.stringify(created, null, 2)}\n`);
+      deps.stderr(`${authNote}\n`);
       return;
     }
     deps.stdout(`created ${created.key.id} (${created.key.name})\n`);
     if (created.key.scope === 'routes') deps.stdout(`scope: routes only (${created.key.routes.join(', ')}); models named directly are refused\n`);
     deps.stdout(`secret: ${created.secret}\n`);
     deps.stdout('store the secret now: it is not kept and cannot be shown again. Send it as "Authorization: Bearer <secret>".\n');
+    deps.stdout(`${authNote}\n`);
   } finally {
     await store.close();
   }
 }
 
 async function runList(deps: CliDeps, options: { config?: string; json?: boolean }): Promise<void> {
-  const { store } = await openGovernedStore(options.config);
+  const [{ store }, { keyView }] = await Promise.all([openGovernedStore(options.config), import('../governance/key-admin.js')]);
   try {
     const now = Date.now();
     const views = (await store.keys.list()).map((k) => keyView(k, now));
@@ -120,11 +129,33 @@ async function runList(deps: CliDeps, options: { config?: string; json?: boolean
       return;
     }
     const limitsText = (l: KeyView['limits']): string =>
-      Object.entries(l).map(([k, v]) => `${k.replace(/_/g, ' ').replace('requests per minute', 'rpm').replace('tokens per minute', 'tpm')} ${v}`).join(', ') || '-';
+      Object.entries(l)
+        .map(([k, v]) => `${k.replace(/_/g, ' ').replace('requests per minute', 'rpm').replace('tokens per minute', 'tpm')} ${v}`)
+        .join(', ') || '-';
     deps.stdout(
       `${formatTable({
-        columns: [{ header: 'id' }, { header: 'name' }, { header: 'prefix' }, { header: 'status' }, { header: 'scope' }, { header: 'routes' }, { header: 'models' }, { header: 'limits' }, { header: 'expires' }],
-        rows: views.map((v) => [v.id, v.name, `${v.prefix}…`, v.status, v.scope, v.routes.join(','), v.models.join(','), limitsText(v.limits), v.expires_at ?? 'never']),
+        columns: [
+          { header: 'id' },
+          { header: 'name' },
+          { header: 'prefix' },
+          { header: 'status' },
+          { header: 'scope' },
+          { header: 'routes' },
+          { header: 'models' },
+          { header: 'limits' },
+          { header: 'expires' },
+        ],
+        rows: views.map((v) => [
+          v.id,
+          v.name,
+          `${v.prefix}…`,
+          v.status,
+          v.scope,
+          v.routes.join(','),
+          v.models.join(','),
+          limitsText(v.limits),
+          v.expires_at ?? 'never',
+        ]),
       })}\n`,
     );
   } finally {
@@ -133,7 +164,7 @@ async function runList(deps: CliDeps, options: { config?: string; json?: boolean
 }
 
 async function runRevoke(deps: CliDeps, id: string, options: { config?: string }): Promise<void> {
-  const { store } = await openGovernedStore(options.config);
+  const [{ store }, { revokeApiKey }] = await Promise.all([openGovernedStore(options.config), import('../governance/key-admin.js')]);
   try {
     const key = await revokeApiKey(store.keys, id, Date.now());
     if (key === undefined) throw new CommandFailure(`no API key ${id}; \`tandem keys list\` shows the ids`);
@@ -144,7 +175,10 @@ async function runRevoke(deps: CliDeps, id: string, options: { config?: string }
 }
 
 function parseList(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list.');
   return items;
 }
@@ -167,4 +201,17 @@ export function parseExpiry(value: string, now: number): number | string {
   const relative = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value.trim());
   if (relative !== null) return Math.round(now + Number(relative[1]) * (UNIT_MS[relative[2] ?? ''] ?? Number.NaN));
   return value.trim();
+}
+
+/**
+ * What the new key does to a gateway using this store: the first key turns authentication on for a
+ * loopback gateway that was open (a running one notices within seconds), which its users must hear of.
+ */
+export function authenticationNote(options: { server: Pick<TandemConfig['server'], 'auth' | 'host'>; hadKeys: boolean }): string {
+  const { server, hadKeys } = options;
+  if (server.auth === 'none') return 'authentication stays off (server.auth: none): the key is stored, but no request needs one';
+  if (server.auth === undefined && isLoopback(server.host) && !hadKeys) {
+    return 'authentication is now ON: this was the first key, so a running gateway (it checks every few seconds) and every restart now refuse API requests without a valid key (401)';
+  }
+  return 'authentication was already on; a running gateway accepts this key within seconds';
 }

@@ -18,13 +18,26 @@ import { registerLogsCommand } from './logs-command.js';
 const dir = mkdtempSync(join(tmpdir(), 'tandem-logs-'));
 const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
 const records: RequestRecord[] = [
-  makeRecord({ id: 'req-a', time: T0, route: 'chat', model: 'qwen-small', reason: 'score 0.21 < 0.5', cost: 0, tokensEstimated: false }),
+  makeRecord({
+    id: 'req-a',
+    time: T0,
+    route: 'chat',
+    model: 'qwen-small',
+    reason: 'score 0.21 < 0.5',
+    cost: 0,
+    tokensEstimated: false,
+    attempts: [{ model: 'qwen-small', error: null, durationMs: 80 }],
+  }),
   makeRecord({
     id: 'req-b',
     time: T0 + 60_000,
     route: 'chat',
     model: 'gpt-large',
-    reason: 'score 0.83 >= 0.5',
+    reason: 'score 0.83 >= 0.5 -> qwen-small',
+    attempts: [
+      { model: 'qwen-small', error: 'connection refused', durationMs: 3 },
+      { model: 'gpt-large', error: null, durationMs: 2200 },
+    ],
     inputTokens: 1500,
     outputTokens: 320,
     tokensEstimated: false,
@@ -93,13 +106,37 @@ test('prints recent requests newest first as an aligned table', async () => {
   assert.equal(stderr, '');
   assert.deepEqual(loaded, ['gateway.yaml']);
   const lines = stdout.trimEnd().split('\n');
-  assert.match(lines[0] ?? '', /^time\s+id\s+route\s+model\s+reason\s+in\s+out\s+cost\s+ttft ms\s+total ms\s+status$/);
+  assert.match(lines[0] ?? '', /^time\s+id\s+route\s+model\s+why\s+in\s+out\s+cost\s+ttft ms\s+total ms\s+status$/);
   assert.deepEqual(
     lines.slice(2, 5).map((l) => l.split(/\s{2,}/)),
     [
-      ['2025-06-01 12:02:00', 'req-c', '(direct)', 'qwen-small', 'model named directly; upstream 503', '~12', '~0', '0.000013', '-', '513', '502'],
-      ['2025-06-01 12:01:00', 'req-b', 'chat', 'gpt-large', 'score 0.83 >= 0.5', '1500', '320', '0.012300', '412', '2211', '200'],
-      ['2025-06-01 12:00:00', 'req-a', 'chat', 'qwen-small', 'score 0.21 < 0.5', '120', '48', '0.000000', '87', '513', '200'],
+      [
+        '2025-06-01 12:02:00',
+        'req-c',
+        '(direct)',
+        'qwen-small',
+        'model named directly; failed (502): upstream 503',
+        '~12',
+        '~0',
+        '0.000013',
+        '-',
+        '513',
+        '502',
+      ],
+      [
+        '2025-06-01 12:01:00',
+        'req-b',
+        'chat',
+        'gpt-large',
+        'score 0.83 >= 0.5 -> qwen-small; fell back -> gpt-large',
+        '1500',
+        '320',
+        '0.012300',
+        '412',
+        '2211',
+        '200',
+      ],
+      ['2025-06-01 12:00:00', 'req-a', 'chat', 'qwen-small', 'score 0.21 < 0.5; answered by qwen-small', '120', '48', '0.000000', '87', '513', '200'],
     ],
   );
   // Numbers are right-aligned: every row ends at the same column.

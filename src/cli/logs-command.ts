@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { RequestRecord } from '../spec/request-record.js';
 import { openLogForReading, parsePositiveInt, reportCommandFailure, type CliDeps } from './cli-deps.js';
-import { formatLocalTime, formatTable, truncate, type TableColumn } from './format-table.js';
+import { routeOutcome } from '../telemetry/report/route-outcome.js';
+import { formatLocalTime, formatTable, truncateMiddle, type TableColumn } from './format-table.js';
 
 interface LogsOptions {
   config?: string;
@@ -55,7 +56,7 @@ const columns: TableColumn[] = [
   { header: 'id' },
   { header: 'route' },
   { header: 'model' },
-  { header: 'reason' },
+  { header: 'why' },
   { header: 'in', align: 'right' },
   { header: 'out', align: 'right' },
   { header: 'cost', align: 'right' },
@@ -71,7 +72,8 @@ export function formatLogsTable(records: readonly RequestRecord[], options: { cu
     r.id,
     r.route ?? '(direct)',
     r.model ?? '(none)',
-    truncate(r.status >= 400 && r.error !== null ? `${r.reason}; ${r.error}` : r.reason, 48),
+    // What happened, ending with the model that answered (a fallback says so): cut in the middle, not the end.
+    truncateMiddle(routeOutcome(r).text, 64),
     `${r.tokensEstimated ? '~' : ''}${r.inputTokens}`,
     `${r.tokensEstimated ? '~' : ''}${r.outputTokens}`,
     r.cost.toFixed(6),

@@ -4,45 +4,26 @@
  */
 import { Command } from 'commander';
 import { ConfigError } from '../config/config-error.js';
-import { loadConfig } from '../config/load-config.js';
 import type { CliDeps } from './cli-deps.js';
-import { registerInitCommand } from './init-command.js';
-import { registerValidateCommand } from './validate-command.js';
-import { registerLogsCommand } from './logs-command.js';
-import { registerRouteCommand } from './route-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerStatsCommand } from './stats-command.js';
-import { registerKeysCommand } from './keys-command.js';
-import { registerAuditCommand } from './audit-command.js';
-import { registerPurgeCommand } from './purge-command.js';
-import { registerMigrateCommand } from './migrate-command.js';
-import { registerReportCommand } from './report-command.js';
-import { registerEvalCommand } from './eval-command.js';
-import { registerTrainRouterCommand } from './train-router-command.js';
+import { commandNamed, COMMANDS, packageVersion } from './command-table.js';
 
 const deps: CliDeps = {
-  loadConfig: (path) => loadConfig(path),
+  // Loaded when a command first reads a config: `tandem --version` and `--help` never need it.
+  loadConfig: async (path) => (await import('../config/load-config.js')).loadConfig(path),
   stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
 
 const program = new Command('tandem')
   .description('An OpenAI-compatible gateway that routes each request to a small local model or a large cloud model.')
+  .version(await packageVersion(), '-v, --version', 'print the version')
   .showHelpAfterError();
 
-registerServeCommand(program);
-registerInitCommand(program, deps);
-registerValidateCommand(program, deps);
-registerRouteCommand(program);
-registerLogsCommand(program, deps);
-registerStatsCommand(program, deps);
-registerKeysCommand(program, deps);
-registerAuditCommand(program, deps);
-registerPurgeCommand(program, deps);
-registerMigrateCommand(program, deps);
-registerReportCommand(program, deps);
-registerEvalCommand(program);
-registerTrainRouterCommand(program);
+// Only the named command's module is loaded; without one (`tandem`, `--help`, a typo) every command is
+// listed from the table, so help and "did you mean" work without loading any of them.
+const named = commandNamed(process.argv.slice(2));
+if (named) await named.register(program, deps);
+else for (const entry of COMMANDS) program.command(entry.name).description(entry.description);
 
 try {
   await program.parseAsync(process.argv);

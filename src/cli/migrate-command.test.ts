@@ -88,7 +88,10 @@ test('PostgreSQL: a server with store.migrate: wait starts only once `tandem mig
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(opened, false, 'the server must not start on an unmigrated schema');
-    assert.ok(logged.some((l) => /waiting for `tandem migrate` to apply 001-create-requests/.test(l)), logged.join('\n'));
+    assert.ok(
+      logged.some((l) => /waiting for `tandem migrate` to apply 001-create-requests/.test(l)),
+      logged.join('\n'),
+    );
 
     const config = configFile(`{ type: postgres, url: "${TEST_DATABASE_URL}", schema: ${schema} }`);
     const migrated = await run(['--config', config]);

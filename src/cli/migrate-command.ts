@@ -24,7 +24,7 @@ const LOCK_RETRY_DELAY_MS = 1_000;
 export function registerMigrateCommand(program: Command, deps: CliDeps): void {
   program
     .command('migrate')
-    .description('apply the store\'s pending schema migrations, one at a time, and print each with its duration')
+    .description("apply the store's pending schema migrations, one at a time, and print each with its duration")
     .option('-c, --config <file>', 'config file (default: ./tandem.yaml)')
     .option('--status', 'only list applied and pending migrations')
     .option('--json', 'print JSON')
@@ -78,7 +78,10 @@ async function runMigrate(deps: CliDeps, options: MigrateOptions): Promise<void>
         lockRetries: {
           attempts,
           delayMs: LOCK_RETRY_DELAY_MS,
-          onRetry: (name, attempt) => deps.stderr(`tandem migrate: ${name} waited ${options.lockTimeout} ms for a lock held by another session; rolled back, retrying (${attempt}/${attempts})\n`),
+          onRetry: (name, attempt) =>
+            deps.stderr(
+              `tandem migrate: ${name} waited ${options.lockTimeout} ms for a lock held by another session; rolled back, retrying (${attempt}/${attempts})\n`,
+            ),
         },
       }),
     );

@@ -7,8 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { builtinConfig, PACKAGE_ROOT } from '../config/builtin-config.js';
 import { loadConfig } from '../config/load-config.js';
 import type { TandemConfig } from '../config/schema.js';
-import { Gateway } from '../gateway/gateway.js';
-import { openStore } from '../store/open-store.js';
+import type { Gateway } from '../gateway/gateway.js';
 
 export const DEFAULT_CONFIG_FILE = 'tandem.yaml';
 
@@ -33,6 +32,9 @@ export async function loadSetup(configPath: string | undefined, cwd = process.cw
 }
 
 export async function openGateway(setup: LoadedSetup, options: { store?: boolean; waitForDatabase?: boolean } = {}): Promise<Gateway> {
+  // Imported here: the commands that only read the config or the store (keys, audit, purge) share this
+  // file's loadSetup and must not load the whole gateway to start.
+  const [{ Gateway }, { openStore }] = await Promise.all([import('../gateway/gateway.js'), import('../store/open-store.js')]);
   const store = await openStore(options.store === false ? { type: 'memory', log_bodies: false, max_requests: 1 } : setup.config.store, setup.baseDir, {
     waitForDatabase: options.waitForDatabase === true,
   });

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildReport, reportWindow, type ReportRow, type ReportTotals, type SavingsReport } from '../telemetry/report/build-report.js';
+import { adaptiveSince, buildReport, reportWindow, type ReportModel, type ReportTotals, type SavingsReport } from '../telemetry/report/build-report.js';
 import { renderReportHtml } from '../telemetry/report/report-html.js';
 import { CommandFailure, openLogForReading, reportCommandFailure, type CliDeps } from './cli-deps.js';
 import { formatTable, type TableColumn } from './format-table.js';
@@ -14,20 +14,25 @@ import { parseTimeBound } from './stats-command.js';
 
 interface ReportOptions {
   config?: string;
-  since: number;
+  /** Unset: 7 days, or since the first request when the log is younger (adaptiveSince). */
+  since?: number;
   until?: number;
   json?: boolean;
   html?: string;
 }
 
-const DEFAULT_SINCE = '7d';
+const HOUR_MS = 3_600_000;
 
 export function registerReportCommand(program: Command, deps: CliDeps): void {
   program
     .command('report')
     .description('savings report per route and model: cost vs. the baseline model, local share, latency')
     .option('-c, --config <file>', 'config file (default: ./tandem.yaml, else the built-in ./.tandem/tandem.db)')
-    .option('--since <when>', `start: a duration back from now (30m, 24h, 7d, 2w) or an ISO date (default: ${DEFAULT_SINCE})`, (v) => parseTimeBound(v), parseTimeBound(DEFAULT_SINCE))
+    .option(
+      '--since <when>',
+      'start: a duration back from now (30m, 24h, 7d, 2w) or an ISO date (default: 7d, or the first request when that is more recent)',
+      (v) => parseTimeBound(v),
+    )
     .option('--until <when>', 'end (exclusive), same forms as --since (default: now)', (v) => parseTimeBound(v))
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write a standalone HTML report with charts to this file')
@@ -42,15 +47,20 @@ export function registerReportCommand(program: Command, deps: CliDeps): void {
 
 async function runReport(deps: CliDeps, options: ReportOptions): Promise<void> {
   const now = Date.now();
-  if (options.since >= (options.until ?? now)) throw new CommandFailure('--since must be earlier than --until');
-  const { since, until, bucketMs } = reportWindow({ since: options.since, until: options.until, now });
+  if (options.since !== undefined && options.since >= (options.until ?? now)) throw new CommandFailure('--since must be earlier than --until');
   const { store, currency, models } = await openLogForReading(deps, options.config);
   let report: SavingsReport;
+  let adaptive = false;
   try {
-    const [stats, series] = await Promise.all([
-      store.stats.query({ since, until }),
-      store.dashboard.series({ since, until, bucketMs }),
-    ]);
+    let start = options.since;
+    if (start === undefined) {
+      const end = options.until ?? now;
+      const weekAgo = Math.floor((end - 7 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+      const hours = await store.dashboard.series({ since: weekAgo, until: end, bucketMs: HOUR_MS });
+      ({ since: start, adaptive } = adaptiveSince({ now: end, hours: hours.traffic }));
+    }
+    const { since, until, bucketMs } = reportWindow({ since: start, until: options.until, now });
+    const [stats, series] = await Promise.all([store.stats.query({ since, until }), store.dashboard.series({ since, until, bucketMs })]);
     const localities = new Map(Object.entries(models).map(([name, m]) => [name, m.locality]));
     report = buildReport({ since, until, bucketMs, currency, stats, series, localities });
   } finally {
@@ -70,7 +80,8 @@ async function runReport(deps: CliDeps, options: ReportOptions): Promise<void> {
     deps.stdout(`no requests from ${iso(report.since)} to ${iso(report.until)}\n`);
     return;
   }
-  deps.stdout(`savings report from ${iso(report.since)} to ${iso(report.until)}, costs in ${currency}\n${formatReportTable(report)}\n`);
+  const from = `${iso(report.since)}${adaptive ? ' (the first request; --since for another start)' : ''}`;
+  deps.stdout(`savings report from ${from} to ${iso(report.until)}, costs in ${currency}\n${formatReportTable(report)}\n\n${formatModelTable(report)}\n`);
 }
 
 const columns: TableColumn[] = [
@@ -84,12 +95,19 @@ const columns: TableColumn[] = [
   { header: 'savings', align: 'right' },
   { header: 'savings %', align: 'right' },
   { header: 'local %', align: 'right' },
+];
+
+const modelColumns: TableColumn[] = [
+  { header: 'model' },
+  { header: 'locality' },
+  { header: 'requests', align: 'right' },
+  { header: 'after a failure', align: 'right' },
   { header: 'p50', align: 'right' },
   { header: 'p95', align: 'right' },
 ];
 
 export function formatReportTable(report: SavingsReport): string {
-  const cells = (r: ReportTotals, route: string, model: string, latency?: ReportRow): string[] => [
+  const cells = (r: ReportTotals, route: string, model: string): string[] => [
     route,
     model,
     String(r.requests),
@@ -100,14 +118,21 @@ export function formatReportTable(report: SavingsReport): string {
     r.savings.toFixed(6),
     percent(r.savingsPercent),
     percent(r.localSharePercent),
-    latency ? ms(latency.p50Ms) : '',
-    latency ? ms(latency.p95Ms) : '',
   ];
   return formatTable({
     columns,
-    rows: report.rows.map((r) => cells(r, r.route ?? '(direct)', r.model ?? '(none)', r)),
+    rows: report.rows.map((r) => cells(r, r.route ?? '(direct)', r.model ?? '(none)')),
     footer: [...report.routes.map((r) => cells(r, r.route ?? '(direct)', '(all)')), cells(report.total, 'total', '')],
   });
+}
+
+/**
+ * Per model, once: latency (the store keeps it per model, so per route it would only repeat) and how many
+ * of its answers came after a failed attempt (a fallback to it, or a retry).
+ */
+export function formatModelTable(report: SavingsReport): string {
+  const row = (m: ReportModel): string[] => [m.model, m.locality, String(m.requests), String(m.afterFailedAttempt), ms(m.p50Ms), ms(m.p95Ms)];
+  return formatTable({ columns: modelColumns, rows: report.models.map(row) });
 }
 
 function percent(v: number | null): string {

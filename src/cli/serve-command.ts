@@ -2,8 +2,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { authIsOff, isLoopback } from '../api/authenticate.js';
-import { startServer } from '../api/server.js';
-import { loadSetup, openGateway, type LoadedSetup } from './open-gateway.js';
+import type { startServer as StartServer } from '../api/server.js';
+import type { LoadedSetup } from './open-gateway.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -13,15 +13,29 @@ export function registerServeCommand(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (overrides server.port)', parsePort)
     .option('--host <host>', 'address to listen on (overrides server.host)')
     .action(async (options: { config?: string; port?: number; host?: string }) => {
+      // Loaded here, not at the top: `tandem serve --help` (and every other command) need not load the gateway.
+      const [{ startServer }, { loadSetup, openGateway }] = await Promise.all([import('../api/server.js'), import('./open-gateway.js')]);
       const setup = await loadSetup(options.config);
       applyHeapSetting(setup.config.server.heap);
       for (const line of startupNotes(setup, process.env)) console.log(line);
+      // `capabilities: auto`: ask the local servers before the adapters are built from the config.
+      const { applyDetectedCapabilities } = await import('../config/apply-detected-capabilities.js');
+      for (const detection of await applyDetectedCapabilities(setup.config)) console.log(detection.note);
       // A database that is not up yet (restart, failover, started after us) is waited for, not a crash loop.
       const gateway = await openGateway(setup, { waitForDatabase: true });
       const listenOptions: { host?: string; port?: number } = {};
       if (options.host !== undefined) listenOptions.host = options.host;
       if (options.port !== undefined) listenOptions.port = options.port;
-      const server = await startServer(gateway, listenOptions);
+      let server: Awaited<ReturnType<typeof StartServer>>;
+      try {
+        server = await startServer(gateway, listenOptions);
+      } catch (error) {
+        const line = listenFailure(error, { host: listenOptions.host ?? setup.config.server.host, port: listenOptions.port ?? setup.config.server.port });
+        if (line === undefined) throw error;
+        console.error(line);
+        await gateway.close().catch(() => undefined);
+        process.exit(1);
+      }
       const routes = [...gateway.routes.keys()];
       console.log(`tandem listening on ${server.url}  (OpenAI base URL: ${server.url}/v1)`);
       console.log(`routes: ${routes.join(', ') || '(none)'}; models: ${[...gateway.models.keys()].join(', ')}`);
@@ -86,11 +100,28 @@ export function startupNotes(setup: LoadedSetup, env: Record<string, string | un
     notes.push('No cloud model: neither OPENAI_API_KEY nor ANTHROPIC_API_KEY is set.');
     notes.push('  To add one:  export OPENAI_API_KEY=sk-...   (or ANTHROPIC_API_KEY=...)');
   } else {
-    notes.push(`Found ${[env.OPENAI_API_KEY ? 'OPENAI_API_KEY' : '', env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY' : ''].filter(Boolean).join(' and ')} in the environment.`);
+    notes.push(
+      `Found ${[env.OPENAI_API_KEY ? 'OPENAI_API_KEY' : '', env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY' : ''].filter(Boolean).join(' and ')} in the environment.`,
+    );
   }
   notes.push('To use a local server (Ollama, llama.cpp, vLLM, LM Studio), start it first.');
   notes.push('Then run `npx tandem init` to write a tandem.yaml with what it detects, and restart.');
   return notes;
+}
+
+/**
+ * One line for a port the gateway cannot listen on (taken, or privileged), saying how to choose another;
+ * undefined for any other failure.
+ */
+export function listenFailure(error: unknown, at: { host: string; port: number }): string | undefined {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  const where = `${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+  const how = 'start with `tandem serve --port <port>` or set server.port in tandem.yaml';
+  if (code === 'EADDRINUSE') return `tandem: port ${at.port} is already in use (${where}: another Tandem, or a model server?); ${how}`;
+  if (code === 'EACCES') return `tandem: not allowed to listen on port ${at.port} (${where}; ports below 1024 need privileges); ${how}`;
+  if (code === 'EADDRNOTAVAIL')
+    return `tandem: cannot listen on ${where}: no such address on this machine; start with \`--host <address>\` or set server.host in tandem.yaml`;
+  return undefined;
 }
 
 function parsePort(value: string): number {

@@ -127,10 +127,7 @@ test('a log that does not exist yet fails with a hint', async () => {
   });
   assert.equal(exitCode, 1);
   assert.equal(stdout, '');
-  assert.equal(
-    stderr,
-    `tandem stats: no requests logged yet at ${join(dir, 'nothing-here.db')}; start the gateway with \`tandem serve\`\n`,
-  );
+  assert.equal(stderr, `tandem stats: no requests logged yet at ${join(dir, 'nothing-here.db')}; start the gateway with \`tandem serve\`\n`);
 });
 
 test('bad windows are rejected with a clear message', async () => {

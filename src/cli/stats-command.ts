@@ -17,9 +17,7 @@ export function registerStatsCommand(program: Command, deps: CliDeps): void {
     .command('stats')
     .description('show requests, cost and savings per route and model')
     .option('-c, --config <file>', 'config file (default: ./tandem.yaml, else the built-in ./.tandem/tandem.db)')
-    .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d, 2w) or an ISO date (default: all time)', (v) =>
-      parseTimeBound(v),
-    )
+    .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d, 2w) or an ISO date (default: all time)', (v) => parseTimeBound(v))
     .option('--until <when>', 'end (exclusive), same forms as --since (default: now)', (v) => parseTimeBound(v))
     .option('--json', 'print JSON')
     .action(async (options: StatsOptions) => {

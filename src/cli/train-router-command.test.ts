@@ -35,7 +35,10 @@ describe('tandem train-router', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tandem-train-share-'));
     const out: string[] = [];
     const path = join(dir, 'scorer.json');
-    await runTrainRouterCommand({ dataset: await dataset(dir), out: path, kind: 'router', llmShare: 0.3, maxTrain: 1500, seed: 1 }, { ...quiet, stdout: (s) => out.push(s) });
+    await runTrainRouterCommand(
+      { dataset: await dataset(dir), out: path, kind: 'router', llmShare: 0.3, maxTrain: 1500, seed: 1 },
+      { ...quiet, stdout: (s) => out.push(s) },
+    );
     assert.match(out.join('\n'), /trained a prompt-router on 300 of 300 prompts[\s\S]*sends ~30% to the large model[\s\S]*wrote /);
     const scorer = await loadLearnedScorer(path);
     const fresh = graded(400, 99);
@@ -57,7 +60,10 @@ describe('tandem train-router', () => {
     assert.equal(artifact.training.examples, 120);
     const verifier = await createCascadeVerifier(path);
     assert.equal(verifier.name, 'verifier:mine');
-    assert.ok(verifier.scoreAnswer({ prompt: 'Start from 1, then add 12.', answer: '#### 1' }) > verifier.scoreAnswer({ prompt: 'Start from 1, then add 12.', answer: 'maybe, not sure' }));
+    assert.ok(
+      verifier.scoreAnswer({ prompt: 'Start from 1, then add 12.', answer: '#### 1' }) >
+        verifier.scoreAnswer({ prompt: 'Start from 1, then add 12.', answer: 'maybe, not sure' }),
+    );
   });
 
   test('an unknown --kind is refused', async () => {

@@ -22,6 +22,8 @@ export interface TrainRouterCommandOptions {
   strong?: string;
   seed: number;
   name?: string;
+  /** Share of the training prompts kept out of the fit to calibrate `--llm-share` on (router only). */
+  calibrationHoldout?: number;
 }
 
 export interface TrainRouterIo {
@@ -40,6 +42,12 @@ function share(value: string): number {
   return n;
 }
 
+function holdoutShare(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a share from 0 up to (not including) 1, e.g. 0.25.');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number.');
@@ -52,14 +60,20 @@ export function registerTrainRouterCommand(program: Command, io: TrainRouterIo =
     .description('train a learned router (or cascade verifier) from labelled prompts and write its artifact')
     .requiredOption('--dataset <name|file>', 'routellm-mmlu, routellm-gsm8k, or a .jsonl/.csv file in the generic format')
     .requiredOption('--out <file>', 'artifact to write, e.g. scorer.json')
-    .option('--data-dir <dir>', 'where RouteLLM\'s data lives', DEFAULT_ROUTELLM_DIR)
-    .option('--kind <kind>', 'router (scores prompts) or verifier (scores the small model\'s answers, for a cascade)', 'router')
+    .option('--data-dir <dir>', "where RouteLLM's data lives", DEFAULT_ROUTELLM_DIR)
+    .option('--kind <kind>', "router (scores prompts) or verifier (scores the small model's answers, for a cascade)", 'router')
     .option('--llm-share <share>', 'share of traffic the default threshold sends to the large model', share, 0.5)
     .option('--max-train <n>', 'train on at most this many prompts (a seeded random sample)', positiveInt, 1500)
-    .option('--weak <model>', 'the small model\'s name in a generic dataset')
-    .option('--strong <model>', 'the large model\'s name in a generic dataset')
-    .option('--name <name>', 'name shown in route explanations (default: the dataset\'s)')
+    .option('--weak <model>', "the small model's name in a generic dataset")
+    .option('--strong <model>', "the large model's name in a generic dataset")
+    .option('--name <name>', "name shown in route explanations (default: the dataset's)")
     .option('--seed <n>', 'seed of the training sample', positiveInt, 1)
+    .option(
+      '--calibration-holdout <share>',
+      'share of the training prompts kept out of the fit, whose scores calibrate --llm-share (0 = inner-CV scores instead)',
+      holdoutShare,
+      0.25,
+    )
     .action(async (options: TrainRouterCommandOptions) => {
       try {
         await runTrainRouterCommand(options, io);
@@ -90,15 +104,21 @@ export async function runTrainRouterCommand(options: TrainRouterCommandOptions, 
   };
   const artifact: ScorerArtifact =
     options.kind === 'router'
-      ? trainRouterArtifact({ ...common, llmShare: options.llmShare })
+      ? trainRouterArtifact({
+          ...common,
+          llmShare: options.llmShare,
+          ...(options.calibrationHoldout !== undefined ? { calibrationHoldout: options.calibrationHoldout } : {}),
+        })
       : trainVerifierArtifact({ ...common, escalateShare: options.llmShare });
   await writeScorerArtifact(options.out, artifact);
   const t = artifact.training;
   io.stdout(
     [
-      `trained a ${artifact.kind} on ${t.examples} of ${dataset.examples.length} prompts of ${dataset.name} in ${(t.trainMs / 1000).toFixed(2)}s`,
+      `trained a ${artifact.kind} on ${examples.length} of ${dataset.examples.length} prompts of ${dataset.name} in ${(t.trainMs / 1000).toFixed(2)}s` +
+        (t.examples < examples.length ? ` (${t.examples} fitted, ${examples.length - t.examples} held out to calibrate)` : ''),
       `  inner-CV APGR by l2: ${t.innerValidation.map((v) => `${v.l2}: ${v.apgr.toFixed(3)}`).join(', ')} -> l2 = ${t.l2}`,
       `  ${artifact.model.indices.length} weights; threshold ${artifact.calibration.threshold.toFixed(4)} sends ~${(100 * artifact.calibration.llmShare).toFixed(0)}% to the large model`,
+      `  calibrated on the ${artifact.calibration.reference}`,
       `wrote ${options.out}`,
     ].join('\n'),
   );

@@ -61,6 +61,34 @@ routes:
     assert.equal(lines.length, 2);
   });
 
+  test('capabilities: auto: says what a fake Ollama detected, and warns for a server that did not answer', async () => {
+    const { startFakeUpstream } = await import('../providers/testing/fake-upstream.js');
+    const ollama = await startFakeUpstream({
+      '/api/show': {
+        body: { model_info: { 'general.architecture': 'qwen2', 'qwen2.context_length': 32_768 }, capabilities: ['completion', 'tools', 'vision'] },
+      },
+    });
+    try {
+      const file = join(dir, 'auto.yaml');
+      await writeFile(
+        file,
+        `models:
+  qwen: { provider: openai-compatible, base_url: "${ollama.url}/v1", model: "qwen2.5vl:7b", locality: local, capabilities: auto }
+  gone: { provider: openai-compatible, base_url: "http://127.0.0.1:9/v1", locality: local, capabilities: auto }
+`,
+      );
+      const run = await runValidate([file]);
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+        'ok: 2 models, 0 routes',
+        'models.qwen.capabilities: detected from Ollama /api/show: tools, json, vision, embeddings: no, context 32768',
+        'warning: models.gone.capabilities: auto, but http://127.0.0.1:9/v1 did not say what the model supports; using the declared values',
+      ]);
+    } finally {
+      await ollama.close();
+    }
+  });
+
   test('with the key set there are no warnings', async () => {
     const run = await runValidate([join(dir, 'good.yaml')], { OPENAI_API_KEY: 'sk-test' });
     assert.equal(run.stdout, 'ok: 2 models, 1 route\n');
@@ -77,7 +105,10 @@ routes:
 
   test('reference errors are reported once the schema passes', async () => {
     const file = join(dir, 'refs.yaml');
-    await writeFile(file, `models:\n  local: { provider: embedded, path: x.gguf, locality: local }\nroutes:\n  r: { models: [local], router: { type: fixed, model: locl } }\n`);
+    await writeFile(
+      file,
+      `models:\n  local: { provider: embedded, path: x.gguf, locality: local }\nroutes:\n  r: { models: [local], router: { type: fixed, model: locl } }\n`,
+    );
     const run = await runValidate([file]);
     assert.equal(run.exitCode, 1);
     assert.equal(run.stderr, `${file}: routes.r.router.model: unknown model "locl"; it must be one of the names under models: (did you mean "local"?)\n`);

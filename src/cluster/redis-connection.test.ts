@@ -34,7 +34,10 @@ describe('RedisConnection when Redis is down', () => {
       assert.equal(await connection.waitUntilReady(300), false);
       const started = performance.now();
       const results = await Promise.all(Array.from({ length: 50 }, () => connection.attempt('budgets', (r) => r.get('x'))));
-      assert.ok(performance.now() - started < 3_000, 'a down Redis must not hold requests up (commands time out at 200 ms; queued ones would wait for a reconnect)');
+      assert.ok(
+        performance.now() - started < 3_000,
+        'a down Redis must not hold requests up (commands time out at 200 ms; queued ones would wait for a reconnect)',
+      );
       assert.deepEqual(new Set(results), new Set([undefined]));
       await connection.attempt('rate_limits', (r) => r.get('x'));
       assert.equal(connection.health.failedCalls.budgets, 50);
@@ -57,7 +60,12 @@ describe('RedisConnection against a live Redis', { skip }, () => {
   async function throughProxy(commandTimeoutMs: number) {
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
     const lines: string[] = [];
-    const connection = new RedisConnection({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: testKeyPrefix(), commandTimeoutMs, log: (line) => lines.push(line) });
+    const connection = new RedisConnection({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      keyPrefix: testKeyPrefix(),
+      commandTimeoutMs,
+      log: (line) => lines.push(line),
+    });
     after(async () => {
       await connection.close();
       await proxy.close();
@@ -113,7 +121,11 @@ describe('RedisConnection against a hung Redis (SIGSTOP)', { skip: ownRedisSkipR
       await sleep(1_000);
       assert.equal(connection.health.up, false);
       assert.ok(connection.health.failedCalls.latency >= 5, `failed latency syncs: ${connection.health.failedCalls.latency}`);
-      assert.deepEqual(lines.map((l) => /unavailable|reachable again/.exec(l)?.[0]), ['unavailable'], lines.join('\n'));
+      assert.deepEqual(
+        lines.map((l) => /unavailable|reachable again/.exec(l)?.[0]),
+        ['unavailable'],
+        lines.join('\n'),
+      );
       assert.equal(connection.health.outages, 1);
 
       server.resume();

@@ -116,7 +116,9 @@ export class RedisConnection {
   private markUp(): void {
     this.health.up = true;
     if (this.downSince !== undefined) {
-      this.log(`tandem: Redis reachable again after ${((Date.now() - this.downSince) / 1000).toFixed(1)} s (${this.failuresThisOutage} calls took their fail mode)`);
+      this.log(
+        `tandem: Redis reachable again after ${((Date.now() - this.downSince) / 1000).toFixed(1)} s (${this.failuresThisOutage} calls took their fail mode)`,
+      );
       this.downSince = undefined;
     }
     for (const listener of this.upListeners) listener();

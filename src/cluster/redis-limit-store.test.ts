@@ -108,7 +108,11 @@ describe('RedisLimitStore: requests in flight while Redis loses its counters', {
       await connection.close();
     });
     await connection.waitUntilReady(2_000);
-    return { store: new RedisLimitStore({ connection, failModes: { rate_limits: 'open', budgets: 'closed' }, history: log.requestLog }), log, restart: () => deleteKeys(keyPrefix) };
+    return {
+      store: new RedisLimitStore({ connection, failModes: { rate_limits: 'open', budgets: 'closed' }, history: log.requestLog }),
+      log,
+      restart: () => deleteKeys(keyPrefix),
+    };
   }
   const used = async (store: RedisLimitStore): Promise<number> => {
     const result = await store.reserve({ buckets, amounts: { tokens: 0, spend: 2 }, now: NOON + 10 });

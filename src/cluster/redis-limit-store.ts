@@ -26,7 +26,17 @@ import {
   type ReserveResult,
   type SpendHistory,
 } from '../governance/limit-store.js';
-import { budgetFitsAgainAt, CONCURRENCY_LEASE_MS, fitsAgainAt, isSliding, isSpend, MINUTE_MS, previousWindowStart, usedAt, windowOf } from '../governance/limit-windows.js';
+import {
+  budgetFitsAgainAt,
+  CONCURRENCY_LEASE_MS,
+  fitsAgainAt,
+  isSliding,
+  isSpend,
+  MINUTE_MS,
+  previousWindowStart,
+  usedAt,
+  windowOf,
+} from '../governance/limit-windows.js';
 import { GatewayError } from '../spec/errors.js';
 import type { FailMode, RedisConnection } from './redis-connection.js';
 import { ADJUST_SCRIPT, RESERVE_SCRIPT, SEED_SCRIPT } from './redis-limit-scripts.js';
@@ -71,7 +81,7 @@ export class RedisLimitStore implements LimitStore {
   private readonly prefix: string;
   private readonly history: SpendHistory | undefined;
   /** Log queries under way, by counter key. */
-  private readonly seeding = new Map<string, Promise<number>>();
+  private readonly seeding = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: RedisLimitStoreOptions) {
     this.prefix = options.connection.keyPrefix;
@@ -87,12 +97,24 @@ export class RedisLimitStore implements LimitStore {
     const windows: Reservation['windows'] = {};
     for (const check of checks) if (check.kind !== 'concurrency') windows[check.limit] = check.start;
     const id = randomUUID();
-    const reservation = (counted: LimitAmounts, generations: Record<string, string>): Reservation =>
-      ({ id, buckets, amounts: { ...counted }, windows, generations });
+    const reservation = (counted: LimitAmounts, generations: Record<string, string>): Reservation => ({
+      id,
+      buckets,
+      amounts: { ...counted },
+      windows,
+      generations,
+    });
     if (checks.length === 0) return { ok: true, reservation: reservation(amounts, {}), states: [] };
 
     const keys = checks.flatMap((c) => [this.key(c), this.key({ ...c, start: previousWindowStart(c.start) })]);
-    const args = checks.flatMap((c) => [c.kind, c.max, c.amount, String(c.weight), c.kind === 'concurrency' ? CONCURRENCY_LEASE_MS : c.end + KEEP_AFTER_END_MS - now, c.rebuildable ? '1' : '0']);
+    const args = checks.flatMap((c) => [
+      c.kind,
+      c.max,
+      c.amount,
+      String(c.weight),
+      c.kind === 'concurrency' ? CONCURRENCY_LEASE_MS : c.end + KEEP_AFTER_END_MS - now,
+      c.rebuildable ? '1' : '0',
+    ]);
     const feature = featureOf(checks.map((c) => c.limit));
     let reply: ReserveReply | undefined;
     for (let round = 0; ; round++) {
@@ -115,12 +137,22 @@ export class RedisLimitStore implements LimitStore {
       const previous = Number(reply[3]);
       const inFlight = Number(reply[4]);
       const used = usedAt({ limit: check.limit, now, current, previous });
-      const resetAt = check.kind === 'rate'
-        ? fitsAgainAt({ limit: check.limit, now, current, previous, amount: check.amount, max: check.max })
-        : budgetFitsAgainAt({ limit: check.limit, now, used, inFlight, amount: check.amount, max: check.max });
+      const resetAt =
+        check.kind === 'rate'
+          ? fitsAgainAt({ limit: check.limit, now, current, previous, amount: check.amount, max: check.max })
+          : budgetFitsAgainAt({ limit: check.limit, now, used, inFlight, amount: check.amount, max: check.max });
       return {
         ok: false,
-        denied: { subject: check.bucket.subject, limit: check.limit, max: check.max, remaining: Math.max(0, check.max - used), used, requested: check.amount, inFlight, resetAt },
+        denied: {
+          subject: check.bucket.subject,
+          limit: check.limit,
+          max: check.max,
+          remaining: Math.max(0, check.max - used),
+          used,
+          requested: check.amount,
+          inFlight,
+          resetAt,
+        },
       };
     }
     const raw = reply as [1, ...string[]];
@@ -154,26 +186,31 @@ export class RedisLimitStore implements LimitStore {
   private async seed(checks: readonly Check[], now: number): Promise<boolean> {
     const history = this.history;
     if (history === undefined) throw new Error('a budget counter to rebuild, but no history to rebuild it from');
-    let spends: number[];
-    try {
-      spends = await Promise.all(checks.map((c) => this.spendOnce(history, c)));
-    } catch (error) {
-      console.error(`tandem: rebuilding budget counters from the request log failed: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
-    }
-    const args = checks.flatMap((c, i) => [String(spends[i] ?? 0), String(c.end + KEEP_AFTER_END_MS - now)]);
-    const done = await this.options.connection.attempt('budgets', (redis) =>
-      (redis as ScriptedRedis).tandemSeed(checks.length, ...checks.map((c) => this.key(c)), randomUUID(), ...args),
-    );
-    return done !== undefined;
+    const seeded = await Promise.all(checks.map((c) => this.seedOnce(history, c, now)));
+    return seeded.every(Boolean);
   }
 
-  /** One log query per counter at a time in this replica, however many requests find it missing at once. */
-  private spendOnce(history: SpendHistory, check: Check): Promise<number> {
+  /**
+   * One log query and one write per counter at a time in this replica, however many requests find it
+   * missing at once. The entry stays until the counter is written in Redis, so a request whose reserve found
+   * it missing after the query answered waits for that write instead of querying again.
+   */
+  private seedOnce(history: SpendHistory, check: Check, now: number): Promise<boolean> {
     const key = this.key(check);
     let pending = this.seeding.get(key);
     if (pending === undefined) {
-      pending = history.spendSince({ keyId: check.bucket.spendKeyId ?? null, since: check.start }).finally(() => this.seeding.delete(key));
+      pending = (async () => {
+        let spend: number;
+        try {
+          spend = await history.spendSince({ keyId: check.bucket.spendKeyId ?? null, since: check.start });
+        } catch (error) {
+          console.error(`tandem: rebuilding budget counters from the request log failed: ${error instanceof Error ? error.message : String(error)}`);
+          return false;
+        }
+        const ttl = String(check.end + KEEP_AFTER_END_MS - now);
+        const done = await this.options.connection.attempt('budgets', (redis) => (redis as ScriptedRedis).tandemSeed(1, key, randomUUID(), String(spend), ttl));
+        return done !== undefined;
+      })().finally(() => this.seeding.delete(key));
       this.seeding.set(key, pending);
     }
     return pending;
@@ -199,7 +236,14 @@ export class RedisLimitStore implements LimitStore {
         const rebuildable = kind === 'budget' && this.history !== undefined && bucket.spendKeyId !== undefined;
         const ttl = rebuildable || kind === 'concurrency' ? 0 : windowOf(limit, start).end + KEEP_AFTER_END_MS - now;
         keys.push(this.key({ bucket, limit, kind, start }));
-        args.push(kind, String(used - reserved), String(used), String(reserved), reservation.generations?.[generationKey(bucket.subject, limit)] ?? NO_GENERATION, Math.max(0, ttl));
+        args.push(
+          kind,
+          String(used - reserved),
+          String(used),
+          String(reserved),
+          reservation.generations?.[generationKey(bucket.subject, limit)] ?? NO_GENERATION,
+          Math.max(0, ttl),
+        );
         limits.push(limit);
       }
     }

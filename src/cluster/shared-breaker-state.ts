@@ -59,14 +59,24 @@ export class SharedBreakerState implements SharedCircuitBackend {
   opened(key: string, cooldownMs: number): void {
     const message: BreakerMessage = { from: this.replicaId, key, update: { state: 'open', remainingMs: cooldownMs } };
     void this.options.connection.attempt('breaker', (redis) =>
-      execAll(redis.multi().set(this.keyPrefix + key, '1', 'PX', cooldownMs).publish(this.channel, JSON.stringify(message))),
+      execAll(
+        redis
+          .multi()
+          .set(this.keyPrefix + key, '1', 'PX', cooldownMs)
+          .publish(this.channel, JSON.stringify(message)),
+      ),
     );
   }
 
   closed(key: string): void {
     const message: BreakerMessage = { from: this.replicaId, key, update: { state: 'closed' } };
     void this.options.connection.attempt('breaker', (redis) =>
-      execAll(redis.multi().del(this.keyPrefix + key).publish(this.channel, JSON.stringify(message))),
+      execAll(
+        redis
+          .multi()
+          .del(this.keyPrefix + key)
+          .publish(this.channel, JSON.stringify(message)),
+      ),
     );
   }
 

@@ -56,7 +56,10 @@ export class SharedLatency {
       const pipeline = redis.pipeline();
       for (const [model, values] of batch) {
         const key = `${connection.keyPrefix}latency:${model}`;
-        pipeline.rpush(key, ...values.map((v) => v.toFixed(1))).ltrim(key, -size, -1).pexpire(key, ttlMs);
+        pipeline
+          .rpush(key, ...values.map((v) => v.toFixed(1)))
+          .ltrim(key, -size, -1)
+          .pexpire(key, ttlMs);
       }
       for (const model of models) pipeline.lrange(`${connection.keyPrefix}latency:${model}`, 0, -1);
       const results = await execAll(pipeline);

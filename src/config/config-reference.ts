@@ -80,6 +80,15 @@ function objectRows(options: { schema: JsonSchema; prefix: string; titlePrefix: 
     } else if (prop.properties !== undefined) {
       rows.push({ key: name, type: 'mapping', fallback, meaning });
       rows.push(...objectRows({ schema: prop, prefix: `${name}.`, titlePrefix, sections }));
+    } else if (Array.isArray(prop.anyOf) && prop.anyOf.some((v) => asRecord(v)?.properties !== undefined)) {
+      // A mapping that may also be written as a word (`capabilities: auto`).
+      const mapping = prop.anyOf.map(asRecord).find((v) => v?.properties !== undefined) ?? {};
+      const words = prop.anyOf
+        .map(asRecord)
+        .filter((v) => v?.const !== undefined)
+        .map((v) => code(String(v?.const)));
+      rows.push({ key: name, type: ['mapping', ...words].join(' or '), fallback, meaning });
+      rows.push(...objectRows({ schema: mapping, prefix: `${name}.`, titlePrefix, sections }));
     } else {
       rows.push({ key: name, type: typeName(prop), fallback, meaning });
     }

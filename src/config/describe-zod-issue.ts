@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-error.js';
 import { formatPath, valueAt, type PathSegment } from './config-path.js';
-import { allowedKeysAt } from './schema-keys.js';
+import { allowedKeysAt, unionBranchAt } from './schema-keys.js';
 import { suggest } from './suggest.js';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -24,8 +24,7 @@ function describeZodIssue(options: { issue: ZodIssue; input: unknown; schema: z.
       const allowed = allowedKeysAt(options.schema, path, input) ?? [];
       return issue.keys.map((key) => {
         const suggestion = suggest(key, allowed);
-        const message =
-          suggestion !== undefined || allowed.length === 0 ? 'unknown key' : `unknown key; allowed keys here: ${allowed.join(', ')}`;
+        const message = suggestion !== undefined || allowed.length === 0 ? 'unknown key' : `unknown key; allowed keys here: ${allowed.join(', ')}`;
         return { path: formatPath([...path, key]), message, ...(suggestion === undefined ? {} : { suggestion }) };
       });
     }
@@ -41,6 +40,7 @@ function describeZodIssue(options: { issue: ZodIssue; input: unknown; schema: z.
           message: `unknown ${key} ${show(found)}; expected one of ${choices.join(', ')}`,
           ...(suggestion === undefined ? {} : { suggestion }),
         },
+        ...(suggestion === undefined ? [] : issuesAsIf({ ...options, path, key, tag: suggestion })),
       ];
     }
     case 'invalid_value': {
@@ -67,6 +67,35 @@ function describeZodIssue(options: { issue: ZodIssue; input: unknown; schema: z.
       break;
   }
   return [{ path: at, message: issue.message }];
+}
+
+/**
+ * A typo in an entry's discriminator (`provider: openai-compat`) would hide every other problem in the
+ * entry until it is fixed: check the entry as if it named the suggested value, so all of its problems
+ * are reported at once.
+ */
+function issuesAsIf(options: { path: PathSegment[]; key: string; tag: string; input: unknown; schema: z.ZodType }): ConfigIssue[] {
+  const { path, key, tag } = options;
+  const prefix = path.slice(0, -1);
+  const entry = valueAt(options.input, prefix);
+  const branch = unionBranchAt(options.schema, prefix, options.input, tag);
+  if (branch === undefined || entry === null || typeof entry !== 'object' || Array.isArray(entry)) return [];
+  const corrected = { ...(entry as Record<string, unknown>), [key]: tag };
+  const parsed = branch.safeParse(corrected);
+  if (parsed.success) return [];
+  const input = withValueAt(options.input, prefix, corrected);
+  return parsed.error.issues
+    .filter((issue) => issue.path[0] !== key)
+    .flatMap((issue) => describeZodIssue({ issue: { ...issue, path: [...prefix, ...issue.path] }, input, schema: options.schema }));
+}
+
+/** A copy of `input` with the value at `path` replaced (only the objects along the path are copied). */
+function withValueAt(input: unknown, path: readonly PathSegment[], value: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  if (Array.isArray(input)) return input.map((item, i) => (i === head ? withValueAt(item, rest, value) : item));
+  const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+  return { ...record, [head]: withValueAt(record[String(head)], rest, value) };
 }
 
 const TYPE_NAMES: Record<string, string> = {

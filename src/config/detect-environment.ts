@@ -6,6 +6,7 @@
  */
 import { Agent, request } from 'undici';
 import { z } from 'zod';
+import type { DetectedCapabilities } from './detect-capabilities.js';
 
 export interface LocalServerProbe {
   /** Stable id, used to disambiguate model names: `ollama`. */
@@ -13,6 +14,8 @@ export interface LocalServerProbe {
   /** For people: `Ollama`. */
   label: string;
   port: number;
+  /** Defaults to the detection's host (loopback); set for servers named with `tandem init --probe host:port`. */
+  host?: string;
 }
 
 /** The usual ports: Ollama, llama.cpp's llama-server, vLLM, LM Studio. */
@@ -27,10 +30,13 @@ export interface DetectedServer {
   id: string;
   label: string;
   port: number;
+  host?: string;
   /** The OpenAI base URL, `/v1` included: `http://127.0.0.1:11434/v1`. */
   baseUrl: string;
   /** Model ids from GET /v1/models, in the server's order; may be empty (e.g. Ollama with nothing pulled). */
   models: string[];
+  /** What the server says the chosen chat model supports (detect-capabilities.ts); absent when it did not say. */
+  capabilities?: DetectedCapabilities;
 }
 
 export interface DetectedEnvironment {
@@ -59,9 +65,7 @@ export async function detectEnvironment(options: DetectOptions): Promise<Detecte
   // A private agent, closed afterwards, so no keep-alive socket outlives the command.
   const agent = new Agent({ connect: { timeout: timeoutMs } });
   try {
-    const results = await Promise.all(
-      (options.probes ?? DEFAULT_PROBES).map((probe) => probeServer({ probe, host, timeoutMs, agent })),
-    );
+    const results = await Promise.all((options.probes ?? DEFAULT_PROBES).map((probe) => probeServer({ probe, host, timeoutMs, agent })));
     return {
       openaiKey: Boolean(options.env.OPENAI_API_KEY),
       anthropicKey: Boolean(options.env.ANTHROPIC_API_KEY),
@@ -72,14 +76,9 @@ export async function detectEnvironment(options: DetectOptions): Promise<Detecte
   }
 }
 
-async function probeServer(options: {
-  probe: LocalServerProbe;
-  host: string;
-  timeoutMs: number;
-  agent: Agent;
-}): Promise<DetectedServer | undefined> {
+async function probeServer(options: { probe: LocalServerProbe; host: string; timeoutMs: number; agent: Agent }): Promise<DetectedServer | undefined> {
   const { probe, host, timeoutMs, agent } = options;
-  const baseUrl = `http://${host}:${probe.port}/v1`;
+  const baseUrl = `http://${hostForUrl(probe.host ?? host)}:${probe.port}/v1`;
   try {
     const response = await request(`${baseUrl}/models`, {
       method: 'GET',
@@ -100,4 +99,30 @@ async function probeServer(options: {
     // Refused, timed out or not JSON: nothing usable there.
     return undefined;
   }
+}
+
+/** An IPv6 literal goes in brackets in a URL. */
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * `host:port`, `:port`, `port` or `[v6]:port`, as given to `tandem init --probe`, as a probe; the host
+ * defaults to loopback. Throws a message naming the accepted forms.
+ */
+export function parseProbe(text: string): LocalServerProbe {
+  const trimmed = text.trim();
+  const match = /^(?:(?:\[([^\]]+)\]|([^:\s]*)):)?(\d{1,5})$/.exec(trimmed);
+  const port = Number(match?.[3]);
+  if (match === null || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`--probe ${JSON.stringify(text)}: expected host:port (e.g. 127.0.0.1:9000 or gpu-box:8080) or a port`);
+  }
+  const host = match[1] ?? (match[2] || '127.0.0.1');
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+  return {
+    id: loopback ? `port-${port}` : `${host}-${port}`.replace(/[^A-Za-z0-9.-]/g, '-'),
+    label: `server at ${hostForUrl(host)}:${port}`,
+    port,
+    host,
+  };
 }

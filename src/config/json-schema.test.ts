@@ -25,6 +25,6 @@ test('the JSON Schema is strict, documents keys, and leaves keys with defaults o
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.required, ['models']);
   const server = schema.properties.server;
-  assert.equal(server?.properties?.port?.default, 8080);
+  assert.equal(server?.properties?.port?.default, 8421);
   assert.match(server?.properties?.port?.description ?? '', /TCP port/);
 });

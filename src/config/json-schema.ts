@@ -23,6 +23,20 @@ export function tandemJsonSchema(): JsonSchema {
         delete jsonSchema.format;
         jsonSchema.pattern = '^(https?://|\\$\\{)';
       }
+      // `capabilities: auto` is read by a preprocess step the generator cannot see: offer it beside the mapping.
+      const properties = jsonSchema.properties as Record<string, unknown> | undefined;
+      if (jsonSchema.type === 'object' && properties?.auto !== undefined && properties.tools !== undefined) {
+        const mapping = { ...jsonSchema };
+        for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+        Object.assign(jsonSchema, {
+          description: mapping.description,
+          default: mapping.default,
+          anyOf: [
+            { const: 'auto', description: 'Short for `{auto: true}`: ask the model server what the model supports.' },
+            { ...mapping, description: undefined, default: undefined },
+          ],
+        });
+      }
     },
   }) as JsonSchema;
   return { ...schema, title: 'tandem.yaml' };

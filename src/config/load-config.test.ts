@@ -121,7 +121,10 @@ models:
   });
 
   test('an unknown key with no close match lists the allowed keys', () => {
-    const issue = issueAt(issuesOf(`models:${LOCAL}\nroutes:\n  r:\n    models: [local]\n    policies: [{ type: privacy, strict: true }]\n`), 'routes.r.policies[0].strict');
+    const issue = issueAt(
+      issuesOf(`models:${LOCAL}\nroutes:\n  r:\n    models: [local]\n    policies: [{ type: privacy, strict: true }]\n`),
+      'routes.r.policies[0].strict',
+    );
     assert.equal(issue.suggestion, undefined);
     assert.match(issue.message, /allowed keys here: type/);
   });
@@ -144,6 +147,22 @@ routes:
     assert.equal(issueAt(issues, 'routes.r.router.type').suggestion, 'scored');
   });
 
+  test("a provider typo does not hide the entry's other problems: all are reported at once", () => {
+    const issues = issuesOf(`
+models:
+  a: { provider: openai-compat, base_url: "localhost:11434", locality: locl, context_windw: 4096 }
+  r: { provider: embeded, locality: local }
+`);
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['models.a.provider', 'models.a.base_url', 'models.a.locality', 'models.a.context_windw', 'models.r.provider', 'models.r.path'],
+    );
+    assert.equal(issueAt(issues, 'models.a.locality').suggestion, 'local');
+    assert.equal(issueAt(issues, 'models.a.context_windw').suggestion, 'context_window');
+    assert.match(issueAt(issues, 'models.a.base_url').message, /not an http:\/\/ or https:\/\/ URL/);
+    assert.match(issueAt(issues, 'models.r.path').message, /missing/);
+  });
+
   test('wrong types and bounds read as plain English', () => {
     const issues = issuesOf(`
 server:
@@ -160,7 +179,10 @@ routes:
   });
 
   test('a missing required key and a missing models section are reported', () => {
-    assert.match(issueAt(issuesOf('models:\n  a: { provider: openai-compatible, locality: local }\n'), 'models.a.base_url').message, /missing; this key is required/);
+    assert.match(
+      issueAt(issuesOf('models:\n  a: { provider: openai-compatible, locality: local }\n'), 'models.a.base_url').message,
+      /missing; this key is required/,
+    );
     assert.match(issueAt(issuesOf('server: { port: 8000 }\n'), 'models').message, /missing/);
     assert.match(issueAt(issuesOf('models: {}\n'), 'models').message, /no models are defined/);
     assert.match(issueAt(issuesOf(''), '').message, /empty/);
@@ -177,7 +199,9 @@ routes:
   });
 
   test('duplicate keys are a syntax error, not a silent override', () => {
-    const issues = issuesOf('models:\n  a: { provider: embedded, path: a.gguf, locality: local }\n  a: { provider: embedded, path: b.gguf, locality: local }\n');
+    const issues = issuesOf(
+      'models:\n  a: { provider: embedded, path: a.gguf, locality: local }\n  a: { provider: embedded, path: b.gguf, locality: local }\n',
+    );
     assert.equal(issues[0]?.line, 3);
     assert.match(issues[0]?.message ?? '', /unique/);
   });
@@ -213,7 +237,7 @@ embeddings_model: lokal
     );
   });
 
-  test('router and fallback models must be in the route\'s own models list', () => {
+  test("router and fallback models must be in the route's own models list", () => {
     const issues = issuesOf(`
 models:${LOCAL}
   other: { provider: embedded, path: o.gguf, locality: local }
@@ -311,7 +335,23 @@ describe('a full valid config', () => {
   test('loads with every router type, and defaults are filled in', () => {
     const { config, warnings } = parseConfigText(FULL, { env: { TANDEM_KEY: 'secret', OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant' } });
     assert.deepEqual(warnings, []);
-    assert.deepEqual(config.server, { host: '0.0.0.0', port: 9000, max_body_bytes: 8 * 1024 * 1024, max_connections: 1024, max_inflight_body_bytes: 64 * 1024 * 1024, body_timeout_ms: 10_000, max_json_depth: 64, max_messages: 2048, max_content_parts: 256, max_tools: 128, max_metadata_keys: 16, max_embedding_inputs: 2048, api_keys: ['secret'], drain_timeout_ms: 10_000, heap: 'compact' });
+    assert.deepEqual(config.server, {
+      host: '0.0.0.0',
+      port: 9000,
+      max_body_bytes: 8 * 1024 * 1024,
+      max_connections: 1024,
+      max_inflight_body_bytes: 64 * 1024 * 1024,
+      body_timeout_ms: 10_000,
+      max_json_depth: 64,
+      max_messages: 2048,
+      max_content_parts: 256,
+      max_tools: 128,
+      max_metadata_keys: 16,
+      max_embedding_inputs: 2048,
+      api_keys: ['secret'],
+      drain_timeout_ms: 10_000,
+      heap: 'compact',
+    });
     assert.deepEqual(Object.keys(config.routes), ['tandem/auto', 'by-rules', 'ab', 'learned', 'cascade', 'pinned']);
     assert.deepEqual(config.circuit_breaker, { failure_threshold: 3, cooldown_ms: 30_000 });
     const gpt = config.models.gpt;
@@ -333,7 +373,23 @@ describe('a full valid config', () => {
 
   test('defaults: a config with one model gets the default server, store and no routes', () => {
     const { config } = parseConfigText(`models:${LOCAL}\n`);
-    assert.deepEqual(config.server, { host: '127.0.0.1', port: 8080, max_body_bytes: 8 * 1024 * 1024, max_connections: 1024, max_inflight_body_bytes: 64 * 1024 * 1024, body_timeout_ms: 10_000, max_json_depth: 64, max_messages: 2048, max_content_parts: 256, max_tools: 128, max_metadata_keys: 16, max_embedding_inputs: 2048, api_keys: [], drain_timeout_ms: 10_000, heap: 'compact' });
+    assert.deepEqual(config.server, {
+      host: '127.0.0.1',
+      port: 8421,
+      max_body_bytes: 8 * 1024 * 1024,
+      max_connections: 1024,
+      max_inflight_body_bytes: 64 * 1024 * 1024,
+      body_timeout_ms: 10_000,
+      max_json_depth: 64,
+      max_messages: 2048,
+      max_content_parts: 256,
+      max_tools: 128,
+      max_metadata_keys: 16,
+      max_embedding_inputs: 2048,
+      api_keys: [],
+      drain_timeout_ms: 10_000,
+      heap: 'compact',
+    });
     assert.deepEqual(config.store, { type: 'sqlite', path: '.tandem/tandem.db', log_bodies: true });
     assert.deepEqual(config.routes, {});
   });

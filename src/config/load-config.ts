@@ -116,7 +116,9 @@ function literalApiKeyWarnings(raw: object): string[] {
   for (const [name, model] of Object.entries(models)) {
     const key: unknown = model !== null && typeof model === 'object' ? (model as { api_key?: unknown }).api_key : undefined;
     if (typeof key === 'string' && key !== '' && !key.includes('${')) {
-      warnings.push(`${formatPath(['models', name, 'api_key'])}: the key is written in the file; write \${SOME_ENV_VAR} instead so it stays out of version control`);
+      warnings.push(
+        `${formatPath(['models', name, 'api_key'])}: the key is written in the file; write \${SOME_ENV_VAR} instead so it stays out of version control`,
+      );
     }
   }
   return warnings;
@@ -135,7 +137,5 @@ function missingFileWarnings(config: TandemConfig, baseDir: string): string[] {
       files.push({ path: formatPath(['routes', name, 'router', 'verifier_artifact']), file: router.verifier_artifact });
     }
   }
-  return files
-    .filter(({ file }) => !existsSync(resolve(baseDir, file)))
-    .map(({ path, file }) => `${path}: file not found: ${resolve(baseDir, file)}`);
+  return files.filter(({ file }) => !existsSync(resolve(baseDir, file))).map(({ path, file }) => `${path}: file not found: ${resolve(baseDir, file)}`);
 }

@@ -54,8 +54,9 @@ export function resolveReferences(config: TandemConfig): ResolveResult {
       if (seen.has(name)) warnings.push(`${formatPath([...base, 'models', index])}: "${name}" is listed twice`);
       seen.add(name);
     });
-    route.fallbacks?.forEach((name, index) => checkModel([...base, 'fallbacks', index], name, within));
+    for (const [index, name] of (route.fallbacks ?? []).entries()) checkModel([...base, 'fallbacks', index], name, within);
     if (route.baseline_model !== undefined) checkModel([...base, 'baseline_model'], route.baseline_model);
+    if (route.task?.teacher !== undefined) checkModel([...base, 'task', 'teacher'], route.task.teacher, within);
     if (route.router !== undefined) checkRouter({ router: route.router, path: [...base, 'router'], checkModel, within, issues, warnings });
   }
 
@@ -69,7 +70,9 @@ export function resolveReferences(config: TandemConfig): ResolveResult {
 
   for (const [name, model] of Object.entries(config.models)) {
     if (model.provider === 'embedded' && model.locality !== 'local') {
-      warnings.push(`models.${name}.locality: an embedded model runs in this process, so it is local; the privacy policy will wrongly keep sensitive requests away from it`);
+      warnings.push(
+        `models.${name}.locality: an embedded model runs in this process, so it is local; the privacy policy will wrongly keep sensitive requests away from it`,
+      );
     }
   }
 
@@ -110,7 +113,10 @@ function checkRouter(options: {
             issues.push({ path: formatPath([...rulePath, 'when', 'last_user_matches']), message: `not a valid regular expression: ${reason}` });
           }
         }
-        for (const [low, high] of [['min_messages', 'max_messages'], ['min_tokens', 'max_tokens']] as const) {
+        for (const [low, high] of [
+          ['min_messages', 'max_messages'],
+          ['min_tokens', 'max_tokens'],
+        ] as const) {
           const min = when[low];
           const max = when[high];
           if (min !== undefined && max !== undefined && min > max) {

@@ -23,17 +23,40 @@ export function allowedKeysAt(schema: z.ZodType, path: readonly PathSegment[], i
   }
 }
 
+/**
+ * The branch of the discriminated union at `path` whose discriminator is `tag`: what an entry would be
+ * checked against had its (mistyped) `provider` or `type` been `tag`.
+ */
+export function unionBranchAt(schema: z.ZodType, path: readonly PathSegment[], input: unknown, tag: string): z.ZodObject | undefined {
+  let current: z.ZodType | undefined = schema;
+  let value = input;
+  for (const segment of path) {
+    current = current && unwrap(current, value);
+    if (current === undefined) return undefined;
+    value = isRecord(value) ? value[segment as string] : Array.isArray(value) ? value[segment as number] : undefined;
+    if (current instanceof z.ZodObject) current = (current.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (current instanceof z.ZodRecord) current = current.def.valueType as z.ZodType;
+    else if (current instanceof z.ZodArray) current = current.def.element as z.ZodType;
+    else return undefined;
+  }
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodNullable) {
+    current = current.def.innerType as z.ZodType;
+  }
+  if (!(current instanceof z.ZodDiscriminatedUnion)) return undefined;
+  const key = current.def.discriminator;
+  const options = current.def.options as z.ZodType[];
+  return options.find((option): option is z.ZodObject => option instanceof z.ZodObject && literalValues(option.shape[key]).includes(tag));
+}
+
 /** Strips optional/default wrappers and picks the union branch the input's discriminator names. */
 function unwrap(schema: z.ZodType, value: unknown): z.ZodType | undefined {
   let current: z.ZodType = schema;
   for (;;) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault ||
-      current instanceof z.ZodNullable
-    ) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodNullable) {
       current = current.def.innerType as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      // A preprocess step (`capabilities: auto`): the keys are the output schema's.
+      current = current.def.out as z.ZodType;
     } else if (current instanceof z.ZodDiscriminatedUnion) {
       const key = current.def.discriminator;
       const tag = isRecord(value) ? value[key] : undefined;

@@ -5,6 +5,7 @@
  */
 import { BUILTIN_MODEL_PATH } from './builtin-config.js';
 import type { DetectedEnvironment, DetectedServer } from './detect-environment.js';
+import { DEFAULT_PORT, FALLBACK_PORT } from './default-port.js';
 
 interface CloudModel {
   name: string;
@@ -42,8 +43,6 @@ const ANTHROPIC_MODEL: CloudModel = {
 };
 
 const EMBEDDED_NAME = 'stories-260k';
-const DEFAULT_PORT = 8080;
-const FALLBACK_PORT = 8787;
 
 export function starterConfig(found: DetectedEnvironment): string {
   const used = new Set<string>();
@@ -71,7 +70,8 @@ export function starterConfig(found: DetectedEnvironment): string {
   if (locals.length === 0) routeModels.splice(0, 0, embeddedName);
   const small = locals[0]?.name ?? embeddedName;
   const large = clouds[0]?.name;
-  const port = found.servers.some((s) => s.port === DEFAULT_PORT) ? FALLBACK_PORT : DEFAULT_PORT;
+  const onThisMachine = (s: DetectedServer): boolean => s.host === undefined || ['127.0.0.1', 'localhost', '::1'].includes(s.host);
+  const port = found.servers.some((s) => s.port === DEFAULT_PORT && onThisMachine(s)) ? FALLBACK_PORT : DEFAULT_PORT;
 
   if (found.schemaPath !== undefined) line(`# yaml-language-server: $schema=${found.schemaPath}`);
   line('# Tandem gateway configuration, written by `tandem init`.');
@@ -97,7 +97,20 @@ export function starterConfig(found: DetectedEnvironment): string {
     if (name !== id) line(`    model: ${scalar(id)}`);
     line(`    base_url: ${server.baseUrl}`);
     line('    locality: local');
-    line('    context_window: 8192   # set this to the context size your server actually loads the model with');
+    const found = server.capabilities;
+    // llama.cpp reports the context a slot really has; Ollama, LM Studio and vLLM the model's maximum,
+    // which the server may not load it with.
+    if (found?.source.startsWith('llama.cpp') && found.contextWindow !== undefined) {
+      line(`    context_window: ${found.contextWindow}   # from ${found.source} (the server's -c / --ctx-size)`);
+    } else {
+      line('    context_window: 8192   # set this to the context size your server actually loads the model with');
+    }
+    if (found !== undefined) {
+      const flags = (['tools', 'json', 'vision'] as const).map((flag) => `${flag}: ${found[flag] === true}`).join(', ');
+      line(`    capabilities: { ${flags} }   # detected from ${found.source}; \`capabilities: auto\` asks again at every start`);
+    } else {
+      line('    capabilities: auto   # ask the server at start-up what the model supports (tools, JSON, images)');
+    }
   }
   for (const server of found.servers.filter((s) => s.models.length === 0)) {
     line(`  # ${server.label} answers at ${server.baseUrl} but lists no models; load or pull one, then run \`tandem init --force\`.`);
@@ -165,7 +178,12 @@ function describeRoute(options: { small: string; large: string | undefined }): s
 /** A served id as a config name: llama.cpp reports file paths, which make poor names. */
 function friendlyName(id: string): string {
   if (!/[\\/]/.test(id) || !/\.gguf$/i.test(id)) return id;
-  return id.split(/[\\/]/).pop()?.replace(/\.gguf$/i, '') || id;
+  return (
+    id
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.gguf$/i, '') || id
+  );
 }
 
 function listed(ids: readonly string[]): string {
@@ -177,5 +195,5 @@ const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 
 /** A YAML scalar: bare when that is unambiguous, else double-quoted (JSON strings are valid YAML). */
 function scalar(text: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.\/-]*$/.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text);
+  return /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text);
 }

@@ -6,7 +6,7 @@ import type { TandemConfig } from '../config/schema.js';
 import { createProviderAdapter, modelInfoFromConfig } from '../providers/create-provider-adapter.js';
 import type { ProviderAdapter } from '../providers/provider-adapter.js';
 import { CircuitBreaker } from '../routing/circuit-breaker.js';
-import type { AnswerVerifier } from '../routing/execute-plan.js';
+import type { AnswerVerifier } from '../routing/answer-verifier.js';
 import { LatencyTracker } from '../routing/latency-tracker.js';
 import { buildRoute, implicitRoute, type RouteRuntime } from '../routing/route-runtime.js';
 import { GatewayError } from '../spec/errors.js';
@@ -17,6 +17,7 @@ import type { RequestObserver } from './request-observer.js';
 import { Governance } from '../governance/governance.js';
 import type { Cluster } from '../cluster/open-cluster.js';
 import { failSpan, startChildSpan } from '../telemetry/tracing/tandem-tracer.js';
+import type { TaskStage } from '../distill/task-stage.js';
 
 export interface GatewayOptions {
   config: TandemConfig;
@@ -46,8 +47,14 @@ export class Gateway {
   cluster: Cluster | undefined;
   /** API keys, limits and the audit chain (set by create()). */
   governance: Governance | undefined;
+  /** Task students of the routes that declare a `task` (distill/task-stage.ts); null when none does. */
+  tasks: TaskStage | null = null;
 
-  private constructor(readonly config: TandemConfig, readonly baseDir: string, readonly store: Store) {
+  private constructor(
+    readonly config: TandemConfig,
+    readonly baseDir: string,
+    readonly store: Store,
+  ) {
     this.breaker = new CircuitBreaker({
       failureThreshold: config.circuit_breaker.failure_threshold,
       cooldownMs: config.circuit_breaker.cooldown_ms,
@@ -62,8 +69,7 @@ export class Gateway {
     gateway.verifier = options.verifier;
     for (const [name, modelConfig] of Object.entries(options.config.models)) {
       const info = modelInfoFromConfig(name, modelConfig);
-      const adapter =
-        options.adapters?.get(name) ?? (await createProviderAdapter({ name, config: modelConfig, info, baseDir: options.baseDir }));
+      const adapter = options.adapters?.get(name) ?? (await createProviderAdapter({ name, config: modelConfig, info, baseDir: options.baseDir }));
       // The adapter may know more than config alone (e.g. the embedded model's resolved file path).
       gateway.models.set(name, adapter.info);
       gateway.adapters.set(name, adapter);
@@ -84,6 +90,16 @@ export class Gateway {
         models: [...gateway.models.keys()],
         // Budget counters Redis loses (a restart) are rebuilt from the request log.
         history: options.store.requestLog,
+      });
+    }
+    if (Object.values(options.config.routes).some((route) => route.task)) {
+      const [{ createTaskStage }, { routeShadowPrivacy }] = await Promise.all([import('../distill/task-stage.js'), import('../distill/shadow-privacy.js')]);
+      gateway.tasks = await createTaskStage({
+        config: options.config,
+        store: options.store.taskExamples,
+        models: gateway.models,
+        adapters: gateway.adapters,
+        privacy: routeShadowPrivacy(gateway.routes, gateway.latency),
       });
     }
     gateway.governance = await Governance.create({ config: options.config, store: options.store, limitStore: gateway.cluster?.limits });
@@ -157,6 +173,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    await this.tasks?.close();
     await Promise.allSettled([...this.adapters.values()].map((a) => a.close()));
     await this.governance?.close();
     await this.cluster?.close();

@@ -99,16 +99,24 @@ export async function checkAnchor(o: { log: AuditLog; anchor: AuditAnchor; facts
   };
 }
 
-async function checkOne(log: AuditLog, anchored: AuditAnchor['chains'][number], facts: ChainFacts | undefined): Promise<{ status: AnchorStatus; detail: string }> {
+async function checkOne(
+  log: AuditLog,
+  anchored: AuditAnchor['chains'][number],
+  facts: ChainFacts | undefined,
+): Promise<{ status: AnchorStatus; detail: string }> {
   const { seq, hash } = anchored;
   // Retention never deletes a whole chain: a purge leaves at least its checkpoint behind.
-  if (facts === undefined || facts.lastSeq === null) return { status: 'deleted', detail: `the chain had ${anchored.records} records through #${seq} and has none now` };
+  if (facts === undefined || facts.lastSeq === null)
+    return { status: 'deleted', detail: `the chain had ${anchored.records} records through #${seq} and has none now` };
   if (facts.lastSeq < seq) return { status: 'truncated', detail: `the chain ends at #${facts.lastSeq}; the anchor saw it reach #${seq}` };
   const [record] = await log.read({ replicaId: anchored.chain, afterSeq: seq - 1, limit: 1 });
   if (record?.seq === seq) {
     return record.hash === hash
       ? { status: 'ok', detail: `#${seq} matches the anchor; ${facts.lastSeq - seq} records appended since` }
-      : { status: 'rewritten', detail: `#${seq} has hash ${record.hash.slice(0, 12)}…, the anchor ${hash.slice(0, 12)}…: the chain was rewritten from #${seq} or earlier` };
+      : {
+          status: 'rewritten',
+          detail: `#${seq} has hash ${record.hash.slice(0, 12)}…, the anchor ${hash.slice(0, 12)}…: the chain was rewritten from #${seq} or earlier`,
+        };
   }
   const through = facts.checkpoints.find((c) => c.purgedThroughSeq === seq);
   if (through !== undefined) {
@@ -117,7 +125,10 @@ async function checkOne(log: AuditLog, anchored: AuditAnchor['chains'][number], 
       : { status: 'rewritten', detail: `checkpoint #${through.seq} names #${seq} with another hash than the anchor's: the chain was rewritten` };
   }
   if (facts.firstSeq !== null && facts.firstSeq > seq && facts.checkpoints.some((c) => c.purgedThroughSeq > seq)) {
-    return { status: 'purged', detail: `#${seq} was purged (the chain now starts at #${facts.firstSeq}); this anchor is older than the retention period and cannot vouch for the chain` };
+    return {
+      status: 'purged',
+      detail: `#${seq} was purged (the chain now starts at #${facts.firstSeq}); this anchor is older than the retention period and cannot vouch for the chain`,
+    };
   }
   return { status: 'truncated', detail: `#${seq} is missing and no purge checkpoint accounts for it` };
 }

@@ -72,7 +72,7 @@ export class AuditChain {
       this.waiting = [];
       try {
         const records = await this.write(batch.map((w) => w.body));
-        batch.forEach((w, i) => w.resolve(records[i]!));
+        for (const [i, w] of batch.entries()) w.resolve(records[i]!);
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
@@ -182,7 +182,12 @@ function checkLink(record: AuditRecord, previous: AuditRecord | undefined): stri
  * then deletes through it. The checkpoint is written first, so a crash in between leaves a longer but
  * still valid chain.
  */
-export async function purgeAuditChain(options: { log: AuditLog; replicaId: string; before: number; now?: () => number }): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
+export async function purgeAuditChain(options: {
+  log: AuditLog;
+  replicaId: string;
+  before: number;
+  now?: () => number;
+}): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
   const { log, replicaId, before } = options;
   const through = await log.lastSeqBefore({ replicaId, time: before });
   if (through === 0) return { deleted: 0, checkpoint: null };
@@ -196,7 +201,11 @@ export async function purgeAuditChain(options: { log: AuditLog; replicaId: strin
  * `max_requests`): cuts the records older than the newest `keep`, behind a checkpoint appended through the
  * same chain, so it still verifies. A no-op while the chain holds no more than `keep` records.
  */
-export async function trimAuditChain(options: { chain: AuditChain; log: AuditLog; keep: number }): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
+export async function trimAuditChain(options: {
+  chain: AuditChain;
+  log: AuditLog;
+  keep: number;
+}): Promise<{ deleted: number; checkpoint: AuditRecord | null }> {
   const { chain, log, keep } = options;
   const tip = await log.tip(chain.replicaId);
   const through = (tip?.seq ?? 0) - Math.max(1, Math.floor(keep));

@@ -24,7 +24,10 @@ export class AuditRetention {
     this.running = trimAuditChain(this.options)
       .then(
         () => undefined,
-        (error: unknown) => console.error(`tandem: trimming the audit chain failed (retried after ${this.slack} more requests): ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) =>
+          console.error(
+            `tandem: trimming the audit chain failed (retried after ${this.slack} more requests): ${error instanceof Error ? error.message : String(error)}`,
+          ),
       )
       .finally(() => {
         this.running = null;

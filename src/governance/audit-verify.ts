@@ -56,7 +56,11 @@ export async function verifyAudit(o: VerifyAuditOptions): Promise<AuditVerificat
       if (record.entry !== null) audited.add(record.entry.requestId);
       if (record.seq === 1) walk.coveredFrom = record.entry?.time ?? record.recordedAt;
       if (record.checkpoint !== null) {
-        walk.facts.checkpoints.push({ seq: record.seq, purgedThroughSeq: record.checkpoint.purgedThroughSeq, purgedThroughHash: record.checkpoint.purgedThroughHash });
+        walk.facts.checkpoints.push({
+          seq: record.seq,
+          purgedThroughSeq: record.checkpoint.purgedThroughSeq,
+          purgedThroughHash: record.checkpoint.purgedThroughHash,
+        });
         walk.purgedBefore = Math.max(walk.purgedBefore ?? -Infinity, record.checkpoint.purgedBefore);
       }
     };
@@ -91,7 +95,11 @@ export async function verifyAudit(o: VerifyAuditOptions): Promise<AuditVerificat
   const anchor =
     o.anchor === undefined
       ? null
-      : await checkAnchor({ log: audit, anchor: all ? o.anchor : { ...o.anchor, chains: o.anchor.chains.filter((c) => ids.includes(c.chain)) }, facts: new Map([...walks].map(([id, w]) => [id, w.facts])) });
+      : await checkAnchor({
+          log: audit,
+          anchor: all ? o.anchor : { ...o.anchor, chains: o.anchor.chains.filter((c) => ids.includes(c.chain)) },
+          facts: new Map([...walks].map(([id, w]) => [id, w.facts])),
+        });
   const ok = chains.every((c) => c.broken === undefined) && (completeness?.missing ?? 0) === 0 && (anchor?.ok ?? true);
   return { ok, chains, completeness, ...(completenessSkipped === undefined ? {} : { completenessSkipped }), anchor };
 }

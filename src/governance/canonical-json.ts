@@ -57,7 +57,7 @@ function sortKeys(value: unknown): unknown {
   let inOrder = true;
   let changed: Map<string, unknown> | undefined;
   for (const key in object) {
-    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+    if (!Object.hasOwn(object, key)) continue;
     if (INTEGER_KEY.test(key)) return BY_KEY;
     if (previous !== undefined && key < previous) inOrder = false;
     previous = key;

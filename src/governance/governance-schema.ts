@@ -17,7 +17,9 @@ export const limitSetSchema = z
       .int()
       .positive()
       .optional()
-      .describe('Requests in flight at once; over it, 429 with a short retry-after. Unset: 16 under a budget (it bounds how far concurrent requests can overshoot one), else unlimited.'),
+      .describe(
+        'Requests in flight at once; over it, 429 with a short retry-after. Unset: 16 under a budget (it bounds how far concurrent requests can overshoot one), else unlimited.',
+      ),
   })
   .describe('Unset limits are unlimited.');
 
@@ -25,10 +27,12 @@ export const limitsSchema = z
   .strictObject({
     per_key: limitSetSchema
       .prefault({})
-      .describe('Limits for every API key (and for anonymous callers when auth is off); a key\'s own limits, set with `tandem keys create`, replace these one by one.'),
+      .describe(
+        "Limits for every API key (and for anonymous callers when auth is off); a key's own limits, set with `tandem keys create`, replace these one by one.",
+      ),
     per_user: limitSetSchema
       .optional()
-      .describe('Limits per value of the request\'s `user` field, counted separately under each key; unset: the `user` field is not limited.'),
+      .describe("Limits per value of the request's `user` field, counted separately under each key; unset: the `user` field is not limited."),
   })
   .describe('Rate limits and budgets (docs/security.md). Over a limit, a request gets 429 naming the limit and when it resets.');
 
@@ -40,19 +44,25 @@ export const auditSchema = z
       .min(1)
       .max(200)
       .optional()
-      .describe('The name of this replica\'s audit chains; unset: the host name. Each process appends to a chain of its own, `<replica_id>/<start time>/<pid>-<tag>`, so processes sharing a name never share a chain.'),
+      .describe(
+        "The name of this replica's audit chains; unset: the host name. Each process appends to a chain of its own, `<replica_id>/<start time>/<pid>-<tag>`, so processes sharing a name never share a chain.",
+      ),
     user_key: z
       .string()
       .min(16)
       .optional()
-      .describe('Secret (e.g. `${TANDEM_AUDIT_USER_KEY}`) under which the request\'s `user` field is recorded as a keyed hash (HMAC-SHA256), so records of one user can be found by whoever holds the key; unset: `user` is not recorded. Never the value itself.'),
+      .describe(
+        "Secret (e.g. `${TANDEM_AUDIT_USER_KEY}`) under which the request's `user` field is recorded as a keyed hash (HMAC-SHA256), so records of one user can be found by whoever holds the key; unset: `user` is not recorded. Never the value itself.",
+      ),
   })
   .describe('The tamper-evident audit log (docs/security.md).');
 
 export const authModeSchema = z
   .enum(['keys', 'none'])
   .optional()
-  .describe('`keys`: every API request needs a key. `none`: no authentication (local development). Unset: like `keys`, except that while no key exists at all a gateway listening on a loopback address answers without one.');
+  .describe(
+    '`keys`: every API request needs a key. `none`: no authentication (local development). Unset: like `keys`, except that while no key exists at all a gateway listening on a loopback address answers without one.',
+  );
 
 export const retentionFields = {
   // Optional rather than default(false), so code building a StoreConfig by hand need not spell it out.

@@ -67,7 +67,8 @@ export class Governance {
     const limiter = new RequestLimiter({ store: limitStore, perKey: config.limits.per_key, perUser: config.limits.per_user, currency: config.currency });
     const now = options.now ?? Date.now;
     const audit = config.audit.enabled ? new AuditChain({ log: store.audit, replicaId: auditReplicaId(config), now }) : null;
-    const retention = audit !== null && config.store.type === 'memory' ? new AuditRetention({ chain: audit, log: store.audit, keep: config.store.max_requests }) : null;
+    const retention =
+      audit !== null && config.store.type === 'memory' ? new AuditRetention({ chain: audit, log: store.audit, keep: config.store.max_requests }) : null;
     const governance = new Governance(keys, limiter, options.limitStore ? null : limitStore, audit, config.store.redact_bodies === true, now, retention);
     governance.auditUserKey = config.audit.user_key;
     return governance;
@@ -128,7 +129,13 @@ export class Governance {
   }
 
   /** Reserves the request against its limits (429 when over); returns the x-ratelimit-* headers. */
-  async admit(o: { requestId: string; key: ApiKeyPrincipal | null; request: ChatRequest; models: readonly ModelInfo[]; promptTokens: number }): Promise<Record<string, string>> {
+  async admit(o: {
+    requestId: string;
+    key: ApiKeyPrincipal | null;
+    request: ChatRequest;
+    models: readonly ModelInfo[];
+    promptTokens: number;
+  }): Promise<Record<string, string>> {
     const user = o.request.params.user;
     if (user !== undefined) this.users.set(o.requestId, user);
     return this.limiter.admit({ ...o, user, now: this.now() });

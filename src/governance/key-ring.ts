@@ -24,10 +24,7 @@ export interface ApiKeyPrincipal {
   allowsModel(name: string): boolean;
 }
 
-export type KeyLookup =
-  | { status: 'active'; key: ApiKeyPrincipal }
-  | { status: 'revoked' | 'expired'; id: string }
-  | { status: 'unknown' };
+export type KeyLookup = { status: 'active'; key: ApiKeyPrincipal } | { status: 'revoked' | 'expired'; id: string } | { status: 'unknown' };
 
 interface RingEntry {
   principal: ApiKeyPrincipal;

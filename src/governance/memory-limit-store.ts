@@ -87,10 +87,13 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): L
         if (counters.has(key)) continue;
         let running = seeding.get(key);
         if (running === undefined) {
-          running = history.spendSince({ keyId, since: start }).then((spend) => {
-            // Only the seed creates a rebuildable spend counter, so nothing counted meanwhile is lost.
-            if (!counters.has(key)) counters.set(key, { value: spend, reserved: 0, expiresAt: end + KEEP_AFTER_END_MS });
-          }).finally(() => seeding.delete(key));
+          running = history
+            .spendSince({ keyId, since: start })
+            .then((spend) => {
+              // Only the seed creates a rebuildable spend counter, so nothing counted meanwhile is lost.
+              if (!counters.has(key)) counters.set(key, { value: spend, reserved: 0, expiresAt: end + KEEP_AFTER_END_MS });
+            })
+            .finally(() => seeding.delete(key));
           seeding.set(key, running);
         }
         pending.push(running);
@@ -155,7 +158,10 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions = {}): L
             const resetAt = isSpend(limit)
               ? budgetFitsAgainAt({ limit, now, used, inFlight: reserved, amount, max })
               : fitsAgainAt({ limit, now, current, previous, amount, max });
-            return { ok: false, denied: { subject: bucket.subject, limit, max, remaining: Math.max(0, max - used), used, requested: amount, inFlight: reserved, resetAt } };
+            return {
+              ok: false,
+              denied: { subject: bucket.subject, limit, max, remaining: Math.max(0, max - used), used, requested: amount, inFlight: reserved, resetAt },
+            };
           }
           states.push({ subject: bucket.subject, limit, max, remaining: Math.max(0, max - used - amount), resetAt: end });
         }

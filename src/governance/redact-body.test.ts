@@ -29,7 +29,7 @@ test('JSON bodies keep their shape; every string is redacted with one mapping, i
   assert.match(redactBody('not json: ana@example.com'), /^not json: <EMAIL_1[^>]*>$/);
 });
 
-test('deep nesting neither throws nor leaks: iterative walk, then plain-text redaction past the writer\'s stack', () => {
+test("deep nesting neither throws nor leaks: iterative walk, then plain-text redaction past the writer's stack", () => {
   for (const depth of [2_500, 20_000]) {
     const body = nestedAround('"ana@example.com"', depth);
     let redacted = '';

@@ -71,7 +71,8 @@ function redactStrings(root: unknown, pseudonymiser: Pseudonymiser): unknown {
       const key = keys[index] as string;
       const value = object[key];
       // defineProperty, not assignment: JSON.parse makes `__proto__` an own key, and assigning a string to it does nothing.
-      if (typeof value === 'string') Object.defineProperty(object, key, { value: pseudonymiser.pseudonymise(value), enumerable: true, writable: true, configurable: true });
+      if (typeof value === 'string')
+        Object.defineProperty(object, key, { value: pseudonymiser.pseudonymise(value), enumerable: true, writable: true, configurable: true });
       else if (value !== null && typeof value === 'object') stack.push(frameOf(value));
     }
   }

@@ -78,7 +78,8 @@ export class RequestLimiter {
       let what: string;
       if (d.limit === 'concurrent_requests') what = `${formatAmount(d.used)} requests in flight`;
       else if (d.requested > d.max) what = `this request alone needs up to ${show(d.requested)}, more than the limit`;
-      else if (inFlightOnly) what = `used ${show(d.used)}, of which ${show(d.inFlight)} is reserved by requests still in flight; this request needs up to ${show(d.requested)}`;
+      else if (inFlightOnly)
+        what = `used ${show(d.used)}, of which ${show(d.inFlight)} is reserved by requests still in flight; this request needs up to ${show(d.requested)}`;
       else what = `used ${show(d.used)}, this request needs up to ${show(d.requested)}`;
       const when = inFlightOnly
         ? `Retry in ${formatDuration(d.resetAt - o.now)}, when requests in flight have finished.`

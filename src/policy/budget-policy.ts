@@ -8,9 +8,7 @@ export function budgetPolicy(options: { maxCostPerRequest: number }): Policy {
     evaluate(request, model, ctx) {
       const cost = worstCaseCost({ promptTokens: ctx.promptTokens, maxOutputTokens: requestedOutputTokens(request, model), model });
       const shown = `${formatMoney(cost)} max vs budget ${formatMoney(options.maxCostPerRequest)}`;
-      return cost <= options.maxCostPerRequest
-        ? { allowed: true, reason: `within budget: ${shown}` }
-        : { allowed: false, reason: `over budget: ${shown}` };
+      return cost <= options.maxCostPerRequest ? { allowed: true, reason: `within budget: ${shown}` } : { allowed: false, reason: `over budget: ${shown}` };
     },
   };
 }

@@ -16,7 +16,13 @@ import { privacyPolicy } from './privacy-policy.js';
 export function createPolicy(config: PolicyConfig): Policy {
   switch (config.type) {
     case 'privacy':
-      return privacyPolicy({ mode: config.mode, threshold: config.threshold, types: config.types, cueGuard: config.cue_guard === 'on' });
+      return privacyPolicy({
+        mode: config.mode,
+        threshold: config.threshold,
+        types: config.types,
+        cueGuard: config.cue_guard === 'on',
+        userKey: config.user_key,
+      });
     case 'context-fit':
       return contextFitPolicy({ safetyMargin: config.safety_margin });
     case 'capability':

@@ -23,7 +23,7 @@ export interface PrivacyPolicy extends Policy {
 export function privacyPolicy(settings?: PrivacySettings): PrivacyPolicy {
   if (settings) warmDetectionPool();
   const assessed = new WeakMap<ChatRequest, { value: PrivacyAssessment | undefined }>();
-  const markedBecause = (ctx: PolicyContext): string | null => (ctx.sensitive ? ctx.sensitiveBecause ?? 'marked sensitive' : null);
+  const markedBecause = (ctx: PolicyContext): string | null => (ctx.sensitive ? (ctx.sensitiveBecause ?? 'marked sensitive') : null);
   const assess = (request: ChatRequest, ctx: PolicyContext): PrivacyAssessment | undefined => {
     let memo = assessed.get(request);
     if (!memo) {
@@ -55,7 +55,10 @@ export function privacyPolicy(settings?: PrivacySettings): PrivacyPolicy {
             ? { allowed: true, reason: `local model, sensitive (${a.because})` }
             : { allowed: false, reason: `cloud model, request is sensitive (${a.because})` };
         case 'pseudonymised':
-          return { allowed: true, reason: local ? `local model sees the original (${a.because})` : `cloud model sees placeholders for ${formatCounts(a.counts)}` };
+          return {
+            allowed: true,
+            reason: local ? `local model sees the original (${a.because})` : `cloud model sees placeholders for ${formatCounts(a.counts)}`,
+          };
         case 'detected':
           return { allowed: true, reason: `${a.because} (detect only)` };
       }

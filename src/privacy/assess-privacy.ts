@@ -6,7 +6,8 @@
  *
  * Every text-bearing field counts (request-texts.ts lists them). On `pseudonymise`, a finding in a field
  * that cannot carry a placeholder (an image URL the provider must fetch, a tool name the model must call)
- * keeps the request local, as `local-only` would.
+ * keeps the request local, as `local-only` would. On every mode, a cloud model gets the end user's id
+ * (`user`, `safety_identifier`) only as a keyed hash (upstream-user.ts), found or not.
  */
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { PrivacyOutcome } from '../spec/request-record.js';
@@ -17,6 +18,7 @@ import { cueGuardTexts } from './cue-guard.js';
 import type { PiiType } from './pii-finding.js';
 import { applyRewrite, type PseudonymMapping } from './pseudonymise.js';
 import { requestTexts, textLength, type RequestText } from './request-texts.js';
+import { withHashedUser } from './upstream-user.js';
 
 export type PrivacyMode = 'detect' | 'local-only' | 'pseudonymise' | 'block';
 
@@ -28,6 +30,8 @@ export interface PrivacySettings {
   types?: readonly PiiType[] | undefined;
   /** On `local-only`, keep a request local on a strong cue next to an identifier (cue-guard.ts). Default on. */
   cueGuard?: boolean | undefined;
+  /** The key under which cloud models get the end user's id hashed; a per-process random key when absent. */
+  userKey?: string | undefined;
 }
 
 export interface PrivacyAssessment {
@@ -45,8 +49,9 @@ export interface PrivacyAssessment {
   /** Why, without values: `header x-tandem-sensitive`, `found EMAIL_ADDRESS=2`. Null when nothing was found. */
   because: string | null;
   /**
-   * On `pseudonymise` with findings: the copy with placeholders and how to map an answer back. Cloud models
-   * get it (unless `localOnly`); the request log keeps it in place of the client's body.
+   * What cloud models get (unless `localOnly`): on `pseudonymise` with findings, the copy with placeholders
+   * and how to map an answer back; on every mode, the end user's id hashed (the mapping empty when that is
+   * all). On `pseudonymise` the request log keeps it in place of the client's body.
    */
   cloudView?: { request: ChatRequest; mapping: PseudonymMapping };
 }
@@ -92,6 +97,15 @@ function unassessed(markedBecause: string | null): PrivacyAssessment | undefined
 }
 
 function decide(options: AssessOptions, texts: readonly RequestText[], summary: DetectionSummary): PrivacyAssessment {
+  const assessment = decideAction(options, texts, summary);
+  if (assessment.localOnly && !assessment.cloudView) return assessment;
+  // The end user's id never reaches a cloud model in clear, whatever detection found in it.
+  const view = assessment.cloudView ?? { request: options.request, mapping: new Map<string, string>() };
+  const hashed = withHashedUser(view.request, options.settings?.userKey);
+  return hashed === view.request ? assessment : { ...assessment, cloudView: { request: hashed, mapping: view.mapping } };
+}
+
+function decideAction(options: AssessOptions, texts: readonly RequestText[], summary: DetectionSummary): PrivacyAssessment {
   const { request, markedBecause } = options;
   const settings = options.settings as PrivacySettings;
   const { counts } = summary;
@@ -115,7 +129,14 @@ function decide(options: AssessOptions, texts: readonly RequestText[], summary: 
       return { ...base, action: 'local-only', localOnly: true, because: found };
     case 'pseudonymise': {
       const cloudView = applyRewrite(request, texts, summary.plan ?? { mapping: new Map(), changed: new Map() });
-      if (summary.pinned) return { ...base, action: 'local-only', localOnly: true, because: `${found} (in an image URL or tool name, which cannot carry a placeholder)`, cloudView };
+      if (summary.pinned)
+        return {
+          ...base,
+          action: 'local-only',
+          localOnly: true,
+          because: `${found} (in an image URL or tool name, which cannot carry a placeholder)`,
+          cloudView,
+        };
       return { ...base, action: 'pseudonymised', localOnly: false, because: found, cloudView };
     }
   }

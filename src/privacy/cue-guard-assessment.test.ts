@@ -6,7 +6,14 @@ import { PII_TYPES } from './pii-finding.js';
 
 // PERSON is left out so these tests speak only of the cue guard, not of what the name model thinks.
 const types = PII_TYPES.filter((t) => t !== 'PERSON');
-const request = (content: string): ChatRequest => ({ model: 'r', messages: [{ role: 'user', content }], stream: false, includeUsage: false, params: {}, extra: {} });
+const request = (content: string): ChatRequest => ({
+  model: 'r',
+  messages: [{ role: 'user', content }],
+  stream: false,
+  includeUsage: false,
+  params: {},
+  extra: {},
+});
 const assess = (content: string, settings: Partial<PrivacySettings>) =>
   assessPrivacy({ request: request(content), settings: { mode: 'local-only', threshold: 0.5, types, ...settings }, markedBecause: null });
 
@@ -30,7 +37,11 @@ test('a bare tool-argument value is guarded by its field name', () => {
     ...request('Fill the visa form.'),
     messages: [
       { role: 'user', content: 'Fill the visa form.' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'fill_form', arguments: '{"passport_no": "ZX-99-8811-Q"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'fill_form', arguments: '{"passport_no": "ZX-99-8811-Q"}' } }],
+      },
     ],
   };
   const a = assessPrivacy({ request: req, settings: { mode: 'local-only', threshold: 0.5, types }, markedBecause: null });

@@ -34,5 +34,8 @@ test('a bare value is read with its field name as its cue', () => {
 });
 
 test('hard negatives do not trip it (generator seed 71, 4,000 sentences)', () => {
-  assert.deepEqual(benignSentences({ seed: 71, count: 4000 }).filter((s) => cueGuard(s) !== null), []);
+  assert.deepEqual(
+    benignSentences({ seed: 71, count: 4000 }).filter((s) => cueGuard(s) !== null),
+    [],
+  );
 });

@@ -19,46 +19,204 @@ export type CueKind = 'passport' | 'date-of-birth' | 'bank-account' | 'national-
 const CUES: ReadonlyArray<{ kind: CueKind; words: readonly string[] }> = [
   {
     kind: 'passport',
-    words: ['passport', 'passports', 'passport no', 'reisepass', 'reisepassnummer', 'passnummer', 'pass-nr', 'passeport', 'pasaporte', 'passaporto', 'paspoort', 'paspoortnummer', 'passaporte', 'paszport'],
+    words: [
+      'passport',
+      'passports',
+      'passport no',
+      'reisepass',
+      'reisepassnummer',
+      'passnummer',
+      'pass-nr',
+      'passeport',
+      'pasaporte',
+      'passaporto',
+      'paspoort',
+      'paspoortnummer',
+      'passaporte',
+      'paszport',
+    ],
   },
   {
     kind: 'date-of-birth',
     words: [
-      'date of birth', 'birth date', 'birthdate', 'dob', 'd.o.b', 'born on', 'born', 'geburtsdatum', 'geboren am', 'geb.', 'né le', 'née le', 'date de naissance',
-      'fecha de nacimiento', 'nacido el', 'nacida el', 'data di nascita', 'nato il', 'nata il', 'geboortedatum', 'geboren op', 'data de nascimento', 'nascido em', 'nascida em',
+      'date of birth',
+      'birth date',
+      'birthdate',
+      'dob',
+      'd.o.b',
+      'born on',
+      'born',
+      'geburtsdatum',
+      'geboren am',
+      'geb.',
+      'né le',
+      'née le',
+      'date de naissance',
+      'fecha de nacimiento',
+      'nacido el',
+      'nacida el',
+      'data di nascita',
+      'nato il',
+      'nata il',
+      'geboortedatum',
+      'geboren op',
+      'data de nascimento',
+      'nascido em',
+      'nascida em',
     ],
   },
   {
     kind: 'bank-account',
-    words: ['iban', 'account number', 'acct no', 'routing number', 'sort code', 'kontonummer', 'bankverbindung', 'numéro de compte', 'rib', 'número de cuenta', 'numero di conto', 'rekeningnummer', 'número da conta', 'nib'],
+    words: [
+      'iban',
+      'account number',
+      'acct no',
+      'routing number',
+      'sort code',
+      'kontonummer',
+      'bankverbindung',
+      'numéro de compte',
+      'rib',
+      'número de cuenta',
+      'numero di conto',
+      'rekeningnummer',
+      'número da conta',
+      'nib',
+    ],
   },
   {
     kind: 'national-id',
     words: [
-      'ssn', 'social security', 'social security number', 'national insurance', 'nino', 'ni number', 'tax id', 'taxpayer id', 'tin', 'national id', 'id number', 'identity number',
-      'id card', 'identity card', 'aadhaar', 'aadhar', 'pan number', 'steuer-id', 'steueridentifikationsnummer', 'steuernummer', 'sozialversicherungsnummer', 'personalausweis',
-      'ausweisnummer', 'sécurité sociale', 'securite sociale', 'numéro de sécurité sociale', 'nir', 'carte d\'identité', 'numéro fiscal', 'seguridad social', 'dni', 'nie', 'nif',
-      'documento de identidad', 'codice fiscale', 'carta d\'identità', 'bsn', 'burgerservicenummer', 'sofinummer', 'identiteitskaart', 'cpf', 'número de contribuinte',
-      'segurança social', 'cartão de cidadão', 'personnummer',
+      'ssn',
+      'social security',
+      'social security number',
+      'national insurance',
+      'nino',
+      'ni number',
+      'tax id',
+      'taxpayer id',
+      'tin',
+      'national id',
+      'id number',
+      'identity number',
+      'id card',
+      'identity card',
+      'aadhaar',
+      'aadhar',
+      'pan number',
+      'steuer-id',
+      'steueridentifikationsnummer',
+      'steuernummer',
+      'sozialversicherungsnummer',
+      'personalausweis',
+      'ausweisnummer',
+      'sécurité sociale',
+      'securite sociale',
+      'numéro de sécurité sociale',
+      'nir',
+      "carte d'identité",
+      'numéro fiscal',
+      'seguridad social',
+      'dni',
+      'nie',
+      'nif',
+      'documento de identidad',
+      'codice fiscale',
+      "carta d'identità",
+      'bsn',
+      'burgerservicenummer',
+      'sofinummer',
+      'identiteitskaart',
+      'cpf',
+      'número de contribuinte',
+      'segurança social',
+      'cartão de cidadão',
+      'personnummer',
     ],
   },
-  { kind: 'card', words: ['card number', 'credit card', 'debit card number', 'cvv', 'cvc', 'kartennummer', 'numéro de carte', 'número de tarjeta', 'numero della carta', 'kaartnummer', 'número do cartão'] },
-  { kind: 'licence', words: ["driver's license", "driver's licence", 'driving licence', 'driving license', 'license number', 'licence number', 'führerschein', 'permis de conduire', 'carné de conducir', 'patente di guida', 'rijbewijs'] },
-  { kind: 'health-id', words: ['medical record', 'mrn', 'patient id', 'health insurance number', 'insurance number', 'versichertennummer', 'krankenversicherungsnummer', 'tessera sanitaria', 'numéro de sécu', 'carte vitale'] },
-  { kind: 'secret', words: ['password', 'passwd', 'passcode', 'passphrase', 'pin', 'passwort', 'kennwort', 'mot de passe', 'contraseña', 'wachtwoord', 'senha', 'secret', 'api key', 'token'] },
+  {
+    kind: 'card',
+    words: [
+      'card number',
+      'credit card',
+      'debit card number',
+      'cvv',
+      'cvc',
+      'kartennummer',
+      'numéro de carte',
+      'número de tarjeta',
+      'numero della carta',
+      'kaartnummer',
+      'número do cartão',
+    ],
+  },
+  {
+    kind: 'licence',
+    words: [
+      "driver's license",
+      "driver's licence",
+      'driving licence',
+      'driving license',
+      'license number',
+      'licence number',
+      'führerschein',
+      'permis de conduire',
+      'carné de conducir',
+      'patente di guida',
+      'rijbewijs',
+    ],
+  },
+  {
+    kind: 'health-id',
+    words: [
+      'medical record',
+      'mrn',
+      'patient id',
+      'health insurance number',
+      'insurance number',
+      'versichertennummer',
+      'krankenversicherungsnummer',
+      'tessera sanitaria',
+      'numéro de sécu',
+      'carte vitale',
+    ],
+  },
+  {
+    kind: 'secret',
+    words: [
+      'password',
+      'passwd',
+      'passcode',
+      'passphrase',
+      'pin',
+      'passwort',
+      'kennwort',
+      'mot de passe',
+      'contraseña',
+      'wachtwoord',
+      'senha',
+      'secret',
+      'api key',
+      'token',
+    ],
+  },
 ];
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const KIND_OF = new Map<string, CueKind>();
 for (const { kind, words } of CUES) for (const w of words) KIND_OF.set(w, kind);
 // Longest first, so "social security number" wins over "social security"; `[ _-]` lets a field name
 // (`date_of_birth`, `passport-no`) count as the phrase.
 const CUE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${[...KIND_OF.keys()].sort((a, b) => b.length - a.length).map((w) => escape(w).replace(/ /g, '[ _-]')).join('|')})(?![\\p{L}])`,
+  `(?<![\\p{L}\\p{N}])(?:${[...KIND_OF.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => escapeRegExp(w).replace(/ /g, '[ _-]'))
+    .join('|')})(?![\\p{L}])`,
   'giu',
 );
 // Cheap pre-check: every cue has one of these letters' sequences; a text with none skips the scan.
-const MAY_HAVE_CUE = /pas|birth|dob|d\.o\.b|born|geb|né|naissance|naci|nasc|nato|nata|iban|acc|acct|rout|sort|konto|bank|compte|rib|cuenta|conto|rekening|conta|nib|ssn|soc|insurance|nino|ni[ _-]n|tax|tin|id|aadha|pan|steuer|sozial|ausweis|sécu|secu|nir|iden|fiscal|segur|dni|nie|nif|codice|bsn|burger|sofi|cpf|contribu|cidad|person|card|cvv|cvc|karte|carte|tarjet|carta|kaart|cart|licen|führer|permis|carné|patente|rijbewijs|medical|mrn|patient|versich|tessera|vitale|pass|pin|wort|mot[ _-]de|contrase|wacht|senha|secret|api|token/i;
+const MAY_HAVE_CUE =
+  /pas|birth|dob|d\.o\.b|born|geb|né|naissance|naci|nasc|nato|nata|iban|acc|acct|rout|sort|konto|bank|compte|rib|cuenta|conto|rekening|conta|nib|ssn|soc|insurance|nino|ni[ _-]n|tax|tin|id|aadha|pan|steuer|sozial|ausweis|sécu|secu|nir|iden|fiscal|segur|dni|nie|nif|codice|bsn|burger|sofi|cpf|contribu|cidad|person|card|cvv|cvc|karte|carte|tarjet|carta|kaart|cart|licen|führer|permis|carné|patente|rijbewijs|medical|mrn|patient|versich|tessera|vitale|pass|pin|wort|mot[ _-]de|contrase|wacht|senha|secret|api|token/i;
 
 const IDENTIFIER = /(?<![\p{L}\p{N}])[\p{L}\p{N}]*\d[\p{L}\p{N}]*(?:[ ./\-:]{1,2}[\p{L}\p{N}]*\d[\p{L}\p{N}]*)*/gu;
 const AFTER = 48;
@@ -76,7 +234,7 @@ function looksLikeSecret(window: string): boolean {
   const m = /^[\s:="'`«“]*(?:(?:is|ist|est|es|è|é|was)\s+)?["'`«“]?(\S{6,})/iu.exec(window);
   if (!m) return false;
   const value = (m[1] ?? '').replace(/["'`»”.,;!?]+$/u, '');
-  return value.length >= 6 && !/^[\p{L}'’\-]+$/u.test(value);
+  return value.length >= 6 && !/^[\p{L}'’-]+$/u.test(value);
 }
 
 // "14 octobre 1985", "Oct. 14, 1985": next to a birth cue, a date with a month name is the value.
@@ -91,7 +249,8 @@ function identifierNear(text: string, start: number, end: number, kind: CueKind)
     const tokenStart = from + m.index;
     // The cue's own digits ("W-2") are not a value.
     if (tokenStart >= start && tokenStart < end) continue;
-    if (looksLikeIdentifier(m[0], text.slice(Math.max(0, tokenStart - 2), tokenStart), text.slice(tokenStart + m[0].length, tokenStart + m[0].length + 9))) return true;
+    if (looksLikeIdentifier(m[0], text.slice(Math.max(0, tokenStart - 2), tokenStart), text.slice(tokenStart + m[0].length, tokenStart + m[0].length + 9)))
+      return true;
   }
   return false;
 }

@@ -28,6 +28,7 @@ interface PoolWorker {
 const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 const workers: PoolWorker[] = [];
 let nextId = 1;
+let answered = 0;
 let unavailable: string | null = null;
 
 function spawn(): Worker {
@@ -53,6 +54,7 @@ function start(): PoolWorker {
     const waiting = pw.pending.get(reply.id);
     if (!waiting) return;
     pw.pending.delete(reply.id);
+    answered++;
     if (pw.pending.size === 0) pw.worker.unref();
     if ('error' in reply) waiting.reject(new Error(`PII detection failed on a worker thread: ${reply.error}`));
     else waiting.resolve(reply.summary);
@@ -110,6 +112,11 @@ export function warmDetectionPool(): void {
   } catch {
     // detectOffLoop tries again, and falls back to inline detection with a message.
   }
+}
+
+/** How many jobs the pool's threads have answered since the process started (tests, diagnostics). */
+export function detectionPoolAnswered(): number {
+  return answered;
 }
 
 /** Stops the pool's threads (tests; the gateway lets them die with the process). */

@@ -65,10 +65,7 @@ describe('detectPii', () => {
   });
 
   test('finds IPv4 and IPv6 addresses but not times or version strings', () => {
-    assert.deepEqual(found('from 192.168.10.24 and 2001:db8::8a2e:370:7334'), [
-      'IP_ADDRESS:192.168.10.24',
-      'IP_ADDRESS:2001:db8::8a2e:370:7334',
-    ]);
+    assert.deepEqual(found('from 192.168.10.24 and 2001:db8::8a2e:370:7334'), ['IP_ADDRESS:192.168.10.24', 'IP_ADDRESS:2001:db8::8a2e:370:7334']);
     assert.deepEqual(found('at 10:30:00, 256.1.1.1 and v1.2.3.4.5'), []);
   });
 
@@ -79,9 +76,7 @@ describe('detectPii', () => {
   });
 
   test('finds street addresses with their city and postcode lines', () => {
-    assert.deepEqual(found('Send it to 221 Baker Street, Apt. 4, London NW1 6XE. Thanks'), [
-      'STREET_ADDRESS:221 Baker Street, Apt. 4, London NW1 6XE',
-    ]);
+    assert.deepEqual(found('Send it to 221 Baker Street, Apt. 4, London NW1 6XE. Thanks'), ['STREET_ADDRESS:221 Baker Street, Apt. 4, London NW1 6XE']);
     assert.deepEqual(found('Ship to:\n1072 Pohlstrasse 9\nSuite 858\nBerlin\nGermany 74285'), [
       'STREET_ADDRESS:1072 Pohlstrasse 9\nSuite 858\nBerlin\nGermany 74285',
     ]);
@@ -132,16 +127,25 @@ describe('detectPii', () => {
 
   test('keeps one finding per character when detectors overlap', () => {
     const findings = detectPii('mail LandericoHidalgo@dayrep.com or call +1-903-140-4508x769');
-    assert.deepEqual(findings.map((f) => f.type), ['EMAIL_ADDRESS', 'PHONE_NUMBER']);
+    assert.deepEqual(
+      findings.map((f) => f.type),
+      ['EMAIL_ADDRESS', 'PHONE_NUMBER'],
+    );
     for (let i = 1; i < findings.length; i++) assert.ok((findings[i - 1]?.end ?? 0) <= (findings[i]?.start ?? 0));
   });
 
   test('options narrow the types and the confidence', () => {
     const text = 'Mail bob@example.com, card 4111111111111111';
-    assert.deepEqual(detectPii(text, { types: ['CREDIT_CARD'] }).map((f) => f.type), ['CREDIT_CARD']);
+    assert.deepEqual(
+      detectPii(text, { types: ['CREDIT_CARD'] }).map((f) => f.type),
+      ['CREDIT_CARD'],
+    );
     assert.deepEqual(detectPii(text, { minConfidence: 0.999 }), []);
     const extra = detectPii('order XK-42', { extraDetectors: [(t) => [{ type: 'SECRET', start: t.indexOf('XK'), end: t.length, confidence: 1 }]] });
-    assert.deepEqual(extra.map((f) => f.type), ['SECRET']);
+    assert.deepEqual(
+      extra.map((f) => f.type),
+      ['SECRET'],
+    );
   });
 
   test('returns nothing for text without personal data', () => {

@@ -2,8 +2,9 @@
  * Detection over a whole request, reading it the way the model will: the conversation's texts (message
  * contents and text parts, every role) as one running text, so a value cut across two parts or two turns
  * ("My card is 4111 1111" + " 1111 1111") is found whole and mapped back to both halves; every other
- * field (`user`, `metadata`, `stop`, tool schemas, tool arguments …) on its own, its field name read as the
- * cue a bare value lacks.
+ * field (`metadata`, `stop`, tool schemas, tool arguments …) on its own, its field name read as the
+ * cue a bare value lacks. In a field without prose (`stop`, a message `name`, an image URL's parts, a
+ * tool-call argument's value) an identifier-shaped value counts as `IDENTIFIER` (bare-identifier.ts).
  *
  * The conversation is read twice: each text on its own, and around each seam between two parts or two
  * adjacent turns with the halves joined as the model reads them, with nothing between, which is how a
@@ -13,7 +14,8 @@
  * Pure CPU work on strings, no closures in the inputs: the same function runs in the worker that takes
  * large bodies off the event loop (detect-pii-pool.ts).
  */
-import { detectPii, type DetectPiiOptions } from './detect-pii.js';
+import { bareIdentifierSpans, urlParts } from './bare-identifier.js';
+import { DEFAULT_MIN_CONFIDENCE, detectPii, type DetectPiiOptions } from './detect-pii.js';
 import type { PiiFinding, PiiType } from './pii-finding.js';
 import { requestTexts, type RequestText } from './request-texts.js';
 import type { ChatRequest } from '../spec/chat-request.js';
@@ -42,7 +44,10 @@ const SEAM_WINDOW = 160;
 
 /** `{"date_of_birth": …}` is read as "date of birth: …"; `maria_gonzalez` as a name is "maria gonzalez". */
 function cueLabel(cue: string): string {
-  return `${cue.replace(/[_-]?\d+$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ')}: `;
+  return `${cue
+    .replace(/[_-]?\d+$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')}: `;
 }
 
 interface Span {
@@ -65,6 +70,41 @@ function detectField(t: RequestText, options: RequestDetectOptions): Span[] {
   for (const f of detectPii(label + text, options)) {
     if (f.end <= label.length) continue;
     spans.push({ ...f, start: Math.max(0, f.start - label.length), end: f.end - label.length });
+  }
+  return spans;
+}
+
+/** Confidence of an `IDENTIFIER`: a shape in a field without context, above the default threshold. */
+export const BARE_IDENTIFIER_CONFIDENCE = 0.6;
+
+// Query parameter names that say a value is personal: read as its cue (`?name=Maria%20Gonzalez` as "name: …").
+// Other names are not: "ref: Change currency" reads "Change" as a name.
+const PERSONAL_KEY = /name|mail|dob|birth|phone|tel|mobile|user|passport|ssn|addr|account|iban|card|pass|pwd|token|secret|key/i;
+
+/**
+ * What a field without prose adds: a URL's query values read decoded (`?email=jane%40example.com`,
+ * `?name=Maria%20Gonzalez`), a telling parameter name as the cue, and identifier-shaped values.
+ */
+function detectBare(t: RequestText, found: readonly Span[], options: RequestDetectOptions): Span[] {
+  if (t.bare === undefined) return [];
+  const spans: Span[] = [];
+  // Added where a finding already is too: the union is kept, so a finding over part of the value grows to all of it.
+  const free = (start: number, end: number): boolean => !found.some((f) => f.start <= start && end <= f.end);
+  if (t.bare === 'url') {
+    for (const part of urlParts(t.text)) {
+      if (part.value === t.text.slice(part.start, part.end) && part.key === undefined) continue;
+      const label = part.key !== undefined && PERSONAL_KEY.test(part.key) ? cueLabel(part.key) : '';
+      const hit = detectPii(label + part.value, options).find((f) => f.end > label.length);
+      if (hit && free(part.start, part.end)) spans.push({ type: hit.type, confidence: hit.confidence, start: part.start, end: part.end });
+    }
+  }
+  const wanted =
+    (options.types === undefined || options.types.includes('IDENTIFIER')) && BARE_IDENTIFIER_CONFIDENCE >= (options.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
+  if (!wanted) return spans;
+  // A tool argument's key or a query parameter's name says what a value is; a `name` or `stop` has none.
+  const key = t.inner !== undefined ? t.cue : undefined;
+  for (const s of bareIdentifierSpans(t.text, t.bare, key)) {
+    if (free(s.start, s.end)) spans.push({ type: 'IDENTIFIER', confidence: BARE_IDENTIFIER_CONFIDENCE, start: s.start, end: s.end });
   }
   return spans;
 }
@@ -155,13 +195,15 @@ export function detectInTexts(texts: readonly RequestText[], options: RequestDet
       flow.push(i);
       return;
     }
-    const memoKey = `${t.cue ?? ''}\u0000${t.onFinding === 'drop' ? 'd' : ''}\u0000${t.text}`;
+    const memoKey = `${t.cue ?? ''}\u0000${t.onFinding === 'drop' ? 'd' : ''}${t.bare ?? ''}${t.inner !== undefined ? 'i' : ''}\u0000${t.text}`;
     let spans = memo.get(memoKey);
     if (!spans) {
-      spans = unionSpans(detectField(t, options));
+      const field = detectField(t, options);
+      spans = unionSpans([...field, ...detectBare(t, field, options)]);
       memo.set(memoKey, spans);
     }
-    for (const s of spans) findings.push({ type: s.type, confidence: s.confidence, value: t.text.slice(s.start, s.end), pieces: [{ text: i, start: s.start, end: s.end }] });
+    for (const s of spans)
+      findings.push({ type: s.type, confidence: s.confidence, value: t.text.slice(s.start, s.end), pieces: [{ text: i, start: s.start, end: s.end }] });
   });
   if (flow.length === 0) return findings;
   const starts: number[] = [];

@@ -16,7 +16,8 @@ export type LogBodiesSetting = boolean | 'clear';
 /** Sets `record.loggedBodies` where the route pseudonymised the request; call before the record is finished. */
 export function protectLoggedBodies(record: RequestRecord, privacy: PrivacyAssessment | undefined, setting: LogBodiesSetting): void {
   const view = privacy?.cloudView;
-  if (!view || setting !== true) return;
+  // Other modes have a cloud copy too (the end user's id hashed), but their bodies are logged as they came.
+  if (!view || setting !== true || privacy?.mode !== 'pseudonymise') return;
   record.loggedBodies = {
     request: record.requestBody === null ? null : JSON.stringify(chatRequestToWire(view.request)),
     response: record.responseBody === null ? null : hideValues(record.responseBody, view.mapping),
@@ -37,10 +38,12 @@ export function chatRequestToWire(request: ChatRequest): Record<string, unknown>
 /** Every value of `mapping` found in the body's strings (and keys) replaced by its placeholder, longest first. */
 export function hideValues(body: string, mapping: PseudonymMapping): string {
   // A value inside JSON text (tool-call arguments) appears escaped: hide that form too.
-  const pairs = [...mapping].flatMap(([placeholder, value]) => {
-    const escaped = JSON.stringify(value).slice(1, -1);
-    return escaped === value ? [[value, placeholder] as const] : [[value, placeholder] as const, [escaped, placeholder] as const];
-  }).filter(([v]) => v.length > 0);
+  const pairs = [...mapping]
+    .flatMap(([placeholder, value]) => {
+      const escaped = JSON.stringify(value).slice(1, -1);
+      return escaped === value ? [[value, placeholder] as const] : [[value, placeholder] as const, [escaped, placeholder] as const];
+    })
+    .filter(([v]) => v.length > 0);
   pairs.sort((a, b) => b[0].length - a[0].length);
   const hide = (text: string): string => {
     let out = text;

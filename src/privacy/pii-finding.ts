@@ -17,6 +17,12 @@ export const PII_TYPES = [
   'API_KEY',
   'SECRET',
   'PERSON',
+  /**
+   * An identifier-shaped value (digits, a date, a password shape) in a field that carries no prose and no
+   * cue: a `stop` sequence, a message `name`, an image URL's parts, a tool-call argument's value. What it
+   * is cannot be told there, only that it could identify someone (bare-identifier.ts).
+   */
+  'IDENTIFIER',
 ] as const;
 
 export type PiiType = (typeof PII_TYPES)[number];

@@ -7,7 +7,11 @@ const request: Pick<ChatRequest, 'messages'> = {
   messages: [
     { role: 'system', content: 'Support agent. Escalations go to ops@example.com.' },
     { role: 'user', content: 'Hi, my name is Maria Gonzalez, mail maria@example.com or ops@example.com.' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"email":"maria@example.com","ip":"10.1.2.3"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"email":"maria@example.com","ip":"10.1.2.3"}' } }],
+    },
     { role: 'user', content: [{ type: 'text', text: 'Also: Maria Gonzalez, card 4111 1111 1111 1111.' }] },
   ],
 };
@@ -54,7 +58,13 @@ describe('pseudonymiseRequest', () => {
 describe('createPseudonymiser', () => {
   test('tool arguments stay valid JSON even when a value spans an escape', () => {
     const { request: out, mapping } = pseudonymiseRequest({
-      messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'x', type: 'function', function: { name: 'ship', arguments: JSON.stringify({ to: '221 Baker Street\nApt. 4\nLondon' }) } }] }],
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'x', type: 'function', function: { name: 'ship', arguments: JSON.stringify({ to: '221 Baker Street\nApt. 4\nLondon' }) } }],
+        },
+      ],
     });
     const args = JSON.parse(out.messages[0]?.tool_calls?.[0]?.function.arguments ?? '') as { to: string };
     assert.match(args.to, /^<ADDRESS_1_[a-z0-9]{4}>$/);
@@ -100,7 +110,7 @@ describe('createRestorer', () => {
   test('restores one character at a time, and random chunkings', () => {
     assert.equal(run([...streamed]).text, expected);
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       const chunks: string[] = [];
       for (let at = 0; at < streamed.length; ) {
@@ -132,16 +142,34 @@ describe('pseudonymiseRequest across every carrier', () => {
   const full: Parameters<typeof pseudonymiseRequest>[0] = {
     messages: [
       { role: 'system', content: 'Escalations: ops-desk@example.com', name: 'maria_gonzalez' },
-      { role: 'user', content: [{ type: 'text', text: 'My card is 4111 1111' }, { type: 'text', text: ' 1111 1111, mail ops-desk@example.com' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'My card is 4111 1111' },
+          { type: 'text', text: ' 1111 1111, mail ops-desk@example.com' },
+        ],
+      },
       { role: 'user', content: ' SSN 123-45' },
       { role: 'user', content: '-6789 thanks' },
     ],
+    // (`user` is not pseudonymised but hashed, by assessPrivacy: upstream-user.ts.)
     params: {
-      user: 'ops-desk@example.com',
       metadata: { note: 'card 4111 1111 1111 1111', 'ops-desk@example.com': 'owner' },
       stop: ['ops-desk@example.com'],
-      tools: [{ type: 'function', function: { name: 'lookup', description: 'Default contact ops-desk@example.com', parameters: { type: 'object', properties: { to: { type: 'string', description: 'like ops-desk@example.com' } }, required: ['to'] } } }],
-      response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object', properties: { to: { type: 'string', const: 'ops-desk@example.com' } } } } },
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'lookup',
+            description: 'Default contact ops-desk@example.com',
+            parameters: { type: 'object', properties: { to: { type: 'string', description: 'like ops-desk@example.com' } }, required: ['to'] },
+          },
+        },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'out', schema: { type: 'object', properties: { to: { type: 'string', const: 'ops-desk@example.com' } } } },
+      },
     },
     extra: { prediction: { type: 'content', content: 'Sent to ops-desk@example.com' } },
   };
@@ -149,10 +177,11 @@ describe('pseudonymiseRequest across every carrier', () => {
   const serialised = JSON.stringify(out);
 
   test('nothing found goes out in clear, in any field, and one value has one placeholder everywhere', () => {
-    for (const value of ['ops-desk@example.com', '4111 1111', '1111 1111', '123-45', '6789', 'maria']) assert.ok(!serialised.includes(value), `${value} leaked: ${serialised}`);
+    for (const value of ['ops-desk@example.com', '4111 1111', '1111 1111', '123-45', '6789', 'maria'])
+      assert.ok(!serialised.includes(value), `${value} leaked: ${serialised}`);
     const email = [...mapping].find(([, v]) => v === 'ops-desk@example.com')?.[0] ?? '';
     assert.match(email, /^<EMAIL_1_[a-z0-9]{4}>$/);
-    assert.equal(serialised.split(email).length - 1, 9, serialised);
+    assert.equal(serialised.split(email).length - 1, 8, serialised);
   });
 
   test('a value cut in two becomes one placeholder where it starts; the other half is removed', () => {
@@ -167,7 +196,6 @@ describe('pseudonymiseRequest across every carrier', () => {
   test('a message name with a finding is left out (a placeholder is not a valid name); the original is untouched', () => {
     assert.equal(out.messages[0]?.name, undefined);
     assert.equal(full.messages[0]?.name, 'maria_gonzalez');
-    assert.equal(full.params?.user, 'ops-desk@example.com');
   });
 });
 
@@ -177,6 +205,15 @@ describe('placeholderTag', () => {
     // The first candidate spells "bbbb", which the input holds; the next one is taken.
     const random = (): number => (calls++ < 4 ? 0 : 0.5);
     assert.equal(placeholderTag(['see <EMAIL_1_bbbb>'], random).length, 4);
-    assert.notEqual(placeholderTag(['see <EMAIL_1_bbbb>'], (() => { let n = 0; return () => (n++ < 4 ? 0 : 0.5); })()), 'bbbb');
+    assert.notEqual(
+      placeholderTag(
+        ['see <EMAIL_1_bbbb>'],
+        (() => {
+          let n = 0;
+          return () => (n++ < 4 ? 0 : 0.5);
+        })(),
+      ),
+      'bbbb',
+    );
   });
 });

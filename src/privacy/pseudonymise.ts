@@ -31,6 +31,7 @@ const LABELS: Record<PiiType, string> = {
   API_KEY: 'API_KEY',
   SECRET: 'SECRET',
   PERSON: 'PERSON',
+  IDENTIFIER: 'ID',
 };
 
 // No vowels (a tag never spells a word the model might "correct"), no 0/1/l/o (never misread).

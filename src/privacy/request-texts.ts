@@ -1,16 +1,21 @@
 /**
  * Every text of a chat request that could carry personal data, with where it lives, so detection and
  * pseudonymisation cover the same places: message contents and text parts (all roles), message `name`,
- * tool-call arguments (each string of the JSON, and its keys), the `user` field, `metadata`, `stop`,
+ * tool-call arguments (each string of the JSON, and its keys), `metadata`, `stop`,
  * tool definitions (names, descriptions, every string and property name of the parameter schemas),
  * `response_format` (its schema likewise), image URLs (an http URL's text; a `data:` URL's payload is
  * binary and skipped), other content parts, and every field Tandem does not model (`extra`: `prediction`,
  * `web_search_options`, …), which OpenAI-compatible upstreams receive as they came.
  *
  * Ids (`tool_call_id`, tool-call ids) are not texts: upstreams generate them, and their random characters
- * would read as secrets.
+ * would read as secrets. The end user's id (`user`, `safety_identifier`) is not a text either: on a route
+ * with a privacy policy a cloud model only ever gets its keyed hash (upstream-user.ts).
+ *
+ * Fields that carry no prose (a `stop` sequence, a message `name`, an image URL, a tool-call argument's
+ * value) are marked `bare`: an identifier-shaped value there counts even with no cue (bare-identifier.ts).
  */
 import type { ChatRequest } from '../spec/chat-request.js';
+import type { BareShape } from './bare-identifier.js';
 
 export type TextPath = ReadonlyArray<string | number>;
 
@@ -40,6 +45,8 @@ export interface RequestText {
   turn?: number;
   /** The message's role, for message content. */
   role?: string;
+  /** A field without prose: identifier-shaped values count there (a whole value, or a URL's parts). */
+  bare?: BareShape;
   onFinding: OnFinding;
 }
 
@@ -50,9 +57,36 @@ export function textKey(t: Pick<RequestText, 'path' | 'inner' | 'key'>): string 
 
 // JSON Schema's own vocabulary: structure, never data, and too frequent in tool schemas to scan one by one.
 const SCHEMA_WORDS = new Set([
-  'type', 'properties', 'items', 'required', 'description', 'enum', 'title', 'default', 'format', 'pattern',
-  'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not', 'const', 'minimum', 'maximum', 'minLength', 'maxLength',
-  'minItems', 'maxItems', 'examples', 'nullable', '$ref', '$defs', 'definitions', 'strict', 'name', 'schema',
+  'type',
+  'properties',
+  'items',
+  'required',
+  'description',
+  'enum',
+  'title',
+  'default',
+  'format',
+  'pattern',
+  'additionalProperties',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'const',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'examples',
+  'nullable',
+  '$ref',
+  '$defs',
+  'definitions',
+  'strict',
+  'name',
+  'schema',
 ]);
 
 /**
@@ -69,6 +103,8 @@ const BINARY = /^[A-Za-z0-9+/=_-]{512,}$/;
 interface Walk {
   out: RequestText[];
   onFinding: OnFinding;
+  /** Every string value of the walk is a bare value (`stop`, tool-call arguments). */
+  bare?: boolean;
 }
 
 /** Every string (and scannable key) of a JSON value, each string's nearest key as its cue. */
@@ -76,6 +112,7 @@ function walkJson(value: unknown, at: { path: TextPath; inner?: TextPath; cue?: 
   if (typeof value === 'string') {
     if (value.length === 0 || value.startsWith('data:') || BINARY.test(value)) return;
     const text: RequestText = { path: at.path, text: value, onFinding: w.onFinding };
+    if (w.bare) text.bare = 'value';
     if (at.inner) text.inner = at.inner;
     if (at.cue !== undefined) text.cue = at.cue;
     w.out.push(text);
@@ -85,7 +122,7 @@ function walkJson(value: unknown, at: { path: TextPath; inner?: TextPath; cue?: 
   const step = (k: string | number): { path: TextPath; inner?: TextPath } =>
     at.inner ? { path: at.path, inner: [...at.inner, k] } : { path: [...at.path, k] };
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walkJson(v, { ...step(i), ...(at.cue !== undefined ? { cue: at.cue } : {}) }, w));
+    for (const [i, v] of value.entries()) walkJson(v, { ...step(i), ...(at.cue !== undefined ? { cue: at.cue } : {}) }, w);
     return;
   }
   for (const [k, v] of Object.entries(value)) {
@@ -115,7 +152,8 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
           if (part.text.length > 0) out.push({ path: [...at, 'text'], text: part.text, turn: m, role: message.role, onFinding: 'replace' });
         } else if (part.type === 'image_url') {
           const url = (part as { image_url?: { url?: unknown } }).image_url?.url;
-          if (typeof url === 'string' && imageUrlText(url)) out.push({ path: [...at, 'image_url', 'url'], text: url, cue: 'image url', onFinding: 'keep-local' });
+          if (typeof url === 'string' && imageUrlText(url))
+            out.push({ path: [...at, 'image_url', 'url'], text: url, cue: 'image url', bare: 'url', onFinding: 'keep-local' });
         } else {
           // input_audio, file …: their strings (a file name) are text; their payloads are skipped as binary.
           const { type: _type, ...rest } = part;
@@ -124,7 +162,7 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
       });
     }
     if (typeof message.name === 'string' && message.name.length > 0) {
-      out.push({ path: [...base, 'name'], text: message.name, cue: 'name', onFinding: 'drop' });
+      out.push({ path: [...base, 'name'], text: message.name, cue: 'name', bare: 'value', onFinding: 'drop' });
     }
     (message.tool_calls ?? []).forEach((call, c) => {
       const at: TextPath = [...base, 'tool_calls', c, 'function'];
@@ -137,7 +175,7 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
         if (raw.length > 0) out.push({ path: [...at, 'arguments'], text: raw, onFinding: 'replace' });
         return;
       }
-      walkJson(parsed, { path: [...at, 'arguments'], inner: [] }, { out, onFinding: 'replace' });
+      walkJson(parsed, { path: [...at, 'arguments'], inner: [] }, { out, onFinding: 'replace', bare: true });
     });
     // Any other string a message carries (an assistant's `refusal`, fields a client added).
     for (const [k, v] of Object.entries(message)) {
@@ -147,9 +185,8 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
   });
   const params = request.params;
   if (params) {
-    if (params.user !== undefined) walkJson(params.user, { path: ['params', 'user'], cue: 'user' }, { out, onFinding: 'replace' });
     if (params.metadata) walkJson(params.metadata, { path: ['params', 'metadata'] }, { out, onFinding: 'replace' });
-    if (params.stop) walkJson(params.stop, { path: ['params', 'stop'] }, { out, onFinding: 'replace' });
+    if (params.stop) walkJson(params.stop, { path: ['params', 'stop'] }, { out, onFinding: 'replace', bare: true });
     (params.tools ?? []).forEach((tool, i) => {
       const at: TextPath = ['params', 'tools', i, 'function'];
       out.push({ path: [...at, 'name'], text: tool.function.name, onFinding: 'keep-local' });
@@ -157,7 +194,8 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
       if (tool.function.parameters) walkJson(tool.function.parameters, { path: [...at, 'parameters'] }, { out, onFinding: 'replace' });
     });
     const choice = params.tool_choice;
-    if (choice !== undefined && typeof choice === 'object') out.push({ path: ['params', 'tool_choice', 'function', 'name'], text: choice.function.name, onFinding: 'keep-local' });
+    if (choice !== undefined && typeof choice === 'object')
+      out.push({ path: ['params', 'tool_choice', 'function', 'name'], text: choice.function.name, onFinding: 'keep-local' });
     const format = params.response_format;
     if (format?.type === 'json_schema') {
       const at: TextPath = ['params', 'response_format', 'json_schema'];
@@ -166,7 +204,10 @@ export function requestTexts(request: Pick<ChatRequest, 'messages'> & Partial<Pi
       if (format.json_schema.schema) walkJson(format.json_schema.schema, { path: [...at, 'schema'] }, { out, onFinding: 'replace' });
     }
   }
-  if (request.extra) walkJson(request.extra, { path: ['extra'] }, { out, onFinding: 'replace' });
+  if (request.extra) {
+    const { safety_identifier: endUser, ...rest } = request.extra;
+    walkJson(typeof endUser === 'string' ? rest : request.extra, { path: ['extra'] }, { out, onFinding: 'replace' });
+  }
   return out;
 }
 

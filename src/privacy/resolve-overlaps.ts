@@ -21,13 +21,14 @@ const SPECIFICITY: Record<PiiType, number> = {
   PHONE_NUMBER: 3,
   STREET_ADDRESS: 2,
   PERSON: 1,
+  IDENTIFIER: 0,
 };
 
 const MIN_HEAD = 6;
 
 function trimmedHeadLength(text: string | undefined, start: number, end: number): number {
   if (text === undefined) return 0;
-  return text.slice(start, end).replace(/[\s,;:.\-]+$/u, '').length;
+  return text.slice(start, end).replace(/[\s,;:.-]+$/u, '').length;
 }
 
 function outsideAddresses(person: PiiFinding, addresses: readonly PiiFinding[], text: string | undefined): PiiFinding[] {
@@ -54,11 +55,7 @@ export function resolveOverlaps(findings: readonly PiiFinding[], text?: string):
   const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS' && f.confidence >= 0.5);
   const candidates = addresses.length === 0 ? findings : findings.flatMap((f) => (f.type === 'PERSON' ? outsideAddresses(f, addresses, text) : [f]));
   const ranked = [...candidates].sort(
-    (a, b) =>
-      b.confidence - a.confidence ||
-      SPECIFICITY[b.type] - SPECIFICITY[a.type] ||
-      b.end - b.start - (a.end - a.start) ||
-      a.start - b.start,
+    (a, b) => b.confidence - a.confidence || SPECIFICITY[b.type] - SPECIFICITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const kept: PiiFinding[] = [];
   // One flag per character keeps this linear in the text, however many candidates a hostile input yields.

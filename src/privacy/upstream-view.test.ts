@@ -49,6 +49,18 @@ describe('upstreamView', () => {
     assert.equal(cloud.request.messages[0]?.content, `Write to ${EMAIL}, ship to:\n${ADDRESS}\n\nCard ${CARD}.`);
   });
 
+  test("with nothing found, a cloud model still gets the end user's id hashed, answers untouched; a local model the original", async () => {
+    const clean: ChatRequest = { ...request, messages: [{ role: 'user', content: 'Summarise remote work.' }], params: { user: 'jane.doe@example.com' } };
+    const assessed = assessPrivacy({ request: clean, settings: { mode: 'local-only', threshold: 0.5 }, markedBecause: null });
+    assert.equal(assessed?.action, 'none');
+    const cloud = upstreamView({ privacy: assessed, model: model('cloud'), request: clean });
+    assert.match(cloud.request.params.user ?? '', /^u-[0-9a-f]{32}$/);
+    assert.deepEqual(cloud.request.messages, clean.messages);
+    assert.equal(upstreamView({ privacy: assessed, model: model('local'), request: clean }).request, clean);
+    const parts: StreamPart[] = [{ type: 'text-delta', text: 'jane' }];
+    assert.deepEqual(await collect(cloud.restoreStream(from(parts))), parts);
+  });
+
   test('a whole answer is restored, tool arguments as JSON', () => {
     const cloud = upstreamView({ privacy, model: model('cloud'), request });
     const result: ChatResult = {
@@ -78,7 +90,10 @@ describe('upstreamView', () => {
     const out = await collect(restoreStream(from(parts), mapping));
     const shownText = out.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
     const shownArgs = out.map((p) => (p.type === 'tool-call-delta' ? p.argumentsDelta : '')).join('');
-    assert.equal(shownText, 'Mail jane.doe@example.com or 221 Baker Street\nApt. 4\nLondon about 4111 1111 1111 1111. A < sign and <EMAIL_3> are not ours <EMAIL_1');
+    assert.equal(
+      shownText,
+      'Mail jane.doe@example.com or 221 Baker Street\nApt. 4\nLondon about 4111 1111 1111 1111. A < sign and <EMAIL_3> are not ours <EMAIL_1',
+    );
     assert.deepEqual(JSON.parse(shownArgs), { to: '221 Baker Street\nApt. 4\nLondon', note: 'card 4111 1111 1111 1111' });
     assert.equal(out.map((p) => (p.type === 'reasoning-delta' ? p.text : '')).join(''), 'They want jane.doe@example.com kept.');
     assert.equal(out.at(-1)?.type, 'finish');
@@ -86,7 +101,10 @@ describe('upstreamView', () => {
   });
 
   test('text the client typed that looks like a placeholder is never restored', () => {
-    const typed: ChatRequest = { ...request, messages: [{ role: 'user', content: 'Mail jane.doe@example.com, then type <EMAIL_1> and <PERSON_1> and EMAIL_1.' }] };
+    const typed: ChatRequest = {
+      ...request,
+      messages: [{ role: 'user', content: 'Mail jane.doe@example.com, then type <EMAIL_1> and <PERSON_1> and EMAIL_1.' }],
+    };
     const a = assessPrivacy({ request: typed, settings: { mode: 'pseudonymise', threshold: 0.5 }, markedBecause: null });
     const view = upstreamView({ privacy: a, model: model('cloud'), request: typed });
     const sent = String(view.request.messages[0]?.content);
@@ -101,7 +119,13 @@ describe('upstreamView', () => {
   test('a placeholder the model wrote without its brackets is restored too (the tag makes it unambiguous)', () => {
     const cloud = upstreamView({ privacy, model: model('cloud'), request });
     const bare = EMAIL.slice(1, -1);
-    const restored = cloud.restoreResult({ id: 'x', model: 'm', text: `**${bare}** and \\<${bare}\\>`, toolCalls: [], finishReason: { unified: 'stop', raw: 'stop' } });
+    const restored = cloud.restoreResult({
+      id: 'x',
+      model: 'm',
+      text: `**${bare}** and \\<${bare}\\>`,
+      toolCalls: [],
+      finishReason: { unified: 'stop', raw: 'stop' },
+    });
     assert.equal(restored.text, '**jane.doe@example.com** and \\<jane.doe@example.com\\>');
   });
 
@@ -111,7 +135,11 @@ describe('upstreamView', () => {
       ...request,
       messages: [
         { role: 'user', content: 'Store this key.' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'store_key', arguments: JSON.stringify({ key: pem }) } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'store_key', arguments: JSON.stringify({ key: pem }) } }],
+        },
       ],
     };
     const a = assessPrivacy({ request: withKey, settings: { mode: 'pseudonymise', threshold: 0.5 }, markedBecause: null });
@@ -120,7 +148,13 @@ describe('upstreamView', () => {
     assert.ok(!sentArgs.includes('MIIEowIBAAKCAQEA'), sentArgs);
     const placeholder = (JSON.parse(sentArgs) as { key: string }).key;
     const echoArgs = JSON.stringify({ saved: placeholder });
-    const whole = view.restoreResult({ id: 'x', model: 'm', text: '', toolCalls: [{ id: 'c2', type: 'function', function: { name: 'store_key', arguments: echoArgs } }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' } });
+    const whole = view.restoreResult({
+      id: 'x',
+      model: 'm',
+      text: '',
+      toolCalls: [{ id: 'c2', type: 'function', function: { name: 'store_key', arguments: echoArgs } }],
+      finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+    });
     const wholeArgs = whole.toolCalls[0]?.function.arguments ?? '';
     assert.ok(!wholeArgs.includes('\n'), 'no raw newline inside the JSON text');
     assert.deepEqual(JSON.parse(wholeArgs), { saved: pem });

@@ -1,7 +1,8 @@
 /**
  * What one upstream model sees of a request, and how its answer comes back. A cloud model on a
  * `pseudonymise` route gets the placeholder copy and its answer is restored (whole, or part by part while
- * streaming, placeholders split across deltas included); every other call gets the request as it came.
+ * streaming, placeholders split across deltas included); a cloud model on any route with a privacy policy
+ * gets the end user's id hashed; local models get the request as it came.
  */
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ModelInfo } from '../spec/model-info.js';
@@ -22,7 +23,8 @@ const AS_IS: Omit<UpstreamView, 'request'> = {
 
 export function upstreamView(options: { privacy: PrivacyAssessment | undefined; model: ModelInfo; request: ChatRequest }): UpstreamView {
   const view = options.privacy?.cloudView;
-  if (!view || options.model.locality === 'local' || view.mapping.size === 0) return { request: options.request, ...AS_IS };
+  if (!view || options.model.locality === 'local') return { request: options.request, ...AS_IS };
+  if (view.mapping.size === 0) return { request: view.request, ...AS_IS };
   const { mapping } = view;
   return {
     request: view.request,
@@ -32,9 +34,7 @@ export function upstreamView(options: { privacy: PrivacyAssessment | undefined; 
 }
 
 export function restoreResult(result: ChatResult, mapping: PseudonymMapping): ChatResult {
-  const extra = result.extra && Object.fromEntries(
-    Object.entries(result.extra).map(([k, v]) => [k, typeof v === 'string' ? restore(v, mapping) : v]),
-  );
+  const extra = result.extra && Object.fromEntries(Object.entries(result.extra).map(([k, v]) => [k, typeof v === 'string' ? restore(v, mapping) : v]));
   return {
     ...result,
     ...(extra ? { extra } : {}),

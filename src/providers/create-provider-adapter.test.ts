@@ -32,7 +32,9 @@ test('modelInfoFromConfig: upstream model, prices, origin as upstream key', () =
 
 test('createProviderAdapter dispatches on provider and the adapters reach their upstream paths', async () => {
   const upstream = await startFakeUpstream({
-    '/v1/chat/completions': { body: { id: 'c', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'from openai' }, finish_reason: 'stop' }] } },
+    '/v1/chat/completions': {
+      body: { id: 'c', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'from openai' }, finish_reason: 'stop' }] },
+    },
     '/v1/messages': { body: { id: 'm', model: 'm', content: [{ type: 'text', text: 'from anthropic' }], stop_reason: 'end_turn' } },
   });
   try {

@@ -20,7 +20,14 @@ export function modelInfoFromConfig(name: string, config: ModelConfig): ModelInf
       outputPer1M: config.pricing.output_per_1m,
       cachedInputPer1M: config.pricing.cached_input_per_1m ?? config.pricing.input_per_1m,
     },
-    capabilities: { ...config.capabilities },
+    // `auto` says how the flags were found (config/apply-detected-capabilities.ts), not something the model does.
+    capabilities: {
+      stream: config.capabilities.stream,
+      tools: config.capabilities.tools,
+      json: config.capabilities.json,
+      vision: config.capabilities.vision,
+      embeddings: config.capabilities.embeddings,
+    },
     upstreamKey: http ? new URL(config.base_url).origin : `embedded:${name}`,
     timeoutMs: config.timeout_ms,
   };

@@ -39,7 +39,10 @@ test('dispatches a last event that has no trailing blank line', async () => {
   }
   const events: SseEvent[] = [];
   for await (const event of parseSseStream(body())) events.push(event);
-  assert.deepEqual(events.map((e) => e.data), ['{"x":1}', '{"x":2}']);
+  assert.deepEqual(
+    events.map((e) => e.data),
+    ['{"x":1}', '{"x":2}'],
+  );
 });
 
 test('parses a large chunk of many events in linear time', () => {

@@ -190,7 +190,7 @@ export function trainVerifierArtifact(options: TrainVerifierOptions): VerifierAr
   const started = performance.now();
   const { examples } = options;
   if (examples.some((e) => e.weakResponse === undefined)) {
-    throw new Error('training a cascade verifier needs the small model\'s response for every prompt');
+    throw new Error("training a cascade verifier needs the small model's response for every prompt");
   }
   const features = { ...DEFAULT_VERIFIER_FEATURES, ...options.features };
   const usePromptFeatures = options.usePromptFeatures ?? true;

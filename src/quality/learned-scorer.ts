@@ -8,6 +8,7 @@ import { lastUserText, messageText } from '../spec/chat-request.js';
 import type { Scorer } from '../routing/scorer.js';
 import { thresholdForShare } from './calibration.js';
 import { extractPromptFeatures, promptFeatureDimension } from './features/prompt-features.js';
+import { promptView } from './features/prompt-view.js';
 import { LinearRuntime } from './linear-scorer-runtime.js';
 import { readScorerArtifact, type PromptRouterArtifact } from './scorer-artifact.js';
 
@@ -31,7 +32,7 @@ export class LearnedScorer implements Scorer {
 
   /** Scores a bare prompt (evaluation and benchmarks). */
   scoreText(prompt: string): number {
-    extractPromptFeatures(prompt, this.artifact.features, this.runtime.buffer);
+    extractPromptFeatures(promptView(prompt, this.artifact.features), this.artifact.features, this.runtime.buffer);
     return this.runtime.probability();
   }
 

@@ -15,7 +15,7 @@ function syntheticExamples(n: number): LabelledExample[] {
   for (let i = 0; i < n; i++) {
     const hard = i % 2 === 0;
     const prompt = hard
-      ? `A train travels ${i} miles at ${i % 7 + 2} mph, then twice as far at half the speed. How many hours in total does the trip take, and what is the average speed?`
+      ? `A train travels ${i} miles at ${(i % 7) + 2} mph, then twice as far at half the speed. How many hours in total does the trip take, and what is the average speed?`
       : `What is the capital of country number ${i}?`;
     out.push({ id: String(i), prompt, weak: hard ? 0 : 1, strong: 1 });
   }

@@ -6,6 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { hashString } from './features/feature-hasher.js';
 
 export const SCORER_FORMAT = 'tandem-scorer';
 export const SCORER_VERSION = 1;
@@ -27,6 +28,10 @@ const promptFeaturesSchema = z.strictObject({
   wordWeight: finite,
   charWeight: finite,
   statsWeight: finite,
+  /** Cut from prompts that start with it (the route's shared system prompt or few-shot prefix); see prompt-view.ts. */
+  commonPrefix: z.string().max(200_000).optional(),
+  /** Head and tail windows (characters) of a long prompt; absent in artifacts older than the windows: no limit. */
+  window: z.strictObject({ head: z.number().int().min(16).max(1_000_000), tail: z.number().int().min(0).max(1_000_000) }).optional(),
 });
 
 const calibrationSchema = z.strictObject({
@@ -51,6 +56,11 @@ const trainingSchema = z.strictObject({
   trainMs: finite,
   /** Inner cross-validation APGR per l2 tried (model selection on training data only). */
   innerValidation: z.array(z.strictObject({ l2: finite, apgr: finite })),
+  /**
+   * 32-bit FNV-1a hashes of every prompt the artifact learned from (fitted, calibrated or prefix-learned),
+   * sorted: `tandem eval --artifact` warns by content when it scores any of them. Absent in older artifacts.
+   */
+  promptHashes: z.array(z.number().int().nonnegative()).optional(),
 });
 
 export const promptRouterArtifactSchema = z.strictObject({
@@ -91,6 +101,11 @@ export class ScorerArtifactError extends Error {
   }
 }
 
+/** The content fingerprint of one prompt stored in `training.promptHashes`. */
+export function promptHash(prompt: string): number {
+  return hashString(prompt);
+}
+
 /** Validates parsed JSON as an artifact of `kind`; throws ScorerArtifactError naming the problem. */
 export function parseScorerArtifact(value: unknown, kind: 'prompt-router', source?: string): PromptRouterArtifact;
 export function parseScorerArtifact(value: unknown, kind: 'cascade-verifier', source?: string): VerifierArtifact;
@@ -99,18 +114,16 @@ export function parseScorerArtifact(value: unknown, kind: ArtifactKind, source =
     throw new ScorerArtifactError(`${source} is not a Tandem scorer artifact: expected a JSON object`);
   }
   const envelope = value as Record<string, unknown>;
-  if (envelope['format'] !== SCORER_FORMAT) {
+  if (envelope.format !== SCORER_FORMAT) {
     throw new ScorerArtifactError(
-      `${source} is not a Tandem scorer artifact: "format" is ${JSON.stringify(envelope['format'])}, expected "${SCORER_FORMAT}" (write one with \`tandem train-router\`)`,
+      `${source} is not a Tandem scorer artifact: "format" is ${JSON.stringify(envelope.format)}, expected "${SCORER_FORMAT}" (write one with \`tandem train-router\`)`,
     );
   }
-  if (envelope['version'] !== SCORER_VERSION) {
-    throw new ScorerArtifactError(
-      `${source} has scorer format version ${JSON.stringify(envelope['version'])}; this Tandem reads version ${SCORER_VERSION}`,
-    );
+  if (envelope.version !== SCORER_VERSION) {
+    throw new ScorerArtifactError(`${source} has scorer format version ${JSON.stringify(envelope.version)}; this Tandem reads version ${SCORER_VERSION}`);
   }
-  if (envelope['kind'] !== kind) {
-    throw new ScorerArtifactError(`${source} is a ${JSON.stringify(envelope['kind'])} artifact, but a "${kind}" is needed here`);
+  if (envelope.kind !== kind) {
+    throw new ScorerArtifactError(`${source} is a ${JSON.stringify(envelope.kind)} artifact, but a "${kind}" is needed here`);
   }
   const schema = kind === 'prompt-router' ? promptRouterArtifactSchema : verifierArtifactSchema;
   const result = schema.safeParse(value);
@@ -157,8 +170,6 @@ export async function readScorerArtifact(path: string, kind: ArtifactKind): Prom
 
 /** Writes an artifact as JSON (weights rounded to 6 significant digits to keep the file small). */
 export async function writeScorerArtifact(path: string, artifact: ScorerArtifact): Promise<void> {
-  const text = JSON.stringify(artifact, (_key, v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v,
-  );
-  await writeFile(path, text + '\n', 'utf8');
+  const text = JSON.stringify(artifact, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v));
+  await writeFile(path, `${text}\n`, 'utf8');
 }

@@ -1,18 +1,22 @@
 /**
  * Trains a prompt router artifact in-process: prompt features -> logistic regression on the expected
  * quality gap ((strong - weak + 1) / 2, a soft label), L2 chosen by inner cross-validation, threshold
- * calibrated to `llmShare` on the out-of-fold scores.
+ * calibrated to `llmShare` on the final model's own scores of a held-out calibration slice.
+ *
+ * Why a held-out slice and not the inner-CV out-of-fold scores: those come from other models (the fold
+ * models), whose scores can sit on another scale than the final model's. When every prompt shares a long
+ * constant prefix the final model's scores span a band ~0.01 wide, and a threshold taken from the fold
+ * models then sends 0% or 70% instead of 50%. The slice costs training prompts (25% by default) and buys a
+ * share that holds on traffic like the training set.
  */
 import type { LabelledExample } from './datasets/labelled-dataset.js';
 import { referenceQuantiles, thresholdForShare } from './calibration.js';
 import { FeatureBuffer, type SparseFeatures } from './features/feature-hasher.js';
-import {
-  DEFAULT_PROMPT_FEATURES,
-  extractPromptFeatures,
-  type PromptFeatureOptions,
-} from './features/prompt-features.js';
-import { fitWithInnerCv } from './model/fit-with-inner-cv.js';
-import { SCORER_FORMAT, SCORER_VERSION, type PromptRouterArtifact } from './scorer-artifact.js';
+import { DEFAULT_PROMPT_FEATURES, extractPromptFeatures, type PromptFeatureOptions } from './features/prompt-features.js';
+import { DEFAULT_WINDOW, learnCommonPrefix, promptView, type PromptViewOptions } from './features/prompt-view.js';
+import { fitWithInnerCv, shuffledIndices } from './model/fit-with-inner-cv.js';
+import { logisticMargin, sigmoid } from './model/logistic-regression.js';
+import { promptHash, SCORER_FORMAT, SCORER_VERSION, type PromptRouterArtifact } from './scorer-artifact.js';
 
 export type RouterTarget = 'quality-gap' | 'weak-fails';
 
@@ -24,15 +28,26 @@ export interface TrainRouterOptions {
   strongModel?: string;
   /** Share of reference traffic the default threshold sends to the large model (default 0.5). */
   llmShare?: number;
-  features?: Partial<PromptFeatureOptions>;
+  features?: Partial<RouterFeatureOptions>;
   target?: RouterTarget;
   l2Grid?: readonly number[];
   innerFolds?: number;
   seed?: number;
+  /** Learn the prefix most prompts share and cut it before featurising (default true; prompt-view.ts). */
+  stripCommonPrefix?: boolean;
+  /** Share of the examples kept out of training to calibrate the final model on (default 0.25; 0 = none). */
+  calibrationHoldout?: number;
 }
+
+export const DEFAULT_CALIBRATION_HOLDOUT = 0.25;
+/** Fewer calibration prompts than this and the holdout is skipped (the quantiles would be meaningless). */
+const MIN_CALIBRATION_PROMPTS = 10;
 
 /** Defaults picked by inner cross-validation on MMLU training prompts (docs/routing-quality.md). */
 export const DEFAULT_ROUTER_FEATURES: PromptFeatureOptions = { ...DEFAULT_PROMPT_FEATURES, charNgrams: [4, 4] };
+/** Hashed-feature settings plus what part of the prompt they see (prompt-view.ts). */
+export type RouterFeatureOptions = PromptFeatureOptions & PromptViewOptions;
+
 export const DEFAULT_L2_GRID = [0.01, 0.03, 0.1] as const;
 
 export function routerTarget(example: LabelledExample, target: RouterTarget): number {
@@ -52,21 +67,35 @@ export function trainRouterArtifact(options: TrainRouterOptions): PromptRouterAr
   const started = performance.now();
   const { examples } = options;
   if (examples.length < 10) throw new Error(`training needs at least 10 labelled prompts, got ${examples.length}`);
-  const features = { ...DEFAULT_ROUTER_FEATURES, ...options.features };
+  const base = { ...DEFAULT_ROUTER_FEATURES, window: DEFAULT_WINDOW, ...options.features };
+  // Learned from the prompts only (no labels), so the calibration slice may take part.
+  const commonPrefix = base.commonPrefix ?? (options.stripCommonPrefix === false ? undefined : learnCommonPrefix(examples.map((e) => e.prompt)));
+  const features: RouterFeatureOptions = { ...base, ...(commonPrefix !== undefined ? { commonPrefix } : {}) };
   const target = options.target ?? 'quality-gap';
-  const xs = promptFeaturesOf(
-    examples.map((e) => e.prompt),
+  const seed = options.seed ?? 17;
+  const holdoutShare = options.calibrationHoldout ?? DEFAULT_CALIBRATION_HOLDOUT;
+  if (!(holdoutShare >= 0 && holdoutShare < 1)) throw new Error(`calibrationHoldout must be in [0, 1), got ${holdoutShare}`);
+  let holdoutSize = Math.round(examples.length * holdoutShare);
+  if (holdoutSize < MIN_CALIBRATION_PROMPTS || examples.length - holdoutSize < 10) holdoutSize = 0;
+  // A seeded shuffle (not the first rows) so a dataset sorted by topic still calibrates on a fair sample.
+  const order = shuffledIndices(examples.length, seed + 1);
+  const calibrationRows = order.slice(0, holdoutSize);
+  const fitRows = order.slice(holdoutSize).sort((a, b) => a - b);
+  const fitExamples = fitRows.map((i) => examples[i] as LabelledExample);
+  const allFeatures = promptFeaturesOf(
+    examples.map((e) => promptView(e.prompt, features)),
     features,
   );
   const fit = fitWithInnerCv({
-    features: xs,
-    targets: examples.map((e) => routerTarget(e, target)),
-    examples,
+    features: fitRows.map((i) => allFeatures[i] as SparseFeatures),
+    targets: fitExamples.map((e) => routerTarget(e, target)),
+    examples: fitExamples,
     l2Grid: options.l2Grid ?? DEFAULT_L2_GRID,
     folds: options.innerFolds ?? 3,
-    seed: options.seed ?? 17,
+    seed,
   });
-  const quantiles = referenceQuantiles(fit.outOfFold);
+  const reference = holdoutSize > 0 ? calibrationRows.map((i) => sigmoid(logisticMargin(fit.model, allFeatures[i] as SparseFeatures))) : fit.outOfFold;
+  const quantiles = referenceQuantiles(reference);
   const llmShare = options.llmShare ?? 0.5;
   const indices = [...fit.model.weights.keys()].sort((a, b) => a - b);
   return {
@@ -86,18 +115,22 @@ export function trainRouterArtifact(options: TrainRouterOptions): PromptRouterAr
       quantiles,
       llmShare,
       threshold: thresholdForShare(quantiles, llmShare),
-      referenceSize: examples.length,
-      reference: 'out-of-fold scores of the training prompts',
+      referenceSize: reference.length,
+      reference:
+        holdoutSize > 0
+          ? `final model's scores of ${holdoutSize} held-out prompts (not trained on)`
+          : 'out-of-fold scores of the training prompts (too few prompts for a held-out slice)',
     },
     training: {
       dataset: options.dataset ?? 'custom',
-      examples: examples.length,
+      examples: fitExamples.length,
       weakModel: options.weakModel ?? 'weak',
       strongModel: options.strongModel ?? 'strong',
       l2: fit.l2,
       target,
       trainMs: performance.now() - started,
       innerValidation: fit.innerValidation,
+      promptHashes: [...new Set(examples.map((e) => promptHash(e.prompt)))].sort((a, b) => a - b),
     },
   };
 }

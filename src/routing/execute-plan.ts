@@ -22,17 +22,15 @@ import type { LatencyTracker } from './latency-tracker.js';
 import type { RoutePlan } from './plan-route.js';
 import { resultToParts } from './result-to-parts.js';
 import { withOutputLimit } from './with-output-limit.js';
-import { endFailedAttemptSpan, startAttemptSpan } from '../telemetry/tracing/attempt-span.js';
+import { routingTrace } from './routing-trace.js';
+import type { AnswerVerifier } from './answer-verifier.js';
+
+export type { AnswerVerifier } from './answer-verifier.js';
 
 export interface AttemptRecord {
   model: string;
   error: string | null;
   durationMs: number;
-}
-
-/** Scores a small model's answer for the cascade: the probability it is good enough, in [0,1]. */
-export interface AnswerVerifier {
-  score(input: { request: ChatRequest; answer: string }): number;
 }
 
 export interface ExecutionDeps {
@@ -79,7 +77,7 @@ export interface StreamOutcome extends Outcome {
 export async function executeGenerate(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<GenerateOutcome> {
   const cascade = await runCascade(plan, request, call, deps);
   if (cascade.accepted) return cascade.accepted;
-  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx, model) => {
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade, async (adapter, ctx, model) => {
     const view = upstreamView({ privacy: plan.privacy, model, request });
     return view.restoreResult(await adapter.generate(withOutputLimit(view.request, model), ctx));
   });
@@ -92,7 +90,7 @@ export async function executeStream(plan: RoutePlan, request: ChatRequest, call:
     const parts = resultToParts(cascade.accepted.result);
     return { ...cascade.accepted, head: [], tail: toAsync(parts) };
   }
-  const out = await tryInOrder(cascade.order, plan, call, deps, cascade.attempts, async (adapter, ctx, model) => {
+  const out = await tryInOrder(cascade.order, plan, call, deps, cascade, async (adapter, ctx, model) => {
     const view = upstreamView({ privacy: plan.privacy, model, request });
     if (!adapter.info.capabilities.stream) {
       // The model cannot stream: answer whole, replayed as one stream.
@@ -114,10 +112,29 @@ export async function executeStream(plan: RoutePlan, request: ChatRequest, call:
   return { ...out, head: out.value.head, tail: out.value.tail, discarded: cascade.discarded, verifierScore: cascade.score };
 }
 
-interface CascadeState {
+/**
+ * A request no upstream answered: the client's error, with what its attempts left behind for the request's
+ * row (each attempt, and the time spent on upstreams and their backoff, which is not Tandem's overhead).
+ */
+export class UpstreamFailure extends GatewayError {
+  constructor(
+    error: GatewayError,
+    readonly attempts: readonly AttemptRecord[],
+    readonly upstreamMs: number,
+  ) {
+    super({ status: error.status, type: error.type, message: error.message, param: error.param, code: error.code, headers: error.headers, cause: error.cause });
+  }
+}
+
+/** What the attempts of one request left behind: the records, and the upstreams' own failures (for the client's status). */
+interface Trail {
+  attempts: AttemptRecord[];
+  failures: ProviderError[];
+}
+
+interface CascadeState extends Trail {
   accepted: GenerateOutcome | undefined;
   order: ModelInfo[];
-  attempts: AttemptRecord[];
   discarded: DiscardedCall[];
   score: number | null;
 }
@@ -125,15 +142,16 @@ interface CascadeState {
 /** The cascade's first step: the small model answers whole, the verifier accepts it or it is discarded. */
 async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptions, deps: ExecutionDeps): Promise<CascadeState> {
   const cascade = plan.decision.cascade;
-  const state: CascadeState = { accepted: undefined, order: plan.order, attempts: [], discarded: [], score: null };
+  const state: CascadeState = { accepted: undefined, order: plan.order, attempts: [], failures: [], discarded: [], score: null };
   const small = plan.order[0];
   const large = plan.route.models.find((m) => m.name === cascade?.escalateTo);
   const verifier = cascade?.verifier ?? deps.verifier;
   if (!cascade || !verifier || !small || !large || !plan.candidates.some((c) => c.model === large.name && c.allowed)) return state;
   state.order = [large, ...plan.order.filter((m) => m !== small && m !== large)];
   const started = performance.now();
+  const smallTrail: Trail = { attempts: [], failures: state.failures };
   try {
-    const out = await tryInOrder([small], plan, call, deps, [], async (adapter, ctx, model) => {
+    const out = await tryInOrder([small], plan, call, deps, smallTrail, async (adapter, ctx, model) => {
       const view = upstreamView({ privacy: plan.privacy, model, request });
       return view.restoreResult(await adapter.generate(withOutputLimit(view.request, model), ctx));
     });
@@ -152,7 +170,8 @@ async function runCascade(plan: RoutePlan, request: ChatRequest, call: CallOptio
   } catch (error) {
     // Only the small model's own failures escalate; Tandem's (and a client gone) end the request.
     if (error instanceof GatewayError && error.code !== 'upstream_unavailable' && error.code !== 'upstream_rejected') throw error;
-    state.attempts.push({ model: small.name, error: describe(error), durationMs: performance.now() - started });
+    // The small model's own attempts, not the summary its failure carries (the message would repeat them).
+    state.attempts.push(...smallTrail.attempts);
   }
   return state;
 }
@@ -162,9 +181,10 @@ async function tryInOrder<T>(
   plan: RoutePlan,
   call: CallOptions,
   deps: ExecutionDeps,
-  attempts: AttemptRecord[],
+  trail: Trail,
   run: (adapter: ProviderAdapter, ctx: CallContext, model: ModelInfo) => Promise<T>,
 ): Promise<Outcome & { value: T }> {
+  const { attempts, failures } = trail;
   const { retry } = plan.route;
   const random = deps.random ?? Math.random;
   let upstreamMs = 0;
@@ -184,11 +204,13 @@ async function tryInOrder<T>(
       if (call.signal.aborted) throw clientClosed();
       if (!deps.breaker.tryAcquire(model.upstreamKey)) {
         attempts.push({ model: model.name, error: 'circuit open', durationMs: 0 });
-        lastError ??= new ProviderError({ provider: model.name, message: `circuit open for ${model.upstreamKey}`, statusCode: 503 });
+        const open = new ProviderError({ provider: model.name, message: `circuit open for ${model.upstreamKey}`, statusCode: 503 });
+        lastError ??= open;
+        failures.push(open);
         break;
       }
       const started = performance.now();
-      const span = startAttemptSpan(model, attempts.length);
+      const trace = routingTrace()?.attempt(model, attempts.length);
       const ctx: CallContext = { signal: call.signal, requestId: call.requestId, warn: call.warn, requestStreamUsage: true };
       try {
         const value = await run(adapter, ctx, model);
@@ -197,14 +219,14 @@ async function tryInOrder<T>(
         deps.breaker.recordSuccess(model.upstreamKey);
         deps.latency.record(model.name, durationMs);
         attempts.push({ model: model.name, error: null, durationMs });
-        span?.end();
+        trace?.succeeded();
         return { value, model, attempts, upstreamMs, ttftMs: durationMs, discarded: [], verifierScore: null };
       } catch (error) {
         const durationMs = performance.now() - started;
         if (!(error instanceof ProviderError)) {
           deps.breaker.release(model.upstreamKey);
           attempts.push({ model: model.name, error: `tandem: ${describe(error)}`, durationMs });
-          if (span) endFailedAttemptSpan(span, error);
+          trace?.failed(error);
           if (call.signal.aborted) throw clientClosed();
           const failure = gatewaySideFailure(model, error);
           // The client gets a generic 500; the operator needs the cause, with the request id to find the row.
@@ -213,28 +235,34 @@ async function tryInOrder<T>(
         }
         upstreamMs += durationMs;
         attempts.push({ model: model.name, error: describe(error), durationMs });
-        if (span) endFailedAttemptSpan(span, error);
+        trace?.failed(error);
         if (call.signal.aborted) throw clientClosed();
         lastError = error;
+        failures.push(error);
         const failure = classify(error);
         if (failure === 'fatal') {
           deps.breaker.recordSuccess(model.upstreamKey);
-          throw upstreamRejected(model, error);
+          throw new UpstreamFailure(upstreamRejected(model, error), attempts, upstreamMs);
         }
         deps.breaker.recordFailure(model.upstreamKey);
         if (failure === 'next-model' || attempt === retry.max_attempts) break;
         const retryAfter = error instanceof ProviderError ? error.retryAfterMs : undefined;
         if (retryAfter !== undefined && retryAfter > retry.max_backoff_ms) break; // rather try the next model now
         const backoff = Math.min(retry.max_backoff_ms, retry.initial_backoff_ms * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+        // The wait is the upstream's doing (its retry-after, or backoff after its failure): upstream time,
+        // not Tandem's overhead.
+        const waitStarted = performance.now();
         try {
           await sleep(retryAfter ?? backoff, undefined, { signal: call.signal });
         } catch {
           throw clientClosed();
+        } finally {
+          upstreamMs += performance.now() - waitStarted;
         }
       }
     }
   }
-  throw exhausted(lastError, attempts);
+  throw new UpstreamFailure(exhausted(lastError, trail), attempts, upstreamMs);
 }
 
 /** retry: same model again; next-model: skip to the next candidate; fatal: the request itself is wrong. */
@@ -257,7 +285,7 @@ export function singleCallFailure(model: ModelInfo, error: unknown, signal: Abor
   if (signal.aborted) return clientClosed();
   if (!(error instanceof ProviderError)) return gatewaySideFailure(model, error);
   if (classify(error) === 'fatal') return upstreamRejected(model, error);
-  return exhausted(error, [{ model: model.name, error: describe(error), durationMs }]);
+  return exhausted(error, { attempts: [{ model: model.name, error: describe(error), durationMs }], failures: [error] });
 }
 
 /**
@@ -292,14 +320,43 @@ function upstreamRejected(model: ModelInfo, error: unknown): GatewayError {
   return new GatewayError({ status, code: 'upstream_rejected', message: `Model "${model.name}" rejected the request: ${detail}`, cause: error });
 }
 
-function exhausted(lastError: unknown, attempts: AttemptRecord[]): GatewayError {
-  const tried = attempts.map((a) => `${a.model}: ${a.error ?? 'ok'}`).join('; ');
+/**
+ * Every candidate failed. When each upstream that was reached refused with 429, the client gets 429 with the
+ * soonest retry-after among them, so its SDK raises a rate-limit error and waits as long as it must; else
+ * 503 (overloaded, unreachable), 504 (timed out) or 502.
+ */
+function exhausted(lastError: unknown, trail: Trail): GatewayError {
+  const tried = summarizeAttempts(trail.attempts);
+  const { failures } = trail;
+  if (failures.length > 0 && failures.every((f) => f.statusCode === 429)) {
+    const waits = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    const soonest = waits.length > 0 ? Math.min(...waits) : undefined;
+    return new GatewayError({
+      status: 429,
+      code: 'rate_limit_exceeded',
+      message: `Every candidate model is rate-limited${soonest === undefined ? '' : `; retry in ${(soonest / 1000).toFixed(1)} s`}: ${tried}`,
+      headers: soonest === undefined ? {} : { 'retry-after': String(Math.ceil(soonest / 1000)), 'retry-after-ms': String(Math.ceil(soonest)) },
+      cause: lastError,
+    });
+  }
   let status = 502;
   if (lastError instanceof ProviderError) {
     if (lastError.kind === 'timeout') status = 504;
     else if (lastError.statusCode === 429 || lastError.statusCode === 503 || lastError.kind === 'connection') status = 503;
   }
-  return new GatewayError({ status, code: 'upstream_unavailable', message: `All candidate models failed. ${tried}`, cause: lastError });
+  return new GatewayError({ status, code: 'upstream_unavailable', message: `All candidate models failed: ${tried}`, cause: lastError });
+}
+
+/** `a: <failure> (3 attempts); b: <failure>`: the same failure of the same model is said once, with its count. */
+function summarizeAttempts(attempts: readonly AttemptRecord[]): string {
+  const groups: { model: string; error: string; count: number }[] = [];
+  for (const attempt of attempts) {
+    const error = attempt.error ?? 'ok';
+    const last = groups.at(-1);
+    if (last !== undefined && last.model === attempt.model && last.error === error) last.count++;
+    else groups.push({ model: attempt.model, error, count: 1 });
+  }
+  return groups.map((g) => `${g.model}: ${g.error}${g.count > 1 ? ` (${g.count} attempts)` : ''}`).join('; ');
 }
 
 function clientClosed(): GatewayError {
@@ -308,7 +365,10 @@ function clientClosed(): GatewayError {
 
 function describe(error: unknown): string {
   if (error instanceof ProviderError) {
-    return `${error.kind}${error.statusCode ? ` ${error.statusCode}` : ''}: ${error.message}`.slice(0, 300);
+    // Adapters' messages usually name the status already ("x answered 429: …"): say it once.
+    const status = error.statusCode !== undefined && !error.message.includes(String(error.statusCode)) ? ` ${error.statusCode}` : '';
+    const prefix = error.kind === 'http' && status === '' ? '' : `${error.kind}${status}: `;
+    return `${prefix}${error.message}`.slice(0, 300);
   }
   return error instanceof Error ? error.message.slice(0, 300) : String(error);
 }

@@ -6,7 +6,8 @@
 import { lastUserText } from '../spec/chat-request.js';
 import type { Scorer } from './scorer.js';
 
-const REASONING = /\b(why|explain|prove|derive|analy[sz]e|compare|design|architect|trade-?offs?|step[- ]by[- ]step|reason|evaluate|plan|strategy|optimi[sz]e)\b/gi;
+const REASONING =
+  /\b(why|explain|prove|derive|analy[sz]e|compare|design|architect|trade-?offs?|step[- ]by[- ]step|reason|evaluate|plan|strategy|optimi[sz]e)\b/gi;
 const CODE = /```|\b(function|class|def|return|SELECT|import|const|async|=>)\b|[{};]\s*$/gm;
 const MATH = /\d+\s*[-+*/^=]\s*\d+|\b(integral|derivative|equation|probability|theorem|matrix|solve)\b/gi;
 

@@ -8,13 +8,12 @@ import type { PolicyContext } from '../policy/policy.js';
 import { assessRoutePrivacy } from '../policy/privacy-policy.js';
 import { privacyHeaders, type PrivacyAssessment } from '../privacy/assess-privacy.js';
 import { GatewayError } from '../spec/errors.js';
-import { routingAttributes } from '../telemetry/tracing/routing-attributes.js';
-import { startChildSpan } from '../telemetry/tracing/tandem-tracer.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ModelInfo } from '../spec/model-info.js';
 import type { CandidateVerdict } from '../spec/request-record.js';
 import type { RouterDecision } from './router.js';
 import type { RouteRuntime } from './route-runtime.js';
+import { routingTrace } from './routing-trace.js';
 
 export interface RoutePlan {
   route: RouteRuntime;
@@ -39,23 +38,24 @@ export async function planRoute(route: RouteRuntime, request: ChatRequest, ctx: 
       headers: privacyHeaders(privacy),
     });
   }
-  const policySpan = startChildSpan('tandem.policies');
+  const trace = routingTrace();
+  const policyStage = trace?.policies();
   const { allowed, verdicts } = applyPolicies({ policies: route.policies, request, candidates: route.models, ctx });
-  policySpan?.setAttributes({ 'tandem.candidates.allowed': allowed.map((m) => m.name), 'tandem.candidates.refused': verdicts.filter((v) => !v.allowed).map((v) => v.model) }).end();
+  policyStage?.end({ allowed, refused: verdicts.filter((v) => !v.allowed).map((v) => v.model) });
   if (allowed.length === 0) {
     const why = verdicts.map((v) => `${v.model}: ${v.refusals.join('; ')}`).join(' | ');
     if (privacy?.localOnly) {
       throw new GatewayError({
         status: 400,
         code: 'privacy_no_local_model',
-        message: `This request may only reach local models (${privacy.because}), and no local model on ${target} can take it; it was not sent anywhere. ${why}`,
+        message: `This request may only reach local models (${privacy.because}), ${noLocalModel(route)}; it was not sent anywhere. ${why}`,
         headers: privacyHeaders(privacy),
       });
     }
-    throw new GatewayError({ status: 400, code: 'no_eligible_model', message: `No model on ${target} may take this request. ${why}` });
+    const none = route.name ? `No model on route "${route.name}" may take this request.` : `Model "${route.models[0]?.name ?? ''}" may not take this request.`;
+    throw new GatewayError({ status: 400, code: 'no_eligible_model', message: `${none} ${why}` });
   }
-  const routingSpan = startChildSpan('tandem.routing');
-  routingSpan?.setAttribute('tandem.router.type', route.router.type);
+  const routingStage = trace?.routing(route.router.type);
   const decision = await route.router.decide(request, allowed);
   let chosen = allowed.find((m) => m.name === decision.model);
   let reason = decision.reason;
@@ -67,7 +67,7 @@ export async function planRoute(route: RouteRuntime, request: ChatRequest, ctx: 
     delete decision.cascade;
   }
   const order = [chosen, ...fallbackOrder(route, allowed, chosen)];
-  routingSpan?.setAttributes(routingAttributes({ decision, reason, order })).end();
+  routingStage?.end({ decision, reason, order });
   return { route, candidates: verdicts, decision, order, reason, privacy };
 }
 
@@ -79,4 +79,12 @@ function fallbackOrder(route: RouteRuntime, allowed: readonly ModelInfo[], chose
     if (model && model !== chosen && !out.includes(model)) out.push(model);
   }
   return out;
+}
+
+/** Why a local-only request found nowhere to go, worded for a route or a model named directly. */
+function noLocalModel(route: RouteRuntime): string {
+  if (route.name) return `and none of the models of route "${route.name}" that are local can take it`;
+  const model = route.models[0];
+  if (model?.locality === 'cloud') return `but it names model "${model.name}", a cloud model (name a local model or a route instead)`;
+  return `and model "${model?.name ?? ''}" cannot take it`;
 }

@@ -17,6 +17,7 @@ import { weightedRouter } from './routers/weighted-router.js';
 import { heuristicScorer } from './heuristic-scorer.js';
 import { cascadeRouter } from './routers/cascade-router.js';
 import { learnedRouter } from './routers/learned-router.js';
+import { OnlineShareThreshold } from './online-share-threshold.js';
 
 export interface RouteRuntime {
   /** null for the implicit route of a directly named model. */
@@ -71,8 +72,7 @@ export function implicitRoute(model: ModelInfo): RouteRuntime {
 
 /** The route's most capable cloud model, judged by price (output, then input); else its most expensive model. */
 export function baselineOf(models: readonly ModelInfo[]): ModelInfo {
-  const byPrice = (a: ModelInfo, b: ModelInfo): number =>
-    b.pricing.outputPer1M - a.pricing.outputPer1M || b.pricing.inputPer1M - a.pricing.inputPer1M;
+  const byPrice = (a: ModelInfo, b: ModelInfo): number => b.pricing.outputPer1M - a.pricing.outputPer1M || b.pricing.inputPer1M - a.pricing.inputPer1M;
   const cloud = models.filter((m) => m.locality === 'cloud').sort(byPrice);
   const first = cloud[0] ?? [...models].sort(byPrice)[0];
   if (!first) throw new Error('a route needs at least one model');
@@ -89,7 +89,14 @@ async function createRouter(config: RouterConfig | undefined, models: readonly M
     case 'rules':
       return rulesRouter({ rules: config.rules, default: config.default });
     case 'scored':
-      return scoredRouter({ scorer: heuristicScorer(), threshold: config.threshold, small: config.small, large: config.large });
+      return scoredRouter({
+        scorer: heuristicScorer(),
+        threshold: config.threshold,
+        small: config.small,
+        large: config.large,
+        // The heuristic has no reference set, so a share can only be held on the route's own traffic.
+        hold: config.llm_share === undefined ? undefined : new OnlineShareThreshold({ llmShare: config.llm_share, window: config.hold_window }),
+      });
     case 'learned':
       return learnedRouter({ ...config, baseDir });
     case 'cascade':

@@ -4,7 +4,7 @@
  */
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ModelInfo } from '../spec/model-info.js';
-import type { AnswerVerifier } from './execute-plan.js';
+import type { AnswerVerifier } from './answer-verifier.js';
 
 export interface RouterDecision {
   /** The model the router wants; the planner checks it against the allowed set. */

@@ -57,11 +57,7 @@ export interface ToolDefinition {
   };
 }
 
-export type ToolChoice =
-  | 'none'
-  | 'auto'
-  | 'required'
-  | { type: 'function'; function: { name: string } };
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
 export type ResponseFormat =
   | { type: 'text' }
@@ -130,7 +126,5 @@ export function lastUserText(request: Pick<ChatRequest, 'messages'>): string {
 
 /** True when any message carries an image part. */
 export function hasImages(request: Pick<ChatRequest, 'messages'>): boolean {
-  return request.messages.some(
-    (m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'),
-  );
+  return request.messages.some((m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'));
 }

@@ -6,15 +6,14 @@
  * the fallback logic reads `isRetryable`, and when every candidate has failed it becomes a 502/503/504.
  */
 
-export type GatewayErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'request_too_large'
-  | 'upstream_error'
-  | 'server_error';
+/**
+ * The `type` values OpenAI's API sends, so clients that branch on them read Tandem's errors the same way:
+ * every 4xx but 429 is an `invalid_request_error` (401 and 404 included), 429 is `rate_limit_exceeded`,
+ * Tandem's own fault is `server_error`, and an upstream's failure is `api_error`. Tandem's detail is in
+ * `code` (`model_not_found`, `budget_exceeded`, `upstream_unavailable`, …) and the message
+ * (docs/decisions/error-types.md).
+ */
+export type GatewayErrorType = 'invalid_request_error' | 'rate_limit_exceeded' | 'server_error' | 'api_error';
 
 export interface GatewayErrorOptions {
   status: number;
@@ -50,12 +49,8 @@ export class GatewayError extends Error {
 }
 
 function defaultType(status: number): GatewayErrorType {
-  if (status === 401) return 'authentication_error';
-  if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 413) return 'request_too_large';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return status === 500 ? 'server_error' : 'upstream_error';
+  if (status === 429) return 'rate_limit_exceeded';
+  if (status >= 500) return status === 500 ? 'server_error' : 'api_error';
   return 'invalid_request_error';
 }
 

@@ -13,6 +13,8 @@ export type StreamPart =
   | { type: 'reasoning-delta'; text: string }
   /** The model declining to answer (OpenAI's `refusal`). */
   | { type: 'refusal-delta'; text: string }
+  /** Token log probabilities of the deltas just before it, as an OpenAI-compatible upstream sent them (`choice.logprobs`). */
+  | { type: 'logprobs-delta'; logprobs: Record<string, unknown> }
   | {
       type: 'tool-call-delta';
       /** Position of the call in the message's tool_calls array. */

@@ -30,7 +30,10 @@ export function memoryAuditLog(): AuditLog {
       return last === undefined ? undefined : structuredClone(last);
     },
     async replicas() {
-      return [...chains.entries()].filter(([, records]) => records.length > 0).map(([id]) => id).sort();
+      return [...chains.entries()]
+        .filter(([, records]) => records.length > 0)
+        .map(([id]) => id)
+        .sort();
     },
     async read({ replicaId, afterSeq = 0, limit }) {
       return (chains.get(replicaId) ?? [])

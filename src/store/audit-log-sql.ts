@@ -18,18 +18,15 @@ export function sqlAuditLog(db: Kysely<TandemDatabase>): AuditLog {
       }
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-          await trx.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+          await trx
+            .insertInto('audit_log')
+            .values(rows.slice(i, i + ROWS_PER_INSERT))
+            .execute();
         }
       });
     },
     async tip(replicaId) {
-      const row = await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('replica_id', '=', replicaId)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const row = await db.selectFrom('audit_log').selectAll().where('replica_id', '=', replicaId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       return row === undefined ? undefined : fromAuditRow(row);
     },
     async replicas() {
@@ -57,11 +54,7 @@ export function sqlAuditLog(db: Kysely<TandemDatabase>): AuditLog {
       return Number(row?.seq ?? 0);
     },
     async deleteThrough({ replicaId, throughSeq }) {
-      const result = await db
-        .deleteFrom('audit_log')
-        .where('replica_id', '=', replicaId)
-        .where('seq', '<=', throughSeq)
-        .executeTakeFirst();
+      const result = await db.deleteFrom('audit_log').where('replica_id', '=', replicaId).where('seq', '<=', throughSeq).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

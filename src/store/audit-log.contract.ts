@@ -115,7 +115,15 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
       await withLog(async (audit) => {
         let previous: { seq: number; hash: string } | undefined;
         const records = Array.from({ length: 2_500 }, (_, i) => {
-          const unhashed = { replicaId: 'big', seq: i + 1, recordedAt: 1_000, kind: 'request' as const, entry: makeAuditEntry({ requestId: `b${i}` }), checkpoint: null, prevHash: previous?.hash ?? GENESIS_HASH };
+          const unhashed = {
+            replicaId: 'big',
+            seq: i + 1,
+            recordedAt: 1_000,
+            kind: 'request' as const,
+            entry: makeAuditEntry({ requestId: `b${i}` }),
+            checkpoint: null,
+            prevHash: previous?.hash ?? GENESIS_HASH,
+          };
           previous = { seq: i + 1, hash: hashAuditRecord(unhashed) };
           return { ...unhashed, hash: previous.hash };
         });
@@ -158,7 +166,12 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
         now = 20_000;
         const first = await purgeAuditChain({ log: audit, replicaId: 'r1', before: 4_500, now: () => now });
         assert.equal(first.deleted, 4);
-        assert.deepEqual(first.checkpoint?.checkpoint, { purgedThroughSeq: 4, purgedThroughHash: first.checkpoint?.checkpoint?.purgedThroughHash, purgedRecords: 4, purgedBefore: 4_500 });
+        assert.deepEqual(first.checkpoint?.checkpoint, {
+          purgedThroughSeq: 4,
+          purgedThroughHash: first.checkpoint?.checkpoint?.purgedThroughHash,
+          purgedRecords: 4,
+          purgedBefore: 4_500,
+        });
         let report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
         assert.deepEqual([report.firstSeq, report.lastSeq, report.records, report.broken], [5, 11, 7, undefined]);
         // The server keeps appending after the purge, then a second purge removes the first checkpoint too.
@@ -185,7 +198,12 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
         const first = await trimAuditChain({ chain, log: audit, keep: 5 });
         // Seq 1..7 go; 8..12 and the checkpoint (seq 13) stay.
         assert.equal(first.deleted, 7);
-        assert.deepEqual(first.checkpoint?.checkpoint, { purgedThroughSeq: 7, purgedThroughHash: first.checkpoint?.checkpoint?.purgedThroughHash, purgedRecords: 7, purgedBefore: 7_001 });
+        assert.deepEqual(first.checkpoint?.checkpoint, {
+          purgedThroughSeq: 7,
+          purgedThroughHash: first.checkpoint?.checkpoint?.purgedThroughHash,
+          purgedRecords: 7,
+          purgedBefore: 7_001,
+        });
         let report = await verifyAuditChain({ log: audit, replicaId: 'r1' });
         assert.deepEqual([report.firstSeq, report.lastSeq, report.records, report.broken], [8, 13, 6, undefined]);
         // The chain that wrote the checkpoint appends on after it, and a second trim cuts the first checkpoint too.
@@ -219,7 +237,10 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
           await audit.append(records);
           const result = await verifyWith(audit, anchor);
           assert.equal(result.ok, true, JSON.stringify(result.anchor));
-          assert.deepEqual(result.anchor?.chains.map((c) => c.status), ['ok']);
+          assert.deepEqual(
+            result.anchor?.chains.map((c) => c.status),
+            ['ok'],
+          );
           assert.match(result.anchor?.chains[0]?.detail ?? '', /2 records appended since/);
         });
       });
@@ -231,7 +252,10 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
           assert.equal((await verifyAuditChain({ log: audit, replicaId: 'r1' })).broken, undefined);
           const result = await verifyWith(audit, anchor);
           assert.equal(result.ok, false);
-          assert.deepEqual(result.anchor?.chains.map((c) => [c.status, c.seq]), [['truncated', 5]]);
+          assert.deepEqual(
+            result.anchor?.chains.map((c) => [c.status, c.seq]),
+            [['truncated', 5]],
+          );
         });
       });
 
@@ -243,7 +267,13 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
           const anchor = { ...a.anchor, chains: [...a.anchor.chains, ...b.anchor.chains] };
           const result = await verifyWith(audit, anchor);
           assert.equal(result.ok, false);
-          assert.deepEqual(result.anchor?.chains.map((c) => [c.chain, c.status]), [['r1', 'deleted'], ['r2', 'ok']]);
+          assert.deepEqual(
+            result.anchor?.chains.map((c) => [c.chain, c.status]),
+            [
+              ['r1', 'deleted'],
+              ['r2', 'ok'],
+            ],
+          );
         });
       });
 
@@ -255,7 +285,10 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
           assert.equal((await verifyAuditChain({ log: audit, replicaId: 'r1' })).broken, undefined);
           const result = await verifyWith(audit, anchor);
           assert.equal(result.ok, false);
-          assert.deepEqual(result.anchor?.chains.map((c) => c.status), ['rewritten']);
+          assert.deepEqual(
+            result.anchor?.chains.map((c) => c.status),
+            ['rewritten'],
+          );
         });
       });
 
@@ -279,7 +312,19 @@ export function runAuditLogContract(name: string, open: OpenAuditLog): void {
             await chain.append(makeAuditEntry({ requestId: `p${i}` }));
           }
           const tip = (await audit.tip('r1'))!;
-          const anchor = anchorOf([{ replicaId: 'r1', records: 4, firstSeq: 1, lastSeq: 4, tipHash: (await audit.read({ replicaId: 'r1', afterSeq: 3, limit: 1 }))[0]!.hash, tipRecordedAt: 4_000 }], tip.recordedAt);
+          const anchor = anchorOf(
+            [
+              {
+                replicaId: 'r1',
+                records: 4,
+                firstSeq: 1,
+                lastSeq: 4,
+                tipHash: (await audit.read({ replicaId: 'r1', afterSeq: 3, limit: 1 }))[0]!.hash,
+                tipRecordedAt: 4_000,
+              },
+            ],
+            tip.recordedAt,
+          );
           now = 10_000;
           await purgeAuditChain({ log: audit, replicaId: 'r1', before: 4_500, now: () => now });
           let result = await verifyWith(audit, anchor);

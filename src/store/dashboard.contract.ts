@@ -28,26 +28,37 @@ export function runDashboardContract(name: string, open: OpenContractStore): voi
         await add({ id: 'a', time: 1_000, model: 'small', inputTokens: 10, outputTokens: 2, cost: 0.001, baselineCost: 0.01 });
         await add({ id: 'b', time: 1_059, model: 'small', inputTokens: 20, outputTokens: 3, cost: 0.002, baselineCost: 0.02, status: 502 });
         await add({
-          id: 'c', time: 1_010, model: 'large', cost: 0.05, baselineCost: 0.05,
-          attempts: [{ model: 'small', error: 'upstream 503', durationMs: 3 }, { model: 'large', error: null, durationMs: 40 }],
+          id: 'c',
+          time: 1_010,
+          model: 'large',
+          cost: 0.05,
+          baselineCost: 0.05,
+          attempts: [
+            { model: 'small', error: 'upstream 503', durationMs: 3 },
+            { model: 'large', error: null, durationMs: 40 },
+          ],
         });
         await add({ id: 'd', time: 1_060, model: null, status: 503, cost: 0, baselineCost: 0 });
         await add({ id: 'e', time: 1_179, model: 'small', cost: 0.004, baselineCost: 0.04, attempts: [{ model: 'small', error: null, durationMs: 9 }] });
+        await add({ id: 'f', time: 1_130, model: null, status: 404, cost: 0, baselineCost: 0 });
+        await add({ id: 'g', time: 1_131, model: 'small', status: 400, cost: 0, baselineCost: 0 });
         await add({ id: 'until', time: 1_180, model: 'small' });
 
         const { traffic } = await store.dashboard.series({ since: 1_000, until: 1_180, bucketMs: 60 });
+        // errors: every status >= 400; clientErrors: the 4xx among them (the client's input or key).
         assert.deepEqual(
-          traffic.map((r) => [r.bucket, r.model, r.requests, r.errors, r.fallbacks, r.inputTokens, r.outputTokens]),
+          traffic.map((r) => [r.bucket, r.model, r.requests, r.errors, r.clientErrors, r.fallbacks, r.inputTokens, r.outputTokens]),
           [
-            [1_000, 'large', 1, 0, 1, 120, 48],
-            [1_000, 'small', 2, 1, 0, 30, 5],
-            [1_060, null, 1, 1, 0, 120, 48],
-            [1_120, 'small', 1, 0, 0, 120, 48],
+            [1_000, 'large', 1, 0, 0, 1, 120, 48],
+            [1_000, 'small', 2, 1, 0, 0, 30, 5],
+            [1_060, null, 1, 1, 0, 0, 120, 48],
+            [1_120, null, 1, 1, 1, 0, 120, 48],
+            [1_120, 'small', 2, 1, 1, 0, 240, 96],
           ],
         );
         approx(traffic[1]?.cost ?? NaN, 0.003);
         approx(traffic[1]?.baselineCost ?? NaN, 0.03);
-        approx(traffic[3]?.baselineCost ?? NaN, 0.04);
+        approx(traffic[4]?.baselineCost ?? NaN, 0.04);
         assert.deepEqual((await store.dashboard.series({ since: 2_000, until: 3_000, bucketMs: 10 })).traffic, []);
       });
     });
@@ -67,7 +78,10 @@ export function runDashboardContract(name: string, open: OpenContractStore): voi
 
         const expected = new Map<string, number>();
         for (const s of samples) {
-          for (const [metric, ms] of [['total', s.totalMs], ['ttft', s.ttftMs]] as const) {
+          for (const [metric, ms] of [
+            ['total', s.totalMs],
+            ['ttft', s.ttftMs],
+          ] as const) {
             if (ms === null) continue;
             const key = JSON.stringify([s.model, metric, latencySlot(ms)]);
             expected.set(key, (expected.get(key) ?? 0) + 1);
@@ -78,7 +92,10 @@ export function runDashboardContract(name: string, open: OpenContractStore): voi
         assert.deepEqual(new Map(latency.map((row) => [JSON.stringify([row.model, row.metric, row.slot]), row.count])), expected);
         // The same ordering in every backend.
         const keys = latency.map((row) => [row.model, row.metric, row.slot]);
-        assert.deepEqual(keys, [...keys].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])) || Number(a[2]) - Number(b[2])));
+        assert.deepEqual(
+          keys,
+          [...keys].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])) || Number(a[2]) - Number(b[2])),
+        );
       });
     });
 

@@ -25,6 +25,8 @@ export interface TrafficBucketRow {
   requests: number;
   /** Status >= 400. */
   errors: number;
+  /** Of those, 4xx: refused for the client's own input or key, not a gateway or upstream failure. */
+  clientErrors: number;
   /**
    * Requests with at least one failed attempt (RequestRecord.attempts lists every attempt, the answering
    * one too, with error null): the gateway retried or fell back to another model.

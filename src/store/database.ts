@@ -67,8 +67,39 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Migration 009; see task-examples.ts. */
+export interface TaskExamplesTable {
+  route: string;
+  input_hash: string;
+  input: string;
+  teacher_label: string | null;
+  corrected_label: string | null;
+  weight: number;
+  updated_at: number;
+}
+
+/** Migration 009; `metrics` is JSON text. */
+export interface TaskStudentsTable {
+  route: string;
+  version: number;
+  created_at: number;
+  status: string;
+  metrics: string;
+}
+
+/** Migration 009: a student's encoded artifact (distill/student-artifact.ts) in parts, `part` 0, 1, … */
+export interface TaskStudentPartsTable {
+  route: string;
+  version: number;
+  part: number;
+  bytes: Uint8Array;
+}
+
 export interface TandemDatabase {
   requests: RequestsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  task_examples: TaskExamplesTable;
+  task_students: TaskStudentsTable;
+  task_student_parts: TaskStudentPartsTable;
 }

@@ -39,7 +39,16 @@ export function runApiKeyStoreContract(name: string, open: OpenApiKeyStore): voi
     test('create, get and list return every field as created, oldest first', async () => {
       await withKeys(async (keys) => {
         const a = makeApiKey();
-        const b = makeApiKey({ id: 'key_0002', hash: '2'.repeat(64), createdAt: 1_600_000_000_000, expiresAt: null, limits: {}, routes: ['*'], models: ['*'], scope: 'routes' });
+        const b = makeApiKey({
+          id: 'key_0002',
+          hash: '2'.repeat(64),
+          createdAt: 1_600_000_000_000,
+          expiresAt: null,
+          limits: {},
+          routes: ['*'],
+          models: ['*'],
+          scope: 'routes',
+        });
         await keys.create(a);
         await keys.create(b);
         assert.deepEqual(await keys.get('key_0001'), a);

@@ -24,7 +24,11 @@ export async function openStore(config: StoreConfig, baseDir: string, options: O
   switch (config.type) {
     case 'sqlite': {
       const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
-      return openSqliteStore({ path: resolveStorePath(config, baseDir) ?? config.path, logBodies: config.log_bodies !== false, ...(config.migrate === undefined ? {} : { migrate: config.migrate }) });
+      return openSqliteStore({
+        path: resolveStorePath(config, baseDir) ?? config.path,
+        logBodies: config.log_bodies !== false,
+        ...(config.migrate === undefined ? {} : { migrate: config.migrate }),
+      });
     }
     case 'memory': {
       const { createMemoryStore } = await import('./memory/memory-store.js');

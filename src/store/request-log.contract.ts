@@ -57,11 +57,7 @@ export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecor
   };
 }
 
-export function runStoreContract(
-  name: string,
-  open: OpenContractStore,
-  options: StoreContractOptions = {},
-): void {
+export function runStoreContract(name: string, open: OpenContractStore, options: StoreContractOptions = {}): void {
   async function withStore(logBodies: boolean, body: (store: Store) => Promise<void>): Promise<void> {
     const store = await open({ logBodies });
     try {
@@ -110,7 +106,10 @@ export function runStoreContract(
         assert.deepEqual((await store.requestLog.get('p2'))?.privacy, { action: 'none', findings: {} });
         const plain = await store.requestLog.get('p3');
         assert.ok(plain && !('privacy' in plain));
-        assert.deepEqual((await store.requestLog.recent({ limit: 3 })).map((r) => r.privacy?.action ?? null), [null, 'none', 'pseudonymised']);
+        assert.deepEqual(
+          (await store.requestLog.recent({ limit: 3 })).map((r) => r.privacy?.action ?? null),
+          [null, 'none', 'pseudonymised'],
+        );
       });
     });
 
@@ -156,8 +155,7 @@ export function runStoreContract(
         await store.requestLog.append(makeRecord({ id: 'a', time: 1_000 }));
         await store.requestLog.append(makeRecord({ id: 'c1', time: 3_000 }));
         await store.requestLog.append(makeRecord({ id: 'c2', time: 3_000 }));
-        const ids = async (limit: number): Promise<string[]> =>
-          (await store.requestLog.recent({ limit })).map((r) => r.id);
+        const ids = async (limit: number): Promise<string[]> => (await store.requestLog.recent({ limit })).map((r) => r.id);
         assert.deepEqual(await ids(10), ['c2', 'c1', 'b', 'a']);
         assert.deepEqual(await ids(2), ['c2', 'c1']);
         assert.deepEqual(await ids(0), []);
@@ -170,8 +168,7 @@ export function runStoreContract(
         await store.requestLog.append(makeRecord({ id: '2', time: 2, route: 'code', model: 'small' }));
         await store.requestLog.append(makeRecord({ id: '3', time: 3, route: 'chat', model: 'large' }));
         await store.requestLog.append(makeRecord({ id: '4', time: 4, route: null, model: 'large' }));
-        const ids = async (q: { route?: string; model?: string }): Promise<string[]> =>
-          (await store.requestLog.recent({ limit: 10, ...q })).map((r) => r.id);
+        const ids = async (q: { route?: string; model?: string }): Promise<string[]> => (await store.requestLog.recent({ limit: 10, ...q })).map((r) => r.id);
         assert.deepEqual(await ids({ route: 'chat' }), ['3', '1']);
         assert.deepEqual(await ids({ model: 'large' }), ['4', '3']);
         assert.deepEqual(await ids({ route: 'chat', model: 'small' }), ['1']);
@@ -189,8 +186,7 @@ export function runStoreContract(
         await add({ id: '5', time: 500, route: 'chat', model: null, inputTokens: 3, outputTokens: 0, cost: 0, baselineCost: 0, status: 503 });
 
         const rows = await store.stats.query({});
-        const approx = (actual: number, expected: number): void =>
-          assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
+        const approx = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
         // Ordered by route then model, nulls first.
         assert.deepEqual(
           rows.map((r) => [r.route, r.model, r.requests, r.errors, r.inputTokens, r.outputTokens]),
@@ -248,7 +244,10 @@ export function runStoreContract(
         for (const time of [100, 200, 300]) await store.requestLog.append(makeRecord({ id: `r${time}`, time }));
         assert.equal(await store.requestLog.deleteBefore(200), 1);
         assert.equal(await store.requestLog.get('r100'), undefined);
-        assert.deepEqual((await store.requestLog.recent({ limit: 10 })).map((r) => r.id), ['r300', 'r200']);
+        assert.deepEqual(
+          (await store.requestLog.recent({ limit: 10 })).map((r) => r.id),
+          ['r300', 'r200'],
+        );
         assert.equal(await store.requestLog.deleteBefore(200), 0);
         // The id of a deleted row may be used again (memory keeps an id index too).
         await store.requestLog.append(makeRecord({ id: 'r100', time: 400 }));
@@ -256,7 +255,7 @@ export function runStoreContract(
       });
     });
 
-    test('spendSince sums one key\'s cost from a time on (null: requests without a key)', async () => {
+    test("spendSince sums one key's cost from a time on (null: requests without a key)", async () => {
       await withStore(true, async (store) => {
         const rows: Array<[string, string | null, number, number]> = [
           ['s1', 'key-a', 100, 0.5],
@@ -277,11 +276,7 @@ export function runStoreContract(
 
     test('1,000 concurrent appends all land', async () => {
       await withStore(true, async (store) => {
-        await Promise.all(
-          Array.from({ length: 1_000 }, (_, i) =>
-            store.requestLog.append(makeRecord({ id: `c${i}`, time: 10_000 + i, inputTokens: 1 })),
-          ),
-        );
+        await Promise.all(Array.from({ length: 1_000 }, (_, i) => store.requestLog.append(makeRecord({ id: `c${i}`, time: 10_000 + i, inputTokens: 1 }))));
         const all = await store.requestLog.recent({ limit: 5_000 });
         assert.equal(all.length, 1_000);
         assert.equal(new Set(all.map((r) => r.id)).size, 1_000);

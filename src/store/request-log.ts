@@ -6,6 +6,7 @@ import type { RequestRecord } from '../spec/request-record.js';
 import type { AuditLog } from './audit-log.js';
 import type { Dashboard } from './dashboard.js';
 import type { ApiKeyStore } from './keys.js';
+import type { TaskExampleStore } from './task-examples.js';
 import type { UsageTotals } from './usage-totals.js';
 
 export interface RequestLog {
@@ -49,6 +50,8 @@ export interface Store {
   keys: ApiKeyStore;
   /** The audit hash chains (audit-log.ts). */
   audit: AuditLog;
+  /** Task distillation: captured examples and trained students (task-examples.ts). */
+  taskExamples: TaskExampleStore;
   /**
    * Stores that group-commit: commit the appends queued so far now rather than at the end of the event
    * loop's turn. The gateway calls it when no other request is in flight, so no append could join the

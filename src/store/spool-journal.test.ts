@@ -18,19 +18,28 @@ test('entries survive reopening, come back in append order, and leave once remov
   const spool = openSpoolJournal({ path });
   try {
     const entries = spool.peek(10);
-    assert.deepEqual(entries.map((e) => JSON.parse(e.body) as { i: number }), [{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }]);
-    assert.deepEqual(entries.map((e) => e.kind), ['request', 'audit', 'request', 'audit']);
+    assert.deepEqual(
+      entries.map((e) => JSON.parse(e.body) as { i: number }),
+      [{ i: 1 }, { i: 2 }, { i: 3 }, { i: 4 }],
+    );
+    assert.deepEqual(
+      entries.map((e) => e.kind),
+      ['request', 'audit', 'request', 'audit'],
+    );
     assert.equal(spool.peek(2).length, 2);
     spool.reject(entries[1]!, 'refused');
     spool.remove([entries[0]!.seq]);
-    assert.deepEqual(spool.peek(10).map((e) => e.seq), [entries[2]!.seq, entries[3]!.seq]);
+    assert.deepEqual(
+      spool.peek(10).map((e) => e.seq),
+      [entries[2]!.seq, entries[3]!.seq],
+    );
     assert.equal(spool.count(), 2);
   } finally {
     spool.close();
   }
 });
 
-test('two journals on one file (replicas sharing a directory) see each other\'s entries', async () => {
+test("two journals on one file (replicas sharing a directory) see each other's entries", async () => {
   const path = join(dir, 'shared.db');
   const a = openSpoolJournal({ path });
   const b = openSpoolJournal({ path });

@@ -20,8 +20,7 @@ export function sqlDashboard(db: Kysely<TandemDatabase>): Dashboard {
 export async function selectDashboardSeries(db: Kysely<TandemDatabase>, range: DashboardRange): Promise<DashboardSeriesRows> {
   assertRange(range);
   const bucket = sql<number>`time - ((time - ${sql.lit(range.since)}) % ${sql.lit(range.bucketMs)})`;
-  const inRange = (eb: Eb): Expression<SqlBool> =>
-    eb.and([eb('time', '>=', range.since), eb('time', '<', range.until)]);
+  const inRange = (eb: Eb): Expression<SqlBool> => eb.and([eb('time', '>=', range.since), eb('time', '<', range.until)]);
 
   const traffic = await db
     .selectFrom('requests')
@@ -31,6 +30,16 @@ export async function selectDashboardSeries(db: Kysely<TandemDatabase>, range: D
       'model',
       eb.fn.countAll<number>().as('requests'),
       eb.fn.sum<number>(eb.case().when('status', '>=', 400).then(1).else(0).end()).as('errors'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('status', '>=', 400), eb('status', '<', 500)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('client_errors'),
       // attempts is JSON.stringify output (request-row.ts), where a failed attempt reads `"error":"..."`.
       eb.fn.sum<number>(eb.case().when('attempts', 'like', '%"error":"%').then(1).else(0).end()).as('fallbacks'),
       eb.fn.sum<number>('input_tokens').as('input_tokens'),
@@ -96,6 +105,7 @@ export async function selectDashboardSeries(db: Kysely<TandemDatabase>, range: D
       model: row.model,
       requests: Number(row.requests),
       errors: Number(row.errors),
+      clientErrors: Number(row.client_errors),
       fallbacks: Number(row.fallbacks),
       inputTokens: Number(row.input_tokens),
       outputTokens: Number(row.output_tokens),
@@ -118,12 +128,14 @@ export async function selectRequestPage(
   if (options.until !== undefined) query = query.where('time', '<', options.until);
   const before = options.before;
   if (before !== undefined) {
-    query = query.where((eb) =>
-      eb.or([eb('time', '<', before.time), eb.and([eb('time', '=', before.time), eb('seq', '<', before.seq)])]),
-    );
+    query = query.where((eb) => eb.or([eb('time', '<', before.time), eb.and([eb('time', '=', before.time), eb('seq', '<', before.seq)])]));
   }
   // One row more than asked tells whether an older page exists.
-  const rows = await query.orderBy('time', 'desc').orderBy('seq', 'desc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('time', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit).map((row) => ({ ...fromRequestRow(row), seq: Number(row.seq) }));
   const last = page[page.length - 1];
   return { records: page, next: rows.length > limit && last !== undefined ? { time: last.time, seq: last.seq } : null };

@@ -8,10 +8,7 @@ import type { TandemDatabase } from './database.js';
 import type { StatsRow } from './request-log.js';
 import { fromRequestRow } from './request-row.js';
 
-export async function selectRecentRequests(
-  db: Kysely<TandemDatabase>,
-  options: { limit: number; route?: string; model?: string },
-): Promise<RequestRecord[]> {
+export async function selectRecentRequests(db: Kysely<TandemDatabase>, options: { limit: number; route?: string; model?: string }): Promise<RequestRecord[]> {
   let query = db.selectFrom('requests').selectAll();
   if (options.route !== undefined) query = query.where('route', '=', options.route);
   if (options.model !== undefined) query = query.where('model', '=', options.model);
@@ -36,17 +33,17 @@ export async function deleteRequestsBefore(db: Kysely<TandemDatabase>, time: num
 
 /** RequestLog.spendSince for every SQL backend: one indexed range read of a key's rows. */
 export async function selectSpendSince(db: Kysely<TandemDatabase>, options: { keyId: string | null; since: number }): Promise<number> {
-  let query = db.selectFrom('requests').select((eb) => eb.fn.sum<number>('cost').as('spend')).where('time', '>=', options.since);
+  let query = db
+    .selectFrom('requests')
+    .select((eb) => eb.fn.sum<number>('cost').as('spend'))
+    .where('time', '>=', options.since);
   query = options.keyId === null ? query.where('key_id', 'is', null) : query.where('key_id', '=', options.keyId);
   const row = await query.executeTakeFirst();
   // Number(): PostgreSQL returns the sum of a double column as a number, SQLite too; null when no row.
   return Number(row?.spend ?? 0);
 }
 
-export async function selectStats(
-  db: Kysely<TandemDatabase>,
-  options: { since?: number; until?: number },
-): Promise<StatsRow[]> {
+export async function selectStats(db: Kysely<TandemDatabase>, options: { since?: number; until?: number }): Promise<StatsRow[]> {
   let query = db
     .selectFrom('requests')
     .select((eb) => [
@@ -61,7 +58,8 @@ export async function selectStats(
     ]);
   if (options.since !== undefined) query = query.where('time', '>=', options.since);
   if (options.until !== undefined) query = query.where('time', '<', options.until);
-  const rows = await query.groupBy(['route', 'model'])
+  const rows = await query
+    .groupBy(['route', 'model'])
     // Nulls first in every dialect (PostgreSQL's default puts them last), matching the memory store.
     .orderBy('route', (ob) => ob.asc().nullsFirst())
     .orderBy('model', (ob) => ob.asc().nullsFirst())

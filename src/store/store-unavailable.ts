@@ -12,7 +12,7 @@ export function storeUnavailableError(cause?: unknown): GatewayError {
     status: 503,
     type: 'server_error',
     code: STORE_UNAVAILABLE_CODE,
-    message: 'The gateway\'s storage is temporarily unavailable; please retry shortly.',
+    message: "The gateway's storage is temporarily unavailable; please retry shortly.",
     headers: { 'retry-after': '2' },
     cause,
   });

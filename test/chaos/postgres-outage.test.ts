@@ -43,7 +43,14 @@ describe('three replicas while PostgreSQL drops and refuses connections under lo
     upstream = await startFakeUpstream({
       '/v1/chat/completions': {
         delayMs: 10,
-        body: { id: 'up', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+        body: {
+          id: 'up',
+          object: 'chat.completion',
+          created: 1,
+          model: 'm',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        },
       },
     });
     upstream.recordRequests = false;
@@ -166,9 +173,7 @@ describe('three replicas while PostgreSQL drops and refuses connections under lo
     assert.deepEqual(unclean, [], 'only 200s and clean 503s');
     const rows = await query<{ id: string }>(`select id from ${schema}.requests where id = any($1)`, [answered]);
     const lost = answered.length - rows.length;
-    const replayed = replicas
-      .flatMap((r) => [...r.output().matchAll(/replayed (\d+) spooled entries/g)])
-      .reduce((sum, m) => sum + Number(m[1]), 0);
+    const replayed = replicas.flatMap((r) => [...r.output().matchAll(/replayed (\d+) spooled entries/g)]).reduce((sum, m) => sum + Number(m[1]), 0);
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     console.log(
       `# ${total} requests at c=${CONCURRENCY} over ${LOAD_MS / 1000} s on 3 replicas; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
@@ -188,7 +193,14 @@ describe('three replicas while PostgreSQL drops and refuses connections under lo
     writeFileSync(
       configPath,
       stringify({
-        store: { type: 'postgres', url: `postgres://postgres@127.0.0.1:${closed.port}/test`, schema, connect_timeout_ms: 1_000, startup_max_backoff_ms: 1_000, spool_path: join(dir, 'late.db') },
+        store: {
+          type: 'postgres',
+          url: `postgres://postgres@127.0.0.1:${closed.port}/test`,
+          schema,
+          connect_timeout_ms: 1_000,
+          startup_max_backoff_ms: 1_000,
+          spool_path: join(dir, 'late.db'),
+        },
         models: { m: { provider: 'openai-compatible', base_url: `${upstream.url}/v1`, api_key: 'sk-up', locality: 'cloud' } },
       }),
     );

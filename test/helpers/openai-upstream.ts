@@ -86,7 +86,10 @@ function toolCallResponse(body: OpenAIBody, model: string, usage: Record<string,
   const chunk = (delta: unknown, finish: string | null): string =>
     `data: ${JSON.stringify({ id: 'chatcmpl-up', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   const chunks = [
-    chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }, null),
+    chunk(
+      { role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+      null,
+    ),
     chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(0, 5) } }] }, null),
     chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(5) } }] }, null),
     chunk({}, 'tool_calls'),

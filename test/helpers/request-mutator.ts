@@ -24,7 +24,23 @@ export function randomValue(random: Random, depth = 0): Json {
     case 2:
       return pick(random, [0, -1, 1, 0.5, 2 ** 31, 2 ** 53 + 1, -1e308, 1e308, 3]);
     case 3:
-      return pick(random, ['', ' ', 'user', 'assistant', 'tool', 'system', 'function', 'auto', 'none', 'required', 'json_object', 'json_schema', 'text', 'image_url', 'x']);
+      return pick(random, [
+        '',
+        ' ',
+        'user',
+        'assistant',
+        'tool',
+        'system',
+        'function',
+        'auto',
+        'none',
+        'required',
+        'json_object',
+        'json_schema',
+        'text',
+        'image_url',
+        'x',
+      ]);
     case 4:
       return pick(random, ['\u0000', '\ud800', 'é🗼', 'x'.repeat(5_000), 'call_1', 'data:image/png;base64,AAAA', 'https://example.com/a.png', '{"a":', 'true']);
     case 5:
@@ -36,7 +52,10 @@ export function randomValue(random: Random, depth = 0): Json {
     case 8:
       return [randomValue(random, depth + 1), randomValue(random, depth + 1)];
     case 9:
-      return { type: pick(random, ['text', 'image_url', 'function', 'json_schema', 'x']), [pick(random, ['text', 'name', 'image_url', 'function', 'json_schema'])]: randomValue(random, depth + 1) };
+      return {
+        type: pick(random, ['text', 'image_url', 'function', 'json_schema', 'x']),
+        [pick(random, ['text', 'name', 'image_url', 'function', 'json_schema'])]: randomValue(random, depth + 1),
+      };
     default:
       return Array.from({ length: 40 }, () => [[[[[]]]]]) as Json;
   }
@@ -92,7 +111,12 @@ export function mutate(random: Random, base: Json): Json {
     } else {
       const key = last as string;
       if (action < 0.25) delete parent[key];
-      else if (action < 0.35) setKey(parent, pick(random, ['extra_field', 'n', 'logprobs', 'parallel_tool_calls', 'name', 'refusal', '__proto__', 'constructor']), randomValue(random));
+      else if (action < 0.35)
+        setKey(
+          parent,
+          pick(random, ['extra_field', 'n', 'logprobs', 'parallel_tool_calls', 'name', 'refusal', '__proto__', 'constructor']),
+          randomValue(random),
+        );
       else setKey(parent, key, randomValue(random));
     }
   }

@@ -51,7 +51,11 @@ describe('planted names', () => {
       const { findings } = detectPiiInRequest({
         messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'crm', arguments: args } }] }],
       });
-      assert.deepEqual(findings.map((f) => `${f.type}:${f.value}`), [`PERSON:${value}`, `PERSON:${value}`], value);
+      assert.deepEqual(
+        findings.map((f) => `${f.type}:${f.value}`),
+        [`PERSON:${value}`, `PERSON:${value}`],
+        value,
+      );
     }
   });
 });

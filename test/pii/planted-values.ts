@@ -42,7 +42,15 @@ export const PLANTED_FORMS: Readonly<Partial<Record<PiiType, readonly Form[]>>> 
 export const PLANTED_TYPES: readonly PiiType[] = Object.keys(PLANTED_FORMS) as PiiType[];
 
 const FILLER: Record<string, readonly string[]> = {
-  en: ['Please update my account.', 'Can you help with the form?', 'Thanks in advance', 'See the details below', 'Hi team,', 'Quick question about my application', 'Here is what I have:'],
+  en: [
+    'Please update my account.',
+    'Can you help with the form?',
+    'Thanks in advance',
+    'See the details below',
+    'Hi team,',
+    'Quick question about my application',
+    'Here is what I have:',
+  ],
   de: ['Bitte aktualisieren Sie meine Daten.', 'Können Sie mir helfen?', 'Vielen Dank', 'Hier die Angaben:', 'Hallo zusammen,'],
   fr: ['Merci de mettre à jour mon dossier.', 'Pouvez-vous m’aider ?', 'Bonjour,', 'Voici mes informations :', 'Cordialement'],
   es: ['Por favor actualicen mis datos.', '¿Me pueden ayudar?', 'Hola,', 'Estos son mis datos:', 'Gracias'],
@@ -52,7 +60,16 @@ const FILLER: Record<string, readonly string[]> = {
 };
 
 /** Around the value inside its clause; skipped where the clause already quotes it or it sits inside a URL. */
-const VALUE_WRAPS: ReadonlyArray<readonly [string, string]> = [['"', '"'], ["'", "'"], ['(', ')'], ['[', ']'], ['«', '»'], ['“', '”'], ['`', '`'], ['*', '*']];
+const VALUE_WRAPS: ReadonlyArray<readonly [string, string]> = [
+  ['"', '"'],
+  ["'", "'"],
+  ['(', ')'],
+  ['[', ']'],
+  ['«', '»'],
+  ['“', '”'],
+  ['`', '`'],
+  ['*', '*'],
+];
 
 /** Where the clause goes in the text; `c` is the clause, `a` and `b` filler sentences. */
 const PLACEMENTS: ReadonlyArray<(c: string, a: string, b: string) => string> = [

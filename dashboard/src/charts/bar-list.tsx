@@ -7,7 +7,12 @@ export interface BarListProps {
 }
 
 export function BarList(props: BarListProps) {
-  if (props.items.length === 0) return <p class="empty" data-testid={props.testId}>{props.empty}</p>;
+  if (props.items.length === 0)
+    return (
+      <p class="empty" data-testid={props.testId}>
+        {props.empty}
+      </p>
+    );
   const max = Math.max(...props.items.map((i) => i.value), 1);
   return (
     <ul class="bar-list" data-testid={props.testId}>

@@ -49,7 +49,9 @@ export function ChartFrame(props: ChartFrameProps) {
         return (
           <g key={v} class="grid">
             <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y} y2={y} />
-            <text x={MARGIN.left - 6} y={y + 4} text-anchor="end">{props.formatY(v, props.yStep)}</text>
+            <text x={MARGIN.left - 6} y={y + 4} text-anchor="end">
+              {props.formatY(v, props.yStep)}
+            </text>
           </g>
         );
       })}

@@ -37,7 +37,15 @@ export function LineChart(props: LineChartProps) {
     band = [...top, ...bottom].join(' ');
   }
   return (
-    <ChartFrame testId={props.testId} label={props.label} starts={props.starts} bucketMs={props.bucketMs} yMax={max} yStep={step} formatY={props.formatTick ?? props.formatY}>
+    <ChartFrame
+      testId={props.testId}
+      label={props.label}
+      starts={props.starts}
+      bucketMs={props.bucketMs}
+      yMax={max}
+      yStep={step}
+      formatY={props.formatTick ?? props.formatY}
+    >
       {band !== null && props.band ? <polygon points={band} style={{ fill: props.band.color }} class="band" /> : null}
       {props.series.map((s) => (
         <g key={s.key} data-series={s.key}>

@@ -44,7 +44,17 @@ export function StackedBarChart(props: StackedBarChartProps) {
               const h = (value / max) * PLOT_H;
               y -= h;
               return (
-                <rect key={s.key} class="bar" x={MARGIN.left + i * slot + (slot - barW) / 2} y={y} width={barW} height={h} fill={s.color} data-series={s.key} data-value={value}>
+                <rect
+                  key={s.key}
+                  class="bar"
+                  x={MARGIN.left + i * slot + (slot - barW) / 2}
+                  y={y}
+                  width={barW}
+                  height={h}
+                  fill={s.color}
+                  data-series={s.key}
+                  data-value={value}
+                >
                   <title>{`${formatClock(bucket.start, props.bucketMs < 60_000)} · ${s.label}: ${formatCount(value)}`}</title>
                 </rect>
               );

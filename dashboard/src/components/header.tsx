@@ -21,9 +21,16 @@ export function Header(props: HeaderProps) {
         Tandem <span class="subtitle">where every request went</span>
       </h1>
       <div class="controls">
+        {/* biome-ignore lint/a11y/useSemanticElements: a segmented control of toggle buttons, not a form fieldset (whose default border and legend it would have to undo) */}
         <div class="segmented" role="group" aria-label="Time range" data-testid="range">
           {TIME_RANGES.map((r) => (
-            <button key={r.key} type="button" class={r.key === props.rangeKey ? 'active' : ''} aria-pressed={r.key === props.rangeKey} onClick={() => props.onRange(r.key)}>
+            <button
+              key={r.key}
+              type="button"
+              class={r.key === props.rangeKey ? 'active' : ''}
+              aria-pressed={r.key === props.rangeKey}
+              onClick={() => props.onRange(r.key)}
+            >
               {r.label}
             </button>
           ))}
@@ -32,8 +39,16 @@ export function Header(props: HeaderProps) {
           <input type="checkbox" checked={props.live} onChange={(e) => props.onLive(e.currentTarget.checked)} data-testid="live" />
           <span class={`dot ${props.live ? 'on' : ''} ${props.loading ? 'busy' : ''}`} /> Live
         </label>
-        <span class="updated" data-testid="updated">{props.updatedAt === null ? '' : `updated ${formatClock(props.updatedAt, true)}`}</span>
-        <button type="button" class="theme-toggle" onClick={props.onToggleTheme} data-testid="theme-toggle" aria-label={`Switch to ${props.theme === 'dark' ? 'light' : 'dark'} mode`}>
+        <span class="updated" data-testid="updated">
+          {props.updatedAt === null ? '' : `updated ${formatClock(props.updatedAt, true)}`}
+        </span>
+        <button
+          type="button"
+          class="theme-toggle"
+          onClick={props.onToggleTheme}
+          data-testid="theme-toggle"
+          aria-label={`Switch to ${props.theme === 'dark' ? 'light' : 'dark'} mode`}
+        >
           {props.theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </div>

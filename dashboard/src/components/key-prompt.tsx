@@ -23,6 +23,7 @@ export function KeyPrompt(props: KeyPromptProps) {
         >
           <label>
             server.admin_key
+            {/* biome-ignore lint/a11y/noAutofocus: the key prompt is the only control on the page until a key is given */}
             <input type="password" autoComplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} data-testid="key-input" autoFocus />
           </label>
           <button type="submit">Open dashboard</button>

@@ -20,8 +20,7 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
   let baseline = 0;
   const cumulativeCost = series.buckets.map((b) => (cost += b.cost));
   const cumulativeBaseline = series.buckets.map((b) => (baseline += b.baselineCost));
-  const rate = (part: (b: DashboardSeries['buckets'][number]) => number) =>
-    series.buckets.map((b) => (b.requests === 0 ? null : part(b) / b.requests));
+  const rate = (part: (b: DashboardSeries['buckets'][number]) => number) => series.buckets.map((b) => (b.requests === 0 ? null : part(b) / b.requests));
 
   return (
     <section class="grid">
@@ -34,7 +33,9 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
           buckets={series.buckets.map((b) => ({ start: b.start, values: b.byLocality }))}
           series={localitySeries}
         />
-        <Legend items={localitySeries.map((s) => ({ ...s, value: formatCount(series.totals.byLocality[s.key as keyof typeof series.totals.byLocality] ?? 0) }))} />
+        <Legend
+          items={localitySeries.map((s) => ({ ...s, value: formatCount(series.totals.byLocality[s.key as keyof typeof series.totals.byLocality] ?? 0) }))}
+        />
       </div>
       <div class="card">
         <h2>Traffic per model</h2>
@@ -45,7 +46,14 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
           buckets={series.buckets.map((b) => ({ start: b.start, values: b.byModel }))}
           series={modelSeries}
         />
-        <Legend items={series.models.map((m) => ({ key: m.model, label: `${m.model} · ${m.locality}`, color: colors.get(m.model) ?? '#999', value: formatCount(m.requests) }))} />
+        <Legend
+          items={series.models.map((m) => ({
+            key: m.model,
+            label: `${m.model} · ${m.locality}`,
+            color: colors.get(m.model) ?? '#999',
+            value: formatCount(m.requests),
+          }))}
+        />
       </div>
       <div class="card">
         <h2>Cost vs all-to-large-model baseline (cumulative)</h2>
@@ -79,13 +87,15 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
           starts={starts}
           formatY={formatPercent}
           series={[
-            { key: 'errors', label: 'Error rate', color: 'var(--bad)', values: rate((b) => b.errors) },
+            { key: 'errors', label: 'Error rate (5xx)', color: 'var(--bad)', values: rate((b) => b.serverErrors) },
+            { key: 'client-errors', label: 'Client errors (4xx)', color: 'var(--muted)', values: rate((b) => b.clientErrors), dashed: true },
             { key: 'fallbacks', label: 'Fallback rate', color: 'var(--warn)', values: rate((b) => b.fallbacks) },
           ]}
         />
         <Legend
           items={[
-            { key: 'errors', label: 'error rate', color: 'var(--bad)', value: formatPercent(series.totals.errorRate) },
+            { key: 'errors', label: 'error rate (5xx)', color: 'var(--bad)', value: formatPercent(series.totals.errorRate) },
+            { key: 'client-errors', label: 'client errors (4xx)', color: 'var(--muted)', value: formatPercent(series.totals.clientErrorRate) },
             { key: 'fallbacks', label: 'fallback rate', color: 'var(--warn)', value: formatPercent(series.totals.fallbackRate) },
           ]}
         />
@@ -100,9 +110,16 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
           formatY={(v) => formatMs(v)}
           series={series.models
             .filter((m) => m.latency.total.p95 !== null)
-            .map((m) => ({ key: m.model, label: `${m.model} p95`, color: colors.get(m.model) ?? '#999', values: series.buckets.map((b) => b.latency[m.model]?.p95 ?? null) }))}
+            .map((m) => ({
+              key: m.model,
+              label: `${m.model} p95`,
+              color: colors.get(m.model) ?? '#999',
+              values: series.buckets.map((b) => b.latency[m.model]?.p95 ?? null),
+            }))}
         />
-        <LatencyTable models={series.models} colors={colors} />
+        <div class="table-x">
+          <LatencyTable models={series.models} colors={colors} />
+        </div>
       </div>
       <div class="card">
         <h2>Privacy decisions</h2>
@@ -110,14 +127,21 @@ export function OverviewCharts({ series }: { series: DashboardSeries }) {
           testId="privacy-actions"
           empty="No privacy detection ran in this range."
           format={formatCount}
-          items={Object.entries(series.privacy.actions).map(([action, n]) => ({ key: action, label: action, value: n, color: action === 'blocked' ? 'var(--bad)' : action === 'local-only' ? LOCALITY_COLORS.local : 'var(--accent)' }))}
+          items={Object.entries(series.privacy.actions).map(([action, n]) => ({
+            key: action,
+            label: action,
+            value: n,
+            color: action === 'blocked' ? 'var(--bad)' : action === 'local-only' ? LOCALITY_COLORS.local : 'var(--accent)',
+          }))}
         />
         <h3>Findings by type (counts only)</h3>
         <BarList
           testId="privacy-findings"
           empty="No personal data found."
           format={formatCount}
-          items={Object.entries(series.privacy.findings).sort((a, b) => b[1] - a[1]).map(([type, n]) => ({ key: type, label: type, value: n, color: 'var(--warn)' }))}
+          items={Object.entries(series.privacy.findings)
+            .sort((a, b) => b[1] - a[1])
+            .map(([type, n]) => ({ key: type, label: type, value: n, color: 'var(--warn)' }))}
         />
       </div>
     </section>

@@ -22,32 +22,59 @@ export function RequestDetail(props: RequestDetailProps) {
     <aside class="drawer" data-testid="request-detail" aria-label="Request details">
       <div class="drawer-head">
         <h2>Request</h2>
-        <button type="button" onClick={props.onClose} aria-label="Close" data-testid="detail-close">✕</button>
+        <button type="button" onClick={props.onClose} aria-label="Close" data-testid="detail-close">
+          ✕
+        </button>
       </div>
       {props.error !== null ? <p class="bad">{props.error}</p> : null}
       {d === null ? (
-        props.error === null ? <p class="muted">Loading…</p> : null
+        props.error === null ? (
+          <p class="muted">Loading…</p>
+        ) : null
       ) : (
         <div class="drawer-body" data-id={d.id}>
           <p class="mono small">{d.id}</p>
           <dl class="facts">
-            <dt>Time</dt><dd>{formatDateTime(d.time)}</dd>
-            <dt>Route</dt><dd>{d.route ?? `(model named directly: ${d.requestedModel})`}</dd>
-            <dt>Answered by</dt><dd data-testid="detail-model">{d.model ?? '–'} <span class={`badge ${d.locality}`}>{d.locality}</span></dd>
-            <dt>Why</dt><dd data-testid="detail-reason">{d.reason}</dd>
-            <dt>Score</dt><dd data-testid="detail-score">{d.score === null ? '–' : d.score.toFixed(3)}</dd>
-            <dt>Threshold</dt><dd data-testid="detail-threshold">{d.threshold === null ? '–' : d.threshold.toFixed(3)}</dd>
-            <dt>Status</dt><dd class={d.status >= 400 ? 'bad' : ''}>{d.status}{d.error !== null ? ` · ${d.error}` : ''}</dd>
-            <dt>Tokens</dt><dd>{`${formatCount(d.inputTokens)} in / ${formatCount(d.outputTokens)} out${d.tokensEstimated ? ' (estimated)' : ''}`}</dd>
-            <dt>Cost</dt><dd>{`${formatCost(d.cost)} · baseline ${formatCost(d.baselineCost)} · saved ${formatCost(d.baselineCost - d.cost)}`}</dd>
-            <dt>Timings</dt><dd>{`first token ${formatMs(d.ttftMs)} · total ${formatMs(d.totalMs)} · Tandem overhead ${formatMs(d.overheadMs)}`}</dd>
-            <dt>Stream</dt><dd>{d.stream ? 'yes' : 'no'}</dd>
+            <dt>Time</dt>
+            <dd>{formatDateTime(d.time)}</dd>
+            <dt>Route</dt>
+            <dd data-testid="detail-route">{routeText(d.route, d.requestedModel)}</dd>
+            <dt>Answered by</dt>
+            <dd data-testid="detail-model">
+              {d.model ?? '–'} <span class={`badge ${d.locality}`}>{d.locality}</span>
+            </dd>
+            <dt>Why</dt>
+            <dd data-testid="detail-reason">
+              {d.why}
+              {d.fellBack ? <span class="badge warn">fallback</span> : null}
+            </dd>
+            <dt>Score</dt>
+            <dd data-testid="detail-score">{d.score === null ? '–' : d.score.toFixed(3)}</dd>
+            <dt>Threshold</dt>
+            <dd data-testid="detail-threshold">{d.threshold === null ? '–' : d.threshold.toFixed(3)}</dd>
+            <dt>Status</dt>
+            <dd class={d.status >= 400 ? 'bad' : ''}>
+              {d.status}
+              {d.error !== null ? ` · ${d.error}` : ''}
+            </dd>
+            <dt>Tokens</dt>
+            <dd>{`${formatCount(d.inputTokens)} in / ${formatCount(d.outputTokens)} out${d.tokensEstimated ? ' (estimated)' : ''}`}</dd>
+            <dt>Cost</dt>
+            <dd>{`${formatCost(d.cost)} · baseline ${formatCost(d.baselineCost)} · saved ${formatCost(d.baselineCost - d.cost)}`}</dd>
+            <dt>Timings</dt>
+            <dd>{`first token ${formatMs(d.ttftMs)} · total ${formatMs(d.totalMs)} · Tandem overhead ${formatMs(d.overheadMs)}`}</dd>
+            <dt>Stream</dt>
+            <dd>{d.stream ? 'yes' : 'no'}</dd>
             {d.privacy !== undefined ? (
               <>
                 <dt>Privacy</dt>
                 <dd data-testid="detail-privacy">
                   {d.privacy.action}
-                  {Object.keys(d.privacy.findings).length > 0 ? ` · ${Object.entries(d.privacy.findings).map(([t, n]) => `${t} ×${n}`).join(', ')}` : ''}
+                  {Object.keys(d.privacy.findings).length > 0
+                    ? ` · ${Object.entries(d.privacy.findings)
+                        .map(([t, n]) => `${t} ×${n}`)
+                        .join(', ')}`
+                    : ''}
                 </dd>
               </>
             ) : null}
@@ -55,16 +82,26 @@ export function RequestDetail(props: RequestDetailProps) {
           <h3>Candidates and policy verdicts</h3>
           <table class="compact" data-testid="detail-candidates">
             <thead>
-              <tr><th>Model</th><th>Allowed</th><th>Verdicts</th></tr>
+              <tr>
+                <th>Model</th>
+                <th>Allowed</th>
+                <th>Verdicts</th>
+              </tr>
             </thead>
             <tbody>
               {d.candidates.map((c) => (
                 <tr key={c.model} data-model={c.model} data-allowed={String(c.allowed)}>
-                  <td>{c.model} <span class={`badge ${d.candidateLocality[c.model] ?? 'unknown'}`}>{d.candidateLocality[c.model] ?? 'unknown'}</span></td>
+                  <td>
+                    {c.model} <span class={`badge ${d.candidateLocality[c.model] ?? 'unknown'}`}>{d.candidateLocality[c.model] ?? 'unknown'}</span>
+                  </td>
                   <td class={c.allowed ? 'good' : 'bad'}>{c.allowed ? 'yes' : 'no'}</td>
                   <td>
                     <ul class="verdicts">
-                      {c.reasons.map((reason) => <li key={reason} class={c.refusals.includes(reason) ? 'bad' : ''}>{reason}</li>)}
+                      {c.reasons.map((reason) => (
+                        <li key={reason} class={c.refusals.includes(reason) ? 'bad' : ''}>
+                          {reason}
+                        </li>
+                      ))}
                     </ul>
                   </td>
                 </tr>
@@ -96,6 +133,12 @@ export function RequestDetail(props: RequestDetailProps) {
       )}
     </aside>
   );
+}
+
+function routeText(route: string | null, requestedModel: string): string {
+  if (route !== null) return route;
+  // A request refused before it named anything usable (no body, a bad key) has no model to show.
+  return requestedModel === '' ? '(none: refused before routing)' : `(model named directly: ${requestedModel})`;
 }
 
 function pretty(body: string | null): string {

@@ -10,7 +10,11 @@ export interface RequestTableProps {
 
 export function RequestTable(props: RequestTableProps) {
   if (props.requests.length === 0) {
-    return <p class="empty" data-testid="requests-empty">No requests in this range yet. Send one through the gateway and it appears here.</p>;
+    return (
+      <p class="empty" data-testid="requests-empty">
+        No requests in this range yet. Send one through the gateway and it appears here.
+      </p>
+    );
   }
   return (
     <div class="table-scroll">
@@ -47,13 +51,23 @@ export function RequestTable(props: RequestTableProps) {
               }}
             >
               <td title={new Date(r.time).toISOString()}>{formatClock(r.time, true)}</td>
-              <td>{r.route ?? <span class="muted">{r.requestedModel}</span>}</td>
+              <td>{r.route ?? <span class="muted">{r.requestedModel === '' ? '(none)' : r.requestedModel}</span>}</td>
               <td>
                 {r.model ?? '–'} <span class={`badge ${r.locality}`}>{r.locality}</span>
-                {r.failedAttempts > 0 ? <span class="badge warn" title={`${r.failedAttempts} failed attempt(s) first`}>retried</span> : null}
+                {r.fellBack ? (
+                  <span class="badge warn" data-testid="badge-fallback" title={`${r.failedAttempts} failed attempt(s) first`}>
+                    fallback
+                  </span>
+                ) : r.failedAttempts > 0 ? (
+                  <span class="badge warn" title={`${r.failedAttempts} failed attempt(s) first`}>
+                    retried
+                  </span>
+                ) : null}
                 {r.privacyAction !== null && r.privacyAction !== 'none' ? <span class="badge privacy">{r.privacyAction}</span> : null}
               </td>
-              <td class="reason" title={r.reason}>{r.reason}</td>
+              <td class="reason" title={r.why} data-testid="why">
+                {r.why}
+              </td>
               <td class="num">{r.score === null ? '–' : `${r.score.toFixed(2)} / ${r.threshold?.toFixed(2) ?? '–'}`}</td>
               <td class={`num ${r.status >= 400 ? 'bad' : ''}`}>{r.status}</td>
               <td class="num">{`${formatCount(r.inputTokens)} / ${formatCount(r.outputTokens)}`}</td>

@@ -2,7 +2,7 @@
 // name tagger (features v1, 18 bits), trained on generated sentences with faker names
 // (MIT, see data/name-lists.ts), Presidio's synthetic PII set (tuning half, MIT) and Banking77/CLINC150 train
 // requests (CC BY 4.0 / CC BY 3.0). 62827 non-zero weights.
-import type { NameModelArtifact } from '../names/name-model.js';
+import type { NameModelArtifact } from '../names/name-model-artifact.js';
 
 export const NAME_MODEL: NameModelArtifact = {
   featureVersion: 1,

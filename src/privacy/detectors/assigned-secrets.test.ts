@@ -31,5 +31,8 @@ test('every planted password and connection-string password is covered (generato
     const start = v.sentence.indexOf(v.value);
     return !detectSecrets(v.sentence).some((f) => f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });

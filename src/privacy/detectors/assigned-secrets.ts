@@ -11,8 +11,9 @@
 import type { PiiFinding } from '../pii-finding.js';
 import { matchesOf } from './context-words.js';
 
-const SCHEME = /(?<![\w+.-])[a-z][a-z0-9+.\-]{1,20}:\/\//gi;
-const HOST_AFTER_AT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:[/?#,;"'\\\])}]|$)/;
+const SCHEME = /(?<![\w+.-])[a-z][a-z0-9+.-]{1,20}:\/\//gi;
+const HOST_AFTER_AT =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:[/?#,;"'\\\])}]|$)/;
 
 /** Passwords in `scheme://user:password@host` user info. */
 function urlPasswords(text: string, out: PiiFinding[]): void {
@@ -35,9 +36,33 @@ function urlPasswords(text: string, out: PiiFinding[]): void {
 }
 
 const NAMES = [
-  'password', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'passcode', 'secret', 'client[ _]secret', 'api[ _-]?key', 'apikey',
-  'access[ _-]?token', 'auth[ _-]?token', 'token', 'private[ _-]?key', 'aws[ _]secret[ _]access[ _]key', 'credentials?',
-  'passwort', 'kennwort', 'mot de passe', 'mdp', 'contraseña', 'contrasena', 'clave', 'wachtwoord', 'senha', 'password di accesso',
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'pass',
+  'passphrase',
+  'passcode',
+  'secret',
+  'client[ _]secret',
+  'api[ _-]?key',
+  'apikey',
+  'access[ _-]?token',
+  'auth[ _-]?token',
+  'token',
+  'private[ _-]?key',
+  'aws[ _]secret[ _]access[ _]key',
+  'credentials?',
+  'passwort',
+  'kennwort',
+  'mot de passe',
+  'mdp',
+  'contraseña',
+  'contrasena',
+  'clave',
+  'wachtwoord',
+  'senha',
+  'password di accesso',
 ];
 // `db_password=`, `MY_API_KEY:`, `"password": `, `Password=`, `password is`, `Passwort ist`. A prefix joined by
 // `_` or `-` needs no pattern of its own: the name only has to start after something that is not a letter.
@@ -47,7 +72,8 @@ const ASSIGNED = new RegExp(
   'gi',
 );
 // A key has no spaces, except ADO.NET's few two-word keys; so `pa;ss dbname=` is a password `pa;ss`.
-const NEXT_KEY = /^[;&](?:[A-Za-z][A-Za-z0-9_.]{0,30}|User ID|Initial Catalog|Data Source|Integrated Security|Persist Security Info|Connect Timeout|Application Name|Trust Server Certificate)=/i;
+const NEXT_KEY =
+  /^[;&](?:[A-Za-z][A-Za-z0-9_.]{0,30}|User ID|Initial Catalog|Data Source|Integrated Security|Persist Security Info|Connect Timeout|Application Name|Trust Server Certificate)=/i;
 // Quotes around a value are not part of it; brackets may be (a password can start with `[`), so they stay.
 const CLOSE: Record<string, string> = { '"': '"', "'": "'", '`': '`', '“': '”', '«': '»', '‘': '’', '„': '“' };
 
@@ -72,7 +98,8 @@ function assignedValue(text: string, from: number): { start: number; end: number
   const value = text.slice(start, end);
   if (value.length < 4) return null;
   // Prose: "password: is required", "the password is too short", "token = none".
-  if (/^[\p{Ll}]+[.,;:!?]?$/u.test(value) || /^(?:null|none|true|false|undefined|required|optional|\*+|x+|\.{3}|<[^>]*>|\$\{[^}]*\}|%[^%]*%)$/i.test(value)) return null;
+  if (/^[\p{Ll}]+[.,;:!?]?$/u.test(value) || /^(?:null|none|true|false|undefined|required|optional|\*+|x+|\.{3}|<[^>]*>|\$\{[^}]*\}|%[^%]*%)$/i.test(value))
+    return null;
   return { start, end };
 }
 

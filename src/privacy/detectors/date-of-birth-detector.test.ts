@@ -32,7 +32,10 @@ test('every planted date of birth is found (generator seed 11, 1,500 values, eve
     const start = v.sentence.indexOf(v.value);
     return !detectDatesOfBirth(v.sentence).some((f) => f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });
 
 test('hard negatives hold no date of birth (generator seed 12, 2,000 sentences)', () => {

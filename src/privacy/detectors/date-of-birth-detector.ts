@@ -10,7 +10,7 @@ import type { PiiFinding } from '../pii-finding.js';
 import { matchesOf } from './context-words.js';
 import { monthNumber } from './month-names.js';
 
-const NUMERIC = /(?<![\d.,/-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|(?:19|20)\d{6})(?!\d|[/.\-]\d)/g;
+const NUMERIC = /(?<![\d.,/-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|(?:19|20)\d{6})(?!\d|[/.-]\d)/g;
 // Day first: "14-Oct-1985", "8. Sep. 1958", "20th of June 1976", "12 de abril de 1970", "22.mei.1937", "14 Oct '85".
 const DAY_FIRST =
   /(?<![\p{L}\p{N}])(\d{1,2})(?:st|nd|rd|th|er|º|°)?(?:\.[ ]*|[ ]+(?:(?:of|de)[ ]+)?|[-/])(\p{L}{3,10})\.?(?:[ ]+de[ ]+|,?[ ]+|[-./])['’]?(\d{4}|\d{2})(?![\p{L}\p{N}])/giu;
@@ -18,14 +18,20 @@ const DAY_FIRST =
 const MONTH_FIRST = /(?<![\p{L}\p{N}])(\p{L}{3,10})\.?[ ]+(\d{1,2})(?:st|nd|rd|th)?,?[ ]+(\d{4})(?!\d)/giu;
 
 const CUE_WORDS =
-  "born|birth|birthdate|birthday|birth date|date of birth|dob|d\\.o\\.b\\.?|geboren|geb\\.|geburtsdatum|geburtstag|geb\\.-datum|né|née|né\\(e\\)|naissance|nacid[oa]|nací|nacimiento|f\\. ?nac\\.?|nat[oa] il|nascita|geboortedatum|nascid[oa]|nasci|nascimento";
+  'born|birth|birthdate|birthday|birth date|date of birth|dob|d\\.o\\.b\\.?|geboren|geb\\.|geburtsdatum|geburtstag|geb\\.-datum|né|née|né\\(e\\)|naissance|nacid[oa]|nací|nacimiento|f\\. ?nac\\.?|nat[oa] il|nascita|geboortedatum|nascid[oa]|nasci|nascimento';
 // "b. 1985-10-14", "b. Mar. 6 1985" (born), but not the "B." of "Apt 4B." or of an initial ("J. B. Smith").
-const CUE_ANYWHERE = new RegExp(`(?<![\\p{L}])(?:${CUE_WORDS}|(?<![\\p{N}])b\\.(?=[ *"'(\\[«“\`]{0,3}(?:\\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))(?![\\p{L}])`, 'iu');
+const CUE_ANYWHERE = new RegExp(
+  `(?<![\\p{L}])(?:${CUE_WORDS}|(?<![\\p{N}])b\\.(?=[ *"'(\\[«“\`]{0,3}(?:\\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))(?![\\p{L}])`,
+  'iu',
+);
 const CUE_GLOBAL = new RegExp(CUE_ANYWHERE.source, 'giu');
 // The longest date the patterns match ("20th of September 1976", "12 de septiembre de 1970") is under 30.
 const MAX_DATE_LENGTH = 32;
 const CUE_BEFORE = CUE_ANYWHERE;
-const CUE_AFTER = new RegExp(`^[\\s,;:)\\]"'»”*\`]{0,4}(?:(?:is|was|ist|est|es|è|é|is mijn|as)[ ]+)?(?:my |mein |meine |ma |mi |mio |mijn |minha )?(?:${CUE_WORDS})(?![\\p{L}])`, 'iu');
+const CUE_AFTER = new RegExp(
+  `^[\\s,;:)\\]"'»”*\`]{0,4}(?:(?:is|was|ist|est|es|è|é|is mijn|as)[ ]+)?(?:my |mein |meine |ma |mi |mio |mijn |minha )?(?:${CUE_WORDS})(?![\\p{L}])`,
+  'iu',
+);
 
 function plausibleYear(year: number): boolean {
   return year >= 1900 && year <= new Date().getUTCFullYear();
@@ -38,9 +44,9 @@ function numericValid(raw: string): boolean {
     const d = Number(raw.slice(6, 8));
     return plausibleYear(Number(raw.slice(0, 4))) && m >= 1 && m <= 12 && d >= 1 && d <= 31;
   }
-  const parts = raw.split(/[/.\-]/).map(Number);
+  const parts = raw.split(/[/.-]/).map(Number);
   const [a = 0, b = 0, c = 0] = parts;
-  if ((raw.split(/[/.\-]/)[0] ?? '').length === 4) return plausibleYear(a) && b >= 1 && b <= 12 && c >= 1 && c <= 31;
+  if ((raw.split(/[/.-]/)[0] ?? '').length === 4) return plausibleYear(a) && b >= 1 && b <= 12 && c >= 1 && c <= 31;
   const dayMonth = a >= 1 && a <= 31 && b >= 1 && b <= 12;
   const monthDay = a >= 1 && a <= 12 && b >= 1 && b <= 31;
   return (dayMonth || monthDay) && (c < 100 || plausibleYear(c));

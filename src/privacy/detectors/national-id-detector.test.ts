@@ -4,7 +4,10 @@ import { benignSentences, plantedValues } from '../../../test/pii/planted-values
 import { aadhaarValid, bsnValid, codiceFiscaleValid, dniValid, ninoValid, nirValid, steuerIdValid, verhoeffValid } from './national-id-checksums.js';
 import { detectNationalIds } from './national-id-detector.js';
 
-const found = (text: string, min = 0.5): string[] => detectNationalIds(text).filter((f) => f.confidence >= min).map((f) => text.slice(f.start, f.end));
+const found = (text: string, min = 0.5): string[] =>
+  detectNationalIds(text)
+    .filter((f) => f.confidence >= min)
+    .map((f) => text.slice(f.start, f.end));
 
 test('published example numbers pass their checksums, and one changed digit fails', () => {
   // Examples from the issuers' or Wikipedia's documentation of each scheme.
@@ -43,9 +46,15 @@ test('every planted national ID is found (generator seed 31, 1,400 values)', () 
     const start = v.sentence.indexOf(v.value);
     return !detectNationalIds(v.sentence).some((f) => f.confidence >= 0.5 && f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });
 
 test('hard negatives hold no national ID at the default threshold (generator seed 32, 2,000 sentences)', () => {
-  assert.deepEqual(benignSentences({ seed: 32, count: 2000 }).filter((s) => found(s).length > 0), []);
+  assert.deepEqual(
+    benignSentences({ seed: 32, count: 2000 }).filter((s) => found(s).length > 0),
+    [],
+  );
 });

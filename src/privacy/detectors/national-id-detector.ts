@@ -25,7 +25,12 @@ const SHAPES: Shape[] = [
   // NINO: "AB123456C", "AB 12 34 56 C".
   { pattern: /(?<![\p{L}\p{N}])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\p{L}\p{N}])/gu, valid: ninoValid, bare: 0.7, cued: 0.95 },
   // Codice fiscale.
-  { pattern: /(?<![\p{L}\p{N}])[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z](?![\p{L}\p{N}])/gu, valid: codiceFiscaleValid, bare: 0.9, cued: 0.97 },
+  {
+    pattern: /(?<![\p{L}\p{N}])[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z](?![\p{L}\p{N}])/gu,
+    valid: codiceFiscaleValid,
+    bare: 0.9,
+    cued: 0.97,
+  },
   // NIR of someone born in Corsica (department 2A or 2B).
   { pattern: /(?<![\p{L}\p{N}])[12] ?\d{2} ?\d{2} ?2[AB] ?\d{3} ?\d{3} ?\d{2}(?![\p{L}\p{N}])/gu, valid: nirValid, bare: 0.75, cued: 0.95 },
   // DNI "12345678Z", "12345678-Z"; NIE "X1234567L", "X-1234567-L".
@@ -36,7 +41,7 @@ const SHAPES: Shape[] = [
  * The digit-only shapes share one scan: a digit run with single spaces, dots or dashes inside, then each
  * shape's anchored pattern and checksum on it (one pass instead of four over a text full of numbers).
  */
-const DIGIT_RUN = /(?<![\p{L}\p{N}.,])\d(?:\d|[ .\-](?=\d)){8,20}(?![\p{L}\p{N}]|[.,]\d)/gu;
+const DIGIT_RUN = /(?<![\p{L}\p{N}.,])\d(?:\d|[ .-](?=\d)){8,20}(?![\p{L}\p{N}]|[.,]\d)/gu;
 const DIGIT_SHAPES: Shape[] = [
   // NIR: 15 characters, compact or grouped 1 2 2 2 3 3 2 (Corsica's 2A/2B are in SHAPES above).
   { pattern: /^[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}$/, valid: nirValid, bare: 0.75, cued: 0.95 },
@@ -52,7 +57,7 @@ export function detectNationalIds(text: string): PiiFinding[] {
   if (!/\d/.test(text)) return [];
   const findings: PiiFinding[] = [];
   const report = (shape: Shape, start: number, raw: string): void => {
-    if (!shape.valid(raw.replace(/[ .\-]/g, ''))) return;
+    if (!shape.valid(raw.replace(/[ .-]/g, ''))) return;
     const cued = hasContextBefore(text, start, NATIONAL_ID_CUE, 50);
     findings.push({ type: 'NATIONAL_ID', start, end: start + raw.length, confidence: cued ? shape.cued : shape.bare });
   };

@@ -26,11 +26,17 @@ test('every planted passport number is found (generator seed 21, 1,000 values)',
     const start = v.sentence.indexOf(v.value);
     return !detectPassports(v.sentence).some((f) => f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });
 
 test('hard negatives hold no passport number (generator seed 22, 2,000 sentences)', () => {
-  assert.deepEqual(benignSentences({ seed: 22, count: 2000 }).filter((s) => detectPassports(s).length > 0), []);
+  assert.deepEqual(
+    benignSentences({ seed: 22, count: 2000 }).filter((s) => detectPassports(s).length > 0),
+    [],
+  );
 });
 
 test('plain "pass" is not a passport cue', () => {

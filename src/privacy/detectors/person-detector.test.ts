@@ -2,7 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectPersons } from './person-detector.js';
 
-const names = (text: string): string[] => detectPersons(text).filter((f) => f.confidence >= 0.5).map((f) => text.slice(f.start, f.end));
+const names = (text: string): string[] =>
+  detectPersons(text)
+    .filter((f) => f.confidence >= 0.5)
+    .map((f) => text.slice(f.start, f.end));
 
 describe('detectPersons', () => {
   test('finds names in every script it covers, after cues and titles in their own language', () => {

@@ -11,7 +11,7 @@ import { nameLexicon } from '../names/name-lexicon.js';
 import { shippedNameModel } from '../names/name-model.js';
 import { matchesOf } from './context-words.js';
 
-const TOKEN = /(?<![\p{L}\p{M}\p{N}_@.'’-])\p{Lu}(?:[\p{L}\p{M}'’\-]*[\p{L}\p{M}])?(?![\p{L}\p{M}\p{N}_@])/gu;
+const TOKEN = /(?<![\p{L}\p{M}\p{N}_@.'’-])\p{Lu}(?:[\p{L}\p{M}'’-]*[\p{L}\p{M}])?(?![\p{L}\p{M}\p{N}_@])/gu;
 const LATER_MENTION_CONFIDENCE = 0.7;
 
 /** Later mentions of a name already found, as capitalised words of three or more letters. */

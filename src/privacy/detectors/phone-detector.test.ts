@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { benignSentences, plantedValues } from '../../../test/pii/planted-values.js';
 import { detectPhoneNumbers } from './phone-detector.js';
 
-const found = (text: string): string[] => detectPhoneNumbers(text).filter((f) => f.confidence >= 0.5).map((f) => text.slice(f.start, f.end));
+const found = (text: string): string[] =>
+  detectPhoneNumbers(text)
+    .filter((f) => f.confidence >= 0.5)
+    .map((f) => text.slice(f.start, f.end));
 
 test('national formats with a cue in seven languages, a slash, 00 and (0) prefixes', () => {
   assert.deepEqual(found('Tel.: 030/1169678'), ['030/1169678']);
@@ -35,9 +38,15 @@ test('every planted phone number is found: E.164, international and national for
     const start = v.sentence.indexOf(v.value);
     return !detectPhoneNumbers(v.sentence).some((f) => f.confidence >= 0.5 && f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });
 
 test('hard negatives hold no phone number (generator seed 42, 2,000 sentences)', () => {
-  assert.deepEqual(benignSentences({ seed: 42, count: 2000 }).filter((s) => found(s).length > 0), []);
+  assert.deepEqual(
+    benignSentences({ seed: 42, count: 2000 }).filter((s) => found(s).length > 0),
+    [],
+  );
 });

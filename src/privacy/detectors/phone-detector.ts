@@ -12,7 +12,7 @@ import type { PiiFinding } from '../pii-finding.js';
 import { matchesOf } from './context-words.js';
 
 const CANDIDATE =
-  /(?<![\w+.\-/:])(?:(?:\+|00)\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?(?:\(\d{1,5}\)[ .\-]?)?\d{1,15}(?:(?:[ .\-]|[ ]?\/[ ]?)\d{1,10}){0,7}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,5})?(?![\w/]|[.:\-/]\d)/g;
+  /(?<![\w+.\-/:])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,15}(?:(?:[ .-]|[ ]?\/[ ]?)\d{1,10}){0,7}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,5})?(?![\w/]|[.:\-/]\d)/g;
 const CUE = new RegExp(
   [
     '(?<![\\p{L}])(?:phone|tel|telephone|mobile|mob|cell|cellphone|fax|call|text|sms|whatsapp|signal|contact|reach|dial|number|messages|landline|desk|office|ph|home|work',
@@ -54,7 +54,10 @@ function phoneCueBefore(text: string, start: number): boolean {
 
 /** libphonenumber-js's verdict on an international number: valid for its country, or not. */
 function validInternational(core: string): boolean {
-  const normalised = core.replace(/^00/, '+').replace(/\(0\)/, '').replace(/[^\d+]/g, '');
+  const normalised = core
+    .replace(/^00/, '+')
+    .replace(/\(0\)/, '')
+    .replace(/[^\d+]/g, '');
   return parsePhoneNumberFromString(normalised)?.isValid() ?? false;
 }
 
@@ -66,7 +69,7 @@ export function detectPhoneNumbers(text: string): PiiFinding[] {
     const digits = core.replace(/\D/g, '');
     if (digits.length < 7 || digits.length > 15) continue;
     if (ISO_DATE.test(core) || DATE_LIKE.test(core) || ISBN_LIKE.test(core)) continue;
-    const international = core.startsWith('+') || (core.startsWith('00') && /^00[1-9]\d{0,2}[ .\-]/.test(core));
+    const international = core.startsWith('+') || (core.startsWith('00') && /^00[1-9]\d{0,2}[ .-]/.test(core));
     const area = core.includes('(');
     const groups = core.split(/[ .\-()/]+/).filter((g) => g.length > 0);
     const separators = new Set(core.match(/[ .\-/]/g) ?? []);
@@ -77,7 +80,7 @@ export function detectPhoneNumbers(text: string): PiiFinding[] {
     if (international) confidence += 0.35;
     if (area) confidence += 0.2;
     if (groups.length >= 3 && separators.size <= 2) confidence += 0.2;
-    if (/^\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}$/.test(core)) confidence += 0.1;
+    if (/^\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$/.test(core)) confidence += 0.1;
     // "030/1169678": trunk prefix and area code, a slash, the subscriber number.
     if (/^0\d{1,5}[ ]?\/[ ]?\d{3,10}$/.test(core)) confidence += 0.2;
     else if (/^\d{2,5}[ ]?\/[ ]?\d{5,10}$/.test(core)) confidence += 0.1;

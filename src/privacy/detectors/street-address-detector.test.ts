@@ -16,7 +16,25 @@ test('the pre-check passes every text the compound anchor matches (20,000 genera
   const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const lead = ['', 'Ich wohne in der ', 'bor på ', 'x', '12 ', 'grew by ', 'a\n', '.'];
   const stems = ['', 'Pohl', 'Haupt', "O'", 'é', 'by', 'x-', 'Ring', 'Stor'];
-  const endings = ['strasse', 'straße', 'str', 'vej', 'gatan', 'allé', 'tér', 'út', 'chaussee', 'ring', 'tie', 'stras', 'gat', 'vejj', 'percent', 'ſtr', 'STRASSE'];
+  const endings = [
+    'strasse',
+    'straße',
+    'str',
+    'vej',
+    'gatan',
+    'allé',
+    'tér',
+    'út',
+    'chaussee',
+    'ring',
+    'tie',
+    'stras',
+    'gat',
+    'vejj',
+    'percent',
+    'ſtr',
+    'STRASSE',
+  ];
   const periods = ['', '.', '..'];
   const gaps = ['', ' ', '  ', '\n', ' \n', '\t', '   '];
   const numbers = ['9', '12', '144b', '', 'x', '123456'];
@@ -70,5 +88,8 @@ test('every planted address is found whole (generator seed 61, 1,000 values)', a
     const start = v.sentence.indexOf(v.value);
     return !detectStreetAddresses(v.sentence).some((f) => f.confidence >= 0.5 && f.start <= start && f.end >= start + v.value.length);
   });
-  assert.deepEqual(misses.map((v) => `${v.form}: ${v.sentence}`), []);
+  assert.deepEqual(
+    misses.map((v) => `${v.form}: ${v.sentence}`),
+    [],
+  );
 });

@@ -13,7 +13,7 @@ const W = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]*";
 const SUFFIX =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Trail|Trl|Alley|Row|Walk|Plaza|Loop|Bridge|Gardens|Mews|Grove|Heights|Hts|Crossing|Ridge|Pike|Expressway|Freeway|Turnpike|Causeway|Esplanade|Promenade|Quay|Wharf|Hill|Park';
 const PREFIX =
-  "Rue|Laan|Via|Viale|Vicolo|Avenida|Avda|Av|Calle|C/|Paseo|Pasaje|Plaza|Praça|Rua|Rúa|Travessa|Largo|Strada|Piazza|Piazzale|Corso|Contrada|Carrer|Avinguda|Camino|Ronda|Carretera|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Route|Ul|Ulica|Aleja|Osiedle|Plac|Calea|Strada|Bulevardul|Odos|Leoforos|Sokak|Cadde|Caddesi";
+  'Rue|Laan|Via|Viale|Vicolo|Avenida|Avda|Av|Calle|C/|Paseo|Pasaje|Plaza|Praça|Rua|Rúa|Travessa|Largo|Strada|Piazza|Piazzale|Corso|Contrada|Carrer|Avinguda|Camino|Ronda|Carretera|Boulevard|Bd|Bld|Chemin|Allée|Impasse|Quai|Route|Ul|Ulica|Aleja|Osiedle|Plac|Calea|Strada|Bulevardul|Odos|Leoforos|Sokak|Cadde|Caddesi';
 // Polish "al." (aleja) and "os." (osiedle) count only with their dot: bare "al"/"os" are Spanish, Italian and
 // Portuguese words ("llámame al 33 …").
 const DOTTED_PREFIX = 'Al|Os';
@@ -22,7 +22,8 @@ const COMPOUND =
 
 const FR_TYPES = 'rue|avenue|av|boulevard|bd|bld|place|pl|allée|impasse|chemin|quai|route|cours|passage|square|voie|sentier|promenade|faubourg|rond-point';
 const PARTICLES = "de|du|des|de la|la|le|les|d'|l'|d’|l’|del|della|di|van|von|der|den|St|Saint|Sainte";
-const DE_LEADS = 'Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Hinter dem|Vor dem|Beim|Bei der|Alte|Alter|Altes|Neue|Neuer|Neues|Große|Großer|Kleine|Kleiner|Lange|Langer|Hohe|Hoher';
+const DE_LEADS =
+  'Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Hinter dem|Vor dem|Beim|Bei der|Alte|Alter|Altes|Neue|Neuer|Neues|Große|Großer|Kleine|Kleiner|Lange|Langer|Hohe|Hoher';
 // Cheap pre-checks (no `u` flag) for the two anchors above, which most texts cannot match.
 const FR_TYPE_AFTER_NUMBER = new RegExp(`\\d[a-z, ]{1,8}(?:${FR_TYPES})`, 'i');
 const DE_LEAD_WORD = new RegExp(`(?:^|[^A-Za-z])(?:${DE_LEADS}) [A-ZÄÖÜ]`);
@@ -31,7 +32,10 @@ const DE_NOT_STREETS =
   'Jahr|Jahre|Jahren|Monat|Tag|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Beispiel|Moment|Ende|Anfang|Rahmen|Vergleich|Durchschnitt|Wert|Preis|Kapitel|Abschnitt|Punkt|Schritt|Teil|Prozent|Minuten|Stunden|Tagen|Wochen|Level|Alter|Schluss|Stand|Wochenende|Morgen|Abend|Mittag|Nachmittag|Vormittag|Platz|Rang|Spiel|Test|Artikel|Absatz|Paragraph|Seite|Zimmer|Raum|Gleis|Termin|Ticket|Auftrag|Vertrag|Konto|Kunden';
 
 /** "Pohlstrasse 9", "Ringvej 144": a name ending in a street word, then a number (exported for its test). */
-export const COMPOUND_ANCHOR = new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${W}[ ]+){0,2}?[\\p{L}\\p{M}\\-]*(?:${COMPOUND})\\.?[ ]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu');
+export const COMPOUND_ANCHOR = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${W}[ ]+){0,2}?[\\p{L}\\p{M}\\-]*(?:${COMPOUND})\\.?[ ]+\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`,
+  'giu',
+);
 const SPACE_DIGIT = /[ ]\d/g;
 const COMPOUND_ENDING = new RegExp(`(?:${COMPOUND})\\.?$`, 'iu');
 const LONGEST_COMPOUND_ENDING = Math.max(...COMPOUND.split('|').map((ending) => ending.length)) + 1;
@@ -70,18 +74,27 @@ const ANCHORS: Array<{
     confidence: 0.75,
   },
   {
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${PREFIX}|(?:${DOTTED_PREFIX})(?=\\.))\\.?[ ]+(?:${W}[ ]+){0,5}?(?:${W},[ ]*)?\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'giu'),
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])(?:\\d{1,6}[ ]+)?(?:${PREFIX}|(?:${DOTTED_PREFIX})(?=\\.))\\.?[ ]+(?:${W}[ ]+){0,5}?(?:${W},[ ]*)?\\d{1,5}[A-Za-z]?(?![\\p{L}\\p{N}])`,
+      'giu',
+    ),
     confidence: 0.7,
   },
   {
     // French order: number, street type, name ("148 avenue Victor Hugo", "5 bis, rue du Faubourg Saint-Honoré").
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?:[ ]?(?:bis|ter|[A-Za-z]))?,?[ ]+(?:${FR_TYPES})\\.?(?:[ ]+(?:${PARTICLES})(?![\\p{L}\\-])|[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]*){1,5}`, 'gu'),
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])\\d{1,4}(?:[ ]?(?:bis|ter|[A-Za-z]))?,?[ ]+(?:${FR_TYPES})\\.?(?:[ ]+(?:${PARTICLES})(?![\\p{L}\\-])|[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]*){1,5}`,
+      'gu',
+    ),
     confidence: 0.7,
     needs: (text) => FR_TYPE_AFTER_NUMBER.test(text),
   },
   {
     // German streets named with a preposition ("Am Markt 108b", "An der Alster 3", "Unter den Linden 77").
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${DE_LEADS})[ ]+(?!(?:${DE_NOT_STREETS})\\b)\\p{Lu}[\\p{L}\\p{M}\\-]+(?:[ ]+\\p{Lu}[\\p{L}\\p{M}\\-]+)?[ ]+(?!(?:19|20)\\d\\d(?!\\d))\\d{1,4}[a-zA-Z]?(?![\\p{L}\\p{N}])`, 'gu'),
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])(?:${DE_LEADS})[ ]+(?!(?:${DE_NOT_STREETS})\\b)\\p{Lu}[\\p{L}\\p{M}\\-]+(?:[ ]+\\p{Lu}[\\p{L}\\p{M}\\-]+)?[ ]+(?!(?:19|20)\\d\\d(?!\\d))\\d{1,4}[a-zA-Z]?(?![\\p{L}\\p{N}])`,
+      'gu',
+    ),
     confidence: 0.65,
     needs: (text) => DE_LEAD_WORD.test(text),
   },
@@ -96,13 +109,16 @@ const ANCHORS: Array<{
   },
   {
     // "12 Tylova 285": a leading house or postcode number, a capitalised name, a street number.
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}.,])\\d{1,6}[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]+(?:[ ]+(?!(?:of|the|and|in|to|for|from|by)\\b)${W}){0,3}?[ ]+\\d{1,5}(?![\\p{L}\\p{N}]|[.,:]\\d)`, 'gu'),
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}.,])\\d{1,6}[ ]+\\p{Lu}[\\p{L}\\p{M}'’\\-]+(?:[ ]+(?!(?:of|the|and|in|to|for|from|by)\\b)${W}){0,3}?[ ]+\\d{1,5}(?![\\p{L}\\p{N}]|[.,:]\\d)`,
+      'gu',
+    ),
     confidence: 0.5,
     // "what is 2 plus 2", "give me 5 ideas for 3 people" read as this once title-cased.
     needsRealCapitals: true,
   },
   {
-    pattern: new RegExp(`(?<![\\p{L}])(?:the )?corner of (?:[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*[ ]+){1,4}?and(?:[ ]+[\\p{N}\\p{Lu}][\\p{L}\\p{M}\\p{N}'’.\\-]*){1,4}`, 'giu'),
+    pattern: /(?<![\p{L}])(?:the )?corner of (?:[\p{N}\p{Lu}][\p{L}\p{M}\p{N}'’.-]*[ ]+){1,4}?and(?:[ ]+[\p{N}\p{Lu}][\p{L}\p{M}\p{N}'’.-]*){1,4}/giu,
     confidence: 0.6,
   },
   { pattern: /(?<![\p{L}\p{N}])(?:APO|FPO|DPO)[ ]+(?:AA|AE|AP)[ ]+\d{5}(?!\d)/gu, confidence: 0.75 },
@@ -119,7 +135,7 @@ const ANCHORS: Array<{
 ];
 
 /** A following segment that reads like a city, region, postcode or country line. */
-const TAIL_SEGMENT = /^[ \t]*(?:[\p{L}\p{M}\d][\p{L}\p{M}\d'’. \-]{0,38})$/u;
+const TAIL_SEGMENT = /^[ \t]*(?:[\p{L}\p{M}\d][\p{L}\p{M}\d'’. -]{0,38})$/u;
 const NOT_ADDRESS = /\b(?:phone|mobile|tel|fax|e-?mail|website|http|www|date|name|card|iban|ssn|account|password|key|token)\b|@/i;
 
 function mergeAnchors(anchors: PiiFinding[], text: string): PiiFinding[] {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detectUsSsns } from './us-ssn-detector.js';
 
-const found = (text: string): string[] => detectUsSsns(text).filter((f) => f.confidence >= 0.5).map((f) => text.slice(f.start, f.end));
+const found = (text: string): string[] =>
+  detectUsSsns(text)
+    .filter((f) => f.confidence >= 0.5)
+    .map((f) => text.slice(f.start, f.end));
 
 test('nine bare digits after an SSN cue, or near other personal data', () => {
   assert.deepEqual(found('soc. sec. no. 377481353'), ['377481353']);

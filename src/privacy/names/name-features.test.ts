@@ -40,7 +40,10 @@ describe('name features', () => {
     const cyrillicTitle = features('г-н Zubrowski', 1);
     const shared = cyrillicTitle.filter((f) => title.has(f));
     const untitled = new Set(features('the Zubrowski', 1));
-    assert.ok(shared.some((f) => !untitled.has(f)), 'some feature says "a title comes before"');
+    assert.ok(
+      shared.some((f) => !untitled.has(f)),
+      'some feature says "a title comes before"',
+    );
   });
 
   test('CJK characters know where a listed surname starts and ends', () => {

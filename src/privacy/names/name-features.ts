@@ -10,7 +10,7 @@
  */
 import { Lex, type Lexicon } from './name-lexicon.js';
 import { TokenFlag, type TokenBuffer, fnvStep, hashRange } from './name-tokens.js';
-import { Script, isCharTokenScript } from './script-class.js';
+import { type Script, isCharTokenScript } from './script-class.js';
 
 /** Bumped whenever a feature changes; the artifact records the version it was trained with. */
 export const FEATURE_VERSION = 1;
@@ -20,13 +20,48 @@ export const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 export const MAX_FEATURES = 48;
 
 const F = {
-  bias: 1, word: 2, shape: 3, suffix2: 4, suffix3: 5, prefix3: 6, length: 7, wordBefore: 8, wordAfter: 9,
-  word2Before: 10, word2After: 11, bigramBefore: 12, punctBefore: 13, punctAfter: 14, lex: 15, lexBefore: 16,
-  lexAfter: 17, prevLabel: 18, prevLabelShape: 19, prevLabelLex: 20, casedLex: 21, cjkSurnameStart: 22,
-  cjkAfterSurname: 23, cjkRunPos: 24, shapeBefore: 25, shapeAfter: 26, sentenceStartShape: 27, lex2Before: 28,
-  cjkGivenStart: 29, cjkGivenEnd: 30, bigramAfter: 31, wordShape: 32, lexBeforeShape: 33, suffix4: 34,
-  cjkBigram: 35, cjkRunLen: 36, lexAfterShape: 37, newline: 38, lexBeforeLexAfter: 39, wordBeforeShape: 40,
-  prefix2: 41, charClassLex: 42,
+  bias: 1,
+  word: 2,
+  shape: 3,
+  suffix2: 4,
+  suffix3: 5,
+  prefix3: 6,
+  length: 7,
+  wordBefore: 8,
+  wordAfter: 9,
+  word2Before: 10,
+  word2After: 11,
+  bigramBefore: 12,
+  punctBefore: 13,
+  punctAfter: 14,
+  lex: 15,
+  lexBefore: 16,
+  lexAfter: 17,
+  prevLabel: 18,
+  prevLabelShape: 19,
+  prevLabelLex: 20,
+  casedLex: 21,
+  cjkSurnameStart: 22,
+  cjkAfterSurname: 23,
+  cjkRunPos: 24,
+  shapeBefore: 25,
+  shapeAfter: 26,
+  sentenceStartShape: 27,
+  lex2Before: 28,
+  cjkGivenStart: 29,
+  cjkGivenEnd: 30,
+  bigramAfter: 31,
+  wordShape: 32,
+  lexBeforeShape: 33,
+  suffix4: 34,
+  cjkBigram: 35,
+  cjkRunLen: 36,
+  lexAfterShape: 37,
+  newline: 38,
+  lexBeforeLexAfter: 39,
+  wordBeforeShape: 40,
+  prefix2: 41,
+  charClassLex: 42,
 } as const;
 
 const BOS = 0x2f1b3c4d;
@@ -104,7 +139,7 @@ export function tokenFeatures(input: FeatureInput, i: number, prevLabel: number,
   out[n++] = mix(F.word, w);
   out[n++] = mix(F.shape, shape);
   out[n++] = mix(F.wordShape, w ^ Math.imul(shape, 0x27d4eb2d));
-  out[n++] = mix(F.length, len > 12 ? 12 : len);
+  out[n++] = mix(F.length, Math.min(len, 12));
   out[n++] = mix(F.wordBefore, wordHash(tokens, i - 1));
   out[n++] = mix(F.wordAfter, wordHash(tokens, i + 1));
   out[n++] = mix(F.word2Before, wordHash(tokens, i - 2));

@@ -38,7 +38,7 @@ export function buildLexicon(entries: Iterable<[words: readonly string[], bits: 
   const used = new Uint8Array(capacity);
   let size = 0;
   for (const [h, bits] of all) {
-    let slot = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    let slot = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
     while (used[slot] === 1 && keys[slot] !== h) slot = (slot + 1) & mask;
     if (used[slot] === 0) size++;
     used[slot] = 1;
@@ -48,7 +48,7 @@ export function buildLexicon(entries: Iterable<[words: readonly string[], bits: 
   return {
     size,
     bits(hash: number): number {
-      let slot = Math.imul(hash, 0x9e3779b1) >>> 0 & mask;
+      let slot = (Math.imul(hash, 0x9e3779b1) >>> 0) & mask;
       while (used[slot] === 1) {
         if (keys[slot] === hash) return values[slot] ?? 0;
         slot = (slot + 1) & mask;

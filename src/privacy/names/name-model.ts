@@ -5,17 +5,11 @@
  */
 import { NAME_MODEL } from '../data/name-model.js';
 import { FEATURE_BITS, FEATURE_VERSION } from './name-features.js';
-import type { NameThresholds, NameWeights } from './name-tagger.js';
+import type { NameWeights } from './name-tagger.js';
 import { decodeWeights } from './weights-codec.js';
+import type { NameModelArtifact } from './name-model-artifact.js';
 
-export interface NameModelArtifact {
-  featureVersion: number;
-  featureBits: number;
-  thresholds: NameThresholds;
-  calibration: { a: number };
-  scale: number;
-  weights: string;
-}
+export type { NameModelArtifact } from './name-model-artifact.js';
 
 export function loadNameModel(artifact: NameModelArtifact): NameWeights {
   if (artifact.featureVersion !== FEATURE_VERSION || artifact.featureBits !== FEATURE_BITS) {

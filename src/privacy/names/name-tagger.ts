@@ -246,7 +246,8 @@ export function spansOf(text: string, tokens: TokenBuffer, scratch: TagScratch, 
     const start = tokens.start[i]!;
     const end = tokens.end[last]!;
     const member = joinsIdentifier(text, start - 1, start - 2) || joinsIdentifier(text, end, end + 1);
-    if (!single && !member && !glued(text.charCodeAt(start - 1)) && !glued(text.charCodeAt(end))) spans.push({ start, end, score: sum / tagged, firstToken: i, lastToken: last });
+    if (!single && !member && !glued(text.charCodeAt(start - 1)) && !glued(text.charCodeAt(end)))
+      spans.push({ start, end, score: sum / tagged, firstToken: i, lastToken: last });
     i = j + 1;
   }
   return spans;

@@ -41,8 +41,19 @@ describe('tokenize', () => {
 
   test('knows the scripts it covers', () => {
     const cases: Array<[string, number]> = [
-      ['a', Script.Latin], ['ễ', Script.Latin], ['Ж', Script.Cyrillic], ['Ω', Script.Greek], ['א', Script.Hebrew], ['م', Script.Arabic],
-      ['न', Script.Indic], ['ก', Script.Thai], ['ა', Script.Georgian], ['한', Script.Hangul], ['さ', Script.Kana], ['王', Script.Han], ['1', Script.Other],
+      ['a', Script.Latin],
+      ['ễ', Script.Latin],
+      ['Ж', Script.Cyrillic],
+      ['Ω', Script.Greek],
+      ['א', Script.Hebrew],
+      ['م', Script.Arabic],
+      ['न', Script.Indic],
+      ['ก', Script.Thai],
+      ['ა', Script.Georgian],
+      ['한', Script.Hangul],
+      ['さ', Script.Kana],
+      ['王', Script.Han],
+      ['1', Script.Other],
     ];
     for (const [ch, script] of cases) assert.equal(scriptOf(ch.charCodeAt(0)), script, ch);
   });

@@ -100,7 +100,30 @@ function lowerKeepingOffsets(text: string): string {
   return out;
 }
 
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'sra', 'srta', 'mme', 'mlle', 'hr', 'fr', 'sig', 'dott', 'gen', 'col', 'capt', 'rev', 'hon', 'mx']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'jr',
+  'sr',
+  'sra',
+  'srta',
+  'mme',
+  'mlle',
+  'hr',
+  'fr',
+  'sig',
+  'dott',
+  'gen',
+  'col',
+  'capt',
+  'rev',
+  'hon',
+  'mx',
+]);
 
 /** A single letter (an initial) or a title usually written with a dot. */
 function isAbbreviation(lower: string, start: number, end: number): boolean {

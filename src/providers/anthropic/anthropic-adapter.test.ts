@@ -122,11 +122,14 @@ describe('anthropic adapter', () => {
     assert.deepEqual(body.metadata, { user_id: 'u-42' });
     assert.equal(body.model, 'claude-sonnet-4-20250514');
     assert.equal('seed' in body || 'store' in body || 'max_completion_tokens' in body, false);
-    assert.deepEqual(warnings.sort(), [
-      "store is not supported by Anthropic and was ignored",
-      "seed is not supported by Anthropic and was ignored",
-      "temperature 1.5 is above Anthropic's maximum; sent as 1",
-    ].sort());
+    assert.deepEqual(
+      warnings.sort(),
+      [
+        'store is not supported by Anthropic and was ignored',
+        'seed is not supported by Anthropic and was ignored',
+        "temperature 1.5 is above Anthropic's maximum; sent as 1",
+      ].sort(),
+    );
   });
 
   test('images: data URLs → base64 source, http URLs → url source', async () => {
@@ -223,7 +226,13 @@ describe('anthropic adapter', () => {
       ],
     });
     assert.deepEqual(body.messages, [
-      { role: 'user', content: [{ type: 'text', text: 'One.' }, { type: 'text', text: 'Two.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'One.' },
+          { type: 'text', text: 'Two.' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'text', text: 'The answer is' }] },
     ]);
   });
@@ -259,7 +268,7 @@ describe('anthropic adapter', () => {
     const result = await adapter.generate(request, context());
     const body = asRecord(upstream.requests.at(-1)?.json);
     assert.deepEqual(body?.tool_choice, { type: 'tool', name: 'json_response' });
-    assert.deepEqual(asRecord((body?.tools as unknown[])[0])?.input_schema, schema);
+    assert.deepEqual(asRecord((body?.tools as unknown[] | undefined)?.[0])?.input_schema, schema);
     assert.deepEqual(JSON.parse(result.text), { city: 'Paris' });
     assert.deepEqual(result.toolCalls, []);
     assert.equal(result.finishReason.unified, 'stop');

@@ -24,10 +24,7 @@ interface BlockState {
  * event and delta types are skipped: Anthropic may add new ones
  * (https://docs.anthropic.com/en/api/versioning).
  */
-export async function* anthropicStreamParts(
-  events: AsyncIterable<SseEvent>,
-  options: { provider: string; jsonTool: boolean },
-): AsyncGenerator<StreamPart> {
+export async function* anthropicStreamParts(events: AsyncIterable<SseEvent>, options: { provider: string; jsonTool: boolean }): AsyncGenerator<StreamPart> {
   const { provider, jsonTool } = options;
   const blocks = new Map<number, BlockState>();
   let toolCount = 0;
@@ -47,7 +44,12 @@ export async function* anthropicStreamParts(
           type: 'error',
           error: data
             ? anthropicStreamError(provider, event.data, data)
-            : new ProviderError({ provider, kind: 'protocol', message: `${provider} sent an event that is not JSON: ${event.data.slice(0, 200)}`, body: event.data }),
+            : new ProviderError({
+                provider,
+                kind: 'protocol',
+                message: `${provider} sent an event that is not JSON: ${event.data.slice(0, 200)}`,
+                body: event.data,
+              }),
         };
         return;
       }

@@ -69,10 +69,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[], warn: (messa
   return { system: system.length > 0 ? system : undefined, messages: out };
 }
 
-function contentBlocks(
-  content: ChatMessage['content'],
-  options: { where: string; warn: (message: string) => void; textOnly?: boolean },
-): AnthropicBlock[] {
+function contentBlocks(content: ChatMessage['content'], options: { where: string; warn: (message: string) => void; textOnly?: boolean }): AnthropicBlock[] {
   if (content === null) return [];
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   const blocks: AnthropicBlock[] = [];

@@ -44,8 +44,7 @@ async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> 
   return out;
 }
 
-const textOf = (parts: StreamPart[]): string =>
-  parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
+const textOf = (parts: StreamPart[]): string => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
 
 describe('embedded adapter on stories260K', () => {
   let adapter: ProviderAdapter;

@@ -77,9 +77,7 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
             },
           }
         : {}),
-      ...(options.grammar === undefined
-        ? {}
-        : { grammarEvaluationState: new lib.LlamaGrammarEvaluationState({ model, grammar: options.grammar }) }),
+      ...(options.grammar === undefined ? {} : { grammarEvaluationState: new lib.LlamaGrammarEvaluationState({ model, grammar: options.grammar }) }),
     };
     iterator = sequence.evaluate(prompt.tokens.slice(cached), evaluateOptions)[Symbol.asyncIterator]();
 

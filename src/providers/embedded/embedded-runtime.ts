@@ -74,9 +74,7 @@ function sharedLlama(lib: NodeLlamaCpp, options: { provider: string; gpu: boolea
         llamaPromises.delete(options.gpu);
         throw runtimeError({
           provider: options.provider,
-          message:
-            `no usable llama.cpp binary (${errorText(error)}). Reinstall with \`npm install\`; ` +
-            'for GPU builds see docs/embedded-models.md',
+          message: `no usable llama.cpp binary (${errorText(error)}). Reinstall with \`npm install\`; for GPU builds see docs/embedded-models.md`,
           cause: error,
         });
       });

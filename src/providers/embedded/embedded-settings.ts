@@ -16,11 +16,7 @@ export interface EmbeddedSettings {
   presencePenalty: number;
 }
 
-export function mapEmbeddedSettings(
-  params: GenerationParams,
-  extra: Record<string, unknown>,
-  warn: (message: string) => void,
-): EmbeddedSettings {
+export function mapEmbeddedSettings(params: GenerationParams, extra: Record<string, unknown>, warn: (message: string) => void): EmbeddedSettings {
   if (params.n !== undefined && params.n > 1) warn(`n=${params.n} is not supported by embedded models; returning one choice`);
   if (params.logprobs === true || params.top_logprobs !== undefined) warn('logprobs are not supported by embedded models');
   if ((params.tools?.length ?? 0) > 0 || (params.tool_choice !== undefined && params.tool_choice !== 'none')) {

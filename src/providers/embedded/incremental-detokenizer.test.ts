@@ -15,13 +15,19 @@ test('a character split over several byte tokens is emitted once it is complete'
 
 test('each piece is decoded with the tokens before it as context', () => {
   const seen: number[][] = [];
-  const detokenizer = new IncrementalDetokenizer<number>((tokens, last) => {
-    seen.push([...last]);
-    return decode(tokens);
-  }, [104, 105]);
+  const detokenizer = new IncrementalDetokenizer<number>(
+    (tokens, last) => {
+      seen.push([...last]);
+      return decode(tokens);
+    },
+    [104, 105],
+  );
   detokenizer.push(33);
   detokenizer.push(63);
-  assert.deepEqual(seen, [[104, 105], [104, 105, 33]]);
+  assert.deepEqual(seen, [
+    [104, 105],
+    [104, 105, 33],
+  ]);
 });
 
 test('an incomplete character left at the end is flushed as it decodes', () => {

@@ -28,12 +28,7 @@ export interface AbortEmitter extends EventEmitter {
  * A non-2xx body longer than `maxErrorBytes` is cut there and its connection dropped: it is for logs,
  * and a misbehaving upstream must not fill memory.
  */
-export function dispatchText(
-  dispatcher: Dispatcher,
-  options: Dispatcher.DispatchOptions,
-  aborter: AbortEmitter,
-  maxErrorBytes: number,
-): Promise<TextResponse> {
+export function dispatchText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, aborter: AbortEmitter, maxErrorBytes: number): Promise<TextResponse> {
   return new Promise((resolve, reject) => {
     if (aborter.aborted) return reject(abortReason(aborter));
     const chunks: Buffer[] = [];

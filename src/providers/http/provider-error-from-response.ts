@@ -33,11 +33,5 @@ export function errorMessageFromBody(body: string): string {
   if (!json) return body.slice(0, 200).trim();
   const error = json.error;
   const nested = asRecord(error);
-  return (
-    asString(nested?.message) ??
-    asString(error) ??
-    asString(json.message) ??
-    asString(json.detail) ??
-    body.slice(0, 200).trim()
-  );
+  return asString(nested?.message) ?? asString(error) ?? asString(json.message) ?? asString(json.detail) ?? body.slice(0, 200).trim();
 }

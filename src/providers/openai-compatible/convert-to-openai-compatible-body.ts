@@ -24,10 +24,7 @@ export interface OpenAICompatibleBodyOptions {
  * - `stream_options` only on streams (OpenAI rejects it otherwise).
  * - `metadata.sensitive` is dropped: it is addressed to Tandem, not to the model's provider.
  */
-export function convertToOpenAICompatibleBody(
-  request: ChatRequest,
-  options: OpenAICompatibleBodyOptions,
-): Record<string, unknown> {
+export function convertToOpenAICompatibleBody(request: ChatRequest, options: OpenAICompatibleBodyOptions): Record<string, unknown> {
   const { max_tokens: maxTokens, n, ...params } = request.params;
   const { stream_options: clientStreamOptions, ...extra } = request.extra;
   if (n !== undefined && n !== 1) options.warn(`n=${n} is not supported; one choice is generated`);

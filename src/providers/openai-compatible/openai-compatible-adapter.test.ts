@@ -6,13 +6,7 @@ import type { ModelInfo } from '../../spec/model-info.js';
 import { PoolRegistry } from '../http/pool-registry.js';
 import { asRecord } from '../json-fields.js';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream.js';
-import {
-  collect,
-  conformanceTextRequest,
-  context,
-  rejection,
-  runProviderConformance,
-} from '../testing/provider-conformance.js';
+import { collect, conformanceTextRequest, context, rejection, runProviderConformance } from '../testing/provider-conformance.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 
 const pools = new PoolRegistry();
@@ -138,10 +132,7 @@ describe('openai-compatible adapter', () => {
   test('keeps max_completion_tokens when the client used it', async () => {
     upstream.on('/v1/chat/completions', { body: okBody });
     const adapter = makeAdapter({ baseUrl: `${upstream.url}/v1` });
-    await adapter.generate(
-      { ...conformanceTextRequest, params: { max_tokens: 100 }, extra: { max_completion_tokens: 500 } },
-      context(),
-    );
+    await adapter.generate({ ...conformanceTextRequest, params: { max_tokens: 100 }, extra: { max_completion_tokens: 500 } }, context());
     await adapter.close();
     const body = asRecord(upstream.requests.at(-1)?.json);
     assert.equal(body?.max_completion_tokens, 100);
@@ -165,10 +156,7 @@ describe('openai-compatible adapter', () => {
     const adapter = makeAdapter({ baseUrl: `${upstream.url}/v1` });
     const streamed = await collect(adapter.stream(conformanceTextRequest, context()));
     await adapter.close();
-    assert.deepEqual(streamed.parts, [
-      { type: 'start' },
-      { type: 'finish', finishReason: { unified: 'other', raw: undefined } },
-    ]);
+    assert.deepEqual(streamed.parts, [{ type: 'start' }, { type: 'finish', finishReason: { unified: 'other', raw: undefined } }]);
   });
 
   test('an `event: error` line and a JSON answer to a stream request are errors, not empty streams', async () => {
@@ -237,7 +225,10 @@ describe('openai-compatible adapter', () => {
     assert.ok(adapter.embed);
     const result = await adapter.embed(['a', 'b'], context());
     await adapter.close();
-    assert.deepEqual(result.embeddings, [[0.1, 0.2], [0.3, 0.4]]);
+    assert.deepEqual(result.embeddings, [
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
     assert.deepEqual(result.usage, { inputTokens: 5, estimated: false });
     assert.deepEqual(upstream.requests.at(-1)?.json, { model: 'gpt-4o-mini', input: ['a', 'b'] });
     const chatOnly = makeAdapter({ baseUrl: `${upstream.url}/v1` });

@@ -92,7 +92,7 @@ function parseEmbeddings(json: unknown, options: { provider: string; count: numb
   for (const [position, item] of (asArray(response?.data) ?? []).entries()) {
     const row = asRecord(item);
     const embedding = asArray(row?.embedding);
-    if (!embedding || !embedding.every((v) => typeof v === 'number')) continue;
+    if (!embedding?.every((v) => typeof v === 'number')) continue;
     rows.push({ index: asNumber(row?.index) ?? position, embedding: embedding as number[] });
   }
   if (rows.length !== options.count) {

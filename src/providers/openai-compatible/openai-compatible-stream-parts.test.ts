@@ -48,17 +48,23 @@ test('tool calls sent whole, without index, keep their order; other choices are 
       'ollama',
     ),
   );
-  assert.deepEqual([...streamed.toolCalls.values()], [
-    { id: 'a', name: 'f', arguments: '{}' },
-    { id: 'b', name: 'g', arguments: '{"x":1}' },
-  ]);
+  assert.deepEqual(
+    [...streamed.toolCalls.values()],
+    [
+      { id: 'a', name: 'f', arguments: '{}' },
+      { id: 'b', name: 'g', arguments: '{"x":1}' },
+    ],
+  );
   assert.equal(streamed.text, '');
   assert.equal(streamed.finish?.finishReason.unified, 'tool-calls');
 });
 
 test('nothing after [DONE] is read as content', async () => {
   const streamed = await collect(
-    openAICompatibleStreamParts(events('{"choices":[{"index":0,"delta":{"content":"a"}}]}', '[DONE]', '{"choices":[{"index":0,"delta":{"content":"late"}}]}'), 'x'),
+    openAICompatibleStreamParts(
+      events('{"choices":[{"index":0,"delta":{"content":"a"}}]}', '[DONE]', '{"choices":[{"index":0,"delta":{"content":"late"}}]}'),
+      'x',
+    ),
   );
   assert.equal(streamed.text, 'a');
 });

@@ -16,10 +16,7 @@ import { openAICompatibleUsage } from './openai-compatible-usage.js';
  * (reason 'other' when no finish_reason came); a failure of the byte stream (a ProviderError thrown by
  * `events`) or an error event becomes an `error` part. Nothing is thrown.
  */
-export async function* openAICompatibleStreamParts(
-  events: AsyncIterable<SseEvent>,
-  provider: string,
-): AsyncGenerator<StreamPart> {
+export async function* openAICompatibleStreamParts(events: AsyncIterable<SseEvent>, provider: string): AsyncGenerator<StreamPart> {
   let started = false;
   let done = false;
   let finishReason: string | undefined;
@@ -53,8 +50,12 @@ export async function* openAICompatibleStreamParts(
         if (!choice || (choice.index !== undefined && choice.index !== 0)) continue;
         const reason = asString(choice.finish_reason);
         if (reason) finishReason = reason;
+        const logprobs = asRecord(choice.logprobs);
         const delta = asRecord(choice.delta);
-        if (!delta) continue;
+        if (!delta) {
+          if (logprobs) yield { type: 'logprobs-delta', logprobs };
+          continue;
+        }
         // DeepSeek, vLLM and Ollama stream reasoning as `reasoning_content`, before the content.
         const reasoning = asString(delta.reasoning_content);
         if (reasoning) yield { type: 'reasoning-delta', text: reasoning };
@@ -63,16 +64,15 @@ export async function* openAICompatibleStreamParts(
         const refusal = asString(delta.refusal);
         if (refusal) yield { type: 'refusal-delta', text: refusal };
         yield* toolCallDeltas(delta);
+        // After the content they score, as the client asked for them (`logprobs: true`).
+        if (logprobs) yield { type: 'logprobs-delta', logprobs };
       }
     }
   } catch (error) {
     if (!started) yield { type: 'start' };
     yield {
       type: 'error',
-      error:
-        error instanceof ProviderError
-          ? error
-          : new ProviderError({ provider, kind: 'protocol', message: String(error), cause: error }),
+      error: error instanceof ProviderError ? error : new ProviderError({ provider, kind: 'protocol', message: String(error), cause: error }),
     };
     return;
   }

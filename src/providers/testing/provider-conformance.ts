@@ -137,9 +137,7 @@ export function runProviderConformance(suite: ProviderConformanceSuite): void {
     /** Answers streams with `stream`, other calls with `body`. */
     const answer = (options: { body?: unknown; stream?: FakeResponse['chunks']; chunkDelayMs?: number }): void =>
       upstream.on(chatPath, (request) =>
-        asRecord(request.json)?.stream === true
-          ? { chunks: options.stream ?? [], chunkDelayMs: options.chunkDelayMs ?? 0 }
-          : { body: options.body ?? {} },
+        asRecord(request.json)?.stream === true ? { chunks: options.stream ?? [], chunkDelayMs: options.chunkDelayMs ?? 0 } : { body: options.body ?? {} },
       );
 
     before(async () => {
@@ -267,10 +265,7 @@ export function runProviderConformance(suite: ProviderConformanceSuite): void {
     caseTest('bad request', async () => {
       upstream.on(chatPath, { status: 400, body: fixtures.error400 });
       const upstreamMessage = String(asRecord(asRecord(fixtures.error400)?.error)?.message);
-      for (const call of [
-        () => adapter.generate(conformanceTextRequest, context()),
-        () => collect(adapter.stream(conformanceTextRequest, context())),
-      ]) {
+      for (const call of [() => adapter.generate(conformanceTextRequest, context()), () => collect(adapter.stream(conformanceTextRequest, context()))]) {
         const error = await rejection(call());
         assert.equal(error.statusCode, 400);
         assert.equal(error.isRetryable, false);
@@ -359,7 +354,10 @@ export function runProviderConformance(suite: ProviderConformanceSuite): void {
       const failure = thrown ?? parts.find((p) => p.type === 'error')?.error;
       assert.ok(failure instanceof ProviderError, 'an aborted stream reports the abort');
       assert.equal(failure.kind, 'aborted');
-      assert.equal(parts.find((p) => p.type === 'finish'), undefined);
+      assert.equal(
+        parts.find((p) => p.type === 'finish'),
+        undefined,
+      );
       assert.ok(Date.now() - streamStarted < 1_500, 'stops without waiting for the rest of the stream');
       await upstream.waitForClientAborts(aborts + 1);
 

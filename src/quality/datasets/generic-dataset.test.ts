@@ -42,7 +42,10 @@ describe('generic dataset format', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tandem-ds-'));
     const outOfRange = join(dir, 'bad.jsonl');
     await writeFile(outOfRange, '{"prompt": "x", "scores": {"a": 7, "b": 1}}\n');
-    await assert.rejects(loadGenericDataset(outOfRange), (e: unknown) => e instanceof DatasetFormatError && /line 1 scores\.a: scores must be in \[0, 1\]/.test(e.message));
+    await assert.rejects(
+      loadGenericDataset(outOfRange),
+      (e: unknown) => e instanceof DatasetFormatError && /line 1 scores\.a: scores must be in \[0, 1\]/.test(e.message),
+    );
     const three = join(dir, 'three.jsonl');
     await writeFile(three, '{"prompt": "x", "scores": {"a": 0, "b": 1, "c": 1}}\n');
     await assert.rejects(loadGenericDataset(three), /name the pair with --weak and --strong/);

@@ -72,12 +72,12 @@ export function parseJsonlRows(text: string, source: string): RawRow[] {
     }
     if (typeof value !== 'object' || value === null) throw new DatasetFormatError(`${where}: expected an object`);
     const o = value as Record<string, unknown>;
-    if (typeof o['prompt'] !== 'string') throw new DatasetFormatError(`${where}: "prompt" must be a string`);
+    if (typeof o.prompt !== 'string') throw new DatasetFormatError(`${where}: "prompt" must be a string`);
     rows.push({
-      prompt: o['prompt'],
-      scores: numberRecord(o['scores'], `${where} scores`, true),
-      responses: stringRecord(o['responses'], `${where} responses`),
-      costs: numberRecord(o['costs'], `${where} costs`, false),
+      prompt: o.prompt,
+      scores: numberRecord(o.scores, `${where} scores`, true),
+      responses: stringRecord(o.responses, `${where} responses`),
+      costs: numberRecord(o.costs, `${where} costs`, false),
     });
   });
   return rows;
@@ -86,7 +86,7 @@ export function parseJsonlRows(text: string, source: string): RawRow[] {
 export function parseCsvRows(text: string, source: string): RawRow[] {
   return parseCsvRecords(text).map((record, i) => {
     const where = `${source} row ${i + 2}`;
-    const prompt = record['prompt'];
+    const prompt = record.prompt;
     if (prompt === undefined) throw new DatasetFormatError(`${source}: no "prompt" column`);
     const row: RawRow = { prompt, scores: {}, responses: {}, costs: {} };
     for (const [column, value] of Object.entries(record)) {
@@ -120,9 +120,7 @@ export function datasetFromRows(rows: readonly RawRow[], name: string, options: 
   let strong = options.strong;
   if (!weak || !strong) {
     if (models.length !== 2 && !(weak && strong)) {
-      throw new DatasetFormatError(
-        `${name}: found scores for ${models.length} models (${models.join(', ')}); name the pair with --weak and --strong`,
-      );
+      throw new DatasetFormatError(`${name}: found scores for ${models.length} models (${models.join(', ')}); name the pair with --weak and --strong`);
     }
     const byMean = [...models].sort((a, b) => {
       const ta = totals.get(a) as { sum: number; count: number };

@@ -48,7 +48,7 @@ export async function loadRouteLlmMmlu(dataDir: string): Promise<LabelledDataset
     const subject = file.slice('mmlu_'.length, -'.csv'.length);
     const records = parseCsvRecords(await readFile(join(dir, file), 'utf8'));
     records.forEach((r, i) => {
-      const prompt = r['prompt'] ?? '';
+      const prompt = r.prompt ?? '';
       if (contaminated.has(prompt)) return;
       examples.push({
         id: `${subject}/${i}`,
@@ -69,7 +69,7 @@ export async function loadRouteLlmGsm8k(dataDir: string): Promise<LabelledDatase
   const records = parseCsvRecords(await readFile(join(dir, 'gsm8k_responses.csv'), 'utf8'));
   const examples: LabelledExample[] = [];
   records.forEach((r, i) => {
-    const prompt = r['prompt'] ?? '';
+    const prompt = r.prompt ?? '';
     if (contaminated.has(prompt)) return;
     examples.push({
       id: `gsm8k/${i}`,

@@ -19,27 +19,42 @@ const pct = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}%` : 'n
 
 /** A fixed-width table, one row per method. */
 export function formatReportTable(report: EvalReport): string {
-  const header = ['router', 'CPT(20%)', 'CPT(50%)', 'CPT(80%)', 'APGR', 'train'];
+  const header = ['router', 'CPT(20%)', 'CPT(50%)', 'CPT(80%)', 'APGR', 'APGR 95% CI', 'p vs random', 'train'];
   const rows = report.methods.map((m) => [
     m.name,
     withSd(pct(m.mean.cpt20), m.sd.cpt20, m.runs.length),
     withSd(pct(m.mean.cpt50), m.sd.cpt50, m.runs.length),
     withSd(pct(m.mean.cpt80), m.sd.cpt80, m.runs.length),
     withSd(m.mean.apgr.toFixed(3), m.sd.apgr, m.runs.length, 3),
+    m.uncertainty ? `${m.uncertainty.apgr95[0].toFixed(3)}-${m.uncertainty.apgr95[1].toFixed(3)}` : '',
+    m.uncertainty ? formatP(m.uncertainty.pVsRandom, m.uncertainty.resamples) : '',
     m.trainMs !== undefined ? `${(m.trainMs / 1000).toFixed(2)}s` : '',
   ]);
   if (report.published) {
-    rows.push([`RouteLLM best (${report.published.router})`, '', pct(report.published.cpt50), '', report.published.apgr.toFixed(3), '']);
+    rows.push([`RouteLLM best (${report.published.router})`, '', pct(report.published.cpt50), '', report.published.apgr.toFixed(3), '', '', '']);
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ');
+  const withU = report.methods.find((m) => m.uncertainty)?.uncertainty;
+  const note = withU
+    ? [
+        `95% CI: bootstrap over the ${withU.prompts} prompts of the first split/repetition (${withU.resamples} draws); p: one-sided permutation test against random scores`,
+      ]
+    : [];
   return [
     `${report.dataset}: n=${report.n}, weak ${report.weakModel} ${report.weakAccuracy.toFixed(2)}%, strong ${report.strongModel} ${report.strongAccuracy.toFixed(2)}%`,
     report.protocol,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...note,
   ].join('\n');
+}
+
+/** A permutation p-value never reads 0: below the resolution it is "< 1/(B+1)". */
+function formatP(p: number, resamples: number): string {
+  const floor = 1 / (resamples + 1);
+  return p <= floor ? `< ${floor.toPrecision(2)}` : p.toFixed(3);
 }
 
 function withSd(value: string, sd: number, runs: number, digits = 2): string {
@@ -92,7 +107,9 @@ function svgChart(options: { title: string; xLabel: string; yLabel: string; seri
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${sx(p.x).toFixed(1)} ${sy(p.y).toFixed(1)}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     for (const p of s.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="2.5" fill="${color}"/>`);
-    parts.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${m.t + 10 + i * 18}" y2="${m.t + 10 + i * 18}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(
+      `<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${m.t + 10 + i * 18}" y2="${m.t + 10 + i * 18}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     parts.push(`<text x="${W - m.r + 38}" y="${m.t + 14 + i * 18}">${escapeHtml(s.name)}</text>`);
   });
   parts.push('</svg>');

@@ -19,6 +19,8 @@ export interface EvalRouterOptions {
   dataset?: string;
   /** Feature settings for a `learned` router trained here (ablations); default: the trained defaults. */
   features?: Partial<PromptFeatureOptions>;
+  /** Share of training prompts a `learned` router keeps out to calibrate on (ablations; default the trainer's). */
+  calibrationHoldout?: number;
 }
 
 function needResponses(examples: readonly LabelledExample[], router: string): void {
@@ -36,6 +38,7 @@ export async function evalRouter(name: string, options: EvalRouterOptions = {}):
           name: scorer.name,
           mode: 'route',
           trainedOn: scorer.artifact.training.dataset,
+          ...(scorer.artifact.training.promptHashes ? { trainedPrompts: new Set(scorer.artifact.training.promptHashes) } : {}),
           train: () => (test) => test.map((e) => scorer.scoreText(e.prompt)),
         };
       }
@@ -44,7 +47,12 @@ export async function evalRouter(name: string, options: EvalRouterOptions = {}):
         mode: 'route',
         train: (train) => {
           const scorer = new LearnedScorer(
-            trainRouterArtifact({ examples: train, dataset: options.dataset ?? 'eval', ...(options.features ? { features: options.features } : {}) }),
+            trainRouterArtifact({
+              examples: train,
+              dataset: options.dataset ?? 'eval',
+              ...(options.features ? { features: options.features } : {}),
+              ...(options.calibrationHoldout !== undefined ? { calibrationHoldout: options.calibrationHoldout } : {}),
+            }),
           );
           return (test) => test.map((e) => scorer.scoreText(e.prompt));
         },

@@ -7,15 +7,8 @@
 import type { LabelledExample } from '../datasets/labelled-dataset.js';
 import { modelAccuracy } from '../datasets/labelled-dataset.js';
 import { shuffledIndices } from '../model/fit-with-inner-cv.js';
-import {
-  oracleCurve,
-  randomCurve,
-  routingCurve,
-  summarizeCurve,
-  type CostModel,
-  type CurvePoint,
-  type CurveSummary,
-} from './routing-metrics.js';
+import { oracleCurve, randomCurve, routingCurve, summarizeCurve, type CostModel, type CurvePoint, type CurveSummary } from './routing-metrics.js';
+import { exactRandomCurve, routerUncertainty, type Uncertainty } from './resampling.js';
 
 /** Trains on `train` and returns a function that scores prompts (higher = strong model). */
 export type RouterTrainer = (train: readonly LabelledExample[]) => (test: readonly LabelledExample[]) => number[];
@@ -27,6 +20,8 @@ export interface RouterUnderTest {
   train: RouterTrainer;
   /** The dataset a pre-trained artifact learned from: scoring that dataset again is partly in-sample. */
   trainedOn?: string;
+  /** Hashes of the prompts a pre-trained artifact learned from (scorer-artifact.ts), to detect in-sample scoring by content. */
+  trainedPrompts?: ReadonlySet<number>;
 }
 
 export interface MethodResult {
@@ -39,6 +34,8 @@ export interface MethodResult {
   /** The curve of the first split, for plots. */
   curve: CurvePoint[];
   trainMs?: number;
+  /** Bootstrap interval and permutation p-value over the prompts of the first split / CV repetition. */
+  uncertainty?: Uncertainty;
 }
 
 export interface ProtocolResult {
@@ -62,6 +59,8 @@ export interface ProtocolOptions {
   folds?: number;
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Bootstrap and permutation draws per router (default 500; 0 skips them). */
+  resamples?: number;
 }
 
 interface Fold {
@@ -88,7 +87,7 @@ function foldsFor(options: ProtocolOptions, repeat: number): Fold[] {
   for (let f = 0; f < k; f++) {
     const train: LabelledExample[] = [];
     const test: LabelledExample[] = [];
-    order.forEach((i, pos) => (pos % k === f ? test : train).push(examples[i] as LabelledExample));
+    for (const [pos, i] of order.entries()) (pos % k === f ? test : train).push(examples[i] as LabelledExample);
     // Never more training prompts than the protocol allows.
     folds.push({ train: train.slice(0, options.maxTrain ?? 1500), test });
   }
@@ -111,6 +110,10 @@ function stats(runs: readonly CurveSummary[]): { mean: CurveSummary; sd: CurveSu
 export function runProtocol(options: ProtocolOptions): ProtocolResult {
   const repeats = options.kind === 'all' ? 1 : (options.repeats ?? 5);
   const perMethod = new Map<string, { mode: MethodResult['mode']; runs: CurveSummary[]; curve?: CurvePoint[]; trainMs: number }>();
+  const uncertainty = new Map<string, Uncertainty>();
+  const resamples = options.resamples ?? 500;
+  let exactRandom: CurveSummary[] = [];
+  let exactCurve: CurvePoint[] = [];
   const record = (name: string, mode: MethodResult['mode'], summary: CurveSummary, curve: CurvePoint[], trainMs = 0): void => {
     const entry = perMethod.get(name) ?? { mode, runs: [], trainMs: 0 };
     entry.runs.push(summary);
@@ -139,10 +142,14 @@ export function runProtocol(options: ProtocolOptions): ProtocolResult {
       }
       const curve = routingCurve({ examples: evaluated, scores, mode: router.mode, ...(costs ? { costs } : {}) });
       record(router.name, router.mode, summarizeCurve(curve, weak, strong), curve, trainMs / folds.length);
+      if (r === 0 && resamples > 0) uncertainty.set(router.name, routerUncertainty({ examples: evaluated, scores, resamples, seed: (options.seed ?? 1) + 96 }));
       done++;
     }
     const random = randomCurve({ examples: evaluated, ...(costs ? { costs } : {}) });
     record('random', 'baseline', summarizeCurve(random, weak, strong), random);
+    const exact = exactRandomCurve(weak, strong);
+    exactRandom.push(exact.summary);
+    if (r === 0) exactCurve = exact.curve;
     const oracle = oracleCurve({ examples: evaluated, ...(costs ? { costs } : {}) });
     record('oracle', 'baseline', summarizeCurve(oracle, weak, strong), oracle);
   }
@@ -151,14 +158,21 @@ export function runProtocol(options: ProtocolOptions): ProtocolResult {
   for (const [name, entry] of perMethod) {
     const result: MethodResult = { name, mode: entry.mode, runs: entry.runs, ...stats(entry.runs), curve: entry.curve ?? [] };
     if (entry.mode !== 'baseline') result.trainMs = entry.trainMs / entry.runs.length;
+    const u = uncertainty.get(name);
+    if (u) result.uncertainty = u;
     methods.push(result);
+    // The exact expectation beside the 10-seed random row (it carries no seed noise).
+    if (name === 'random') {
+      methods.push({ name: 'random (exact)', mode: 'baseline', runs: exactRandom, ...stats(exactRandom), curve: exactCurve });
+      exactRandom = [];
+    }
   }
   const protocol =
     options.kind === 'all'
       ? 'no training: every prompt scored once'
       : options.kind === 'splits'
-      ? `${repeats} random splits: train on ${Math.min(options.maxTrain ?? 1500, Math.floor(options.examples.length / 2))} prompts, test on the rest`
-      : `${repeats} x ${options.folds ?? 5}-fold cross-validation (every prompt scored out of fold)`;
+        ? `${repeats} random splits: train on ${Math.min(options.maxTrain ?? 1500, Math.floor(options.examples.length / 2))} prompts, test on the rest`
+        : `${repeats} x ${options.folds ?? 5}-fold cross-validation (every prompt scored out of fold)`;
   return {
     protocol,
     weakAccuracy: modelAccuracy(options.examples, 'weak'),

@@ -48,8 +48,14 @@ describe('routingCurve', () => {
     const costs = { weak: () => 1, strong: () => 10 };
     const route = routingCurve({ examples, scores, bins: 2, costs });
     const cascade = routingCurve({ examples, scores, bins: 2, costs, mode: 'cascade' });
-    assert.deepEqual(route.map((p) => p.cost), [1, 5.5, 10]);
-    assert.deepEqual(cascade.map((p) => p.cost), [1, 6, 11]);
+    assert.deepEqual(
+      route.map((p) => p.cost),
+      [1, 5.5, 10],
+    );
+    assert.deepEqual(
+      cascade.map((p) => p.cost),
+      [1, 6, 11],
+    );
   });
 
   test('averages points that share a strong-call % (tied scores)', () => {

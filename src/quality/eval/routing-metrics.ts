@@ -114,12 +114,7 @@ export function routingCurve(options: RoutingCurveOptions): CurvePoint[] {
  * CPT(x): the strong-call % at which accuracy first reaches weak + x (strong - weak), interpolating
  * linearly between neighbouring points; the largest % when it is never reached.
  */
-export function callPerformanceThreshold(
-  points: readonly CurvePoint[],
-  weak: number,
-  strong: number,
-  x: number,
-): number {
+export function callPerformanceThreshold(points: readonly CurvePoint[], weak: number, strong: number, x: number): number {
   const target = weak + x * (strong - weak);
   const first = points[0];
   if (!first) return Number.NaN;
@@ -183,9 +178,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Random router: uniform scores under `seeds` seeds, averaged point by point, then equal % merged. */
-export function randomCurve(
-  options: Omit<RoutingCurveOptions, 'scores' | 'keepDuplicates'> & { seeds?: number },
-): CurvePoint[] {
+export function randomCurve(options: Omit<RoutingCurveOptions, 'scores' | 'keepDuplicates'> & { seeds?: number }): CurvePoint[] {
   const seeds = options.seeds ?? 10;
   const runs: CurvePoint[][] = [];
   for (let s = 0; s < seeds; s++) {
@@ -213,9 +206,7 @@ export function randomCurve(
 export function oracleCurve(options: { examples: readonly LabelledExample[]; steps?: number; costs?: CostModel }): CurvePoint[] {
   const { examples, steps = 10, costs } = options;
   const n = examples.length;
-  const order = examples
-    .map((e, i) => ({ i, gain: e.strong - e.weak }))
-    .sort((a, b) => b.gain - a.gain);
+  const order = examples.map((e, i) => ({ i, gain: e.strong - e.weak })).sort((a, b) => b.gain - a.gain);
   const baseQuality = examples.reduce((s, e) => s + e.weak, 0);
   const baseCost = costs ? examples.reduce((s, e) => s + costs.weak(e), 0) : 0;
   const points: CurvePoint[] = [];

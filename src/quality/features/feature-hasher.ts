@@ -70,11 +70,7 @@ export function mixHash(a: number, b: number): number {
  * Appends one family's hashed entries scaled so the family has unit L2 norm (long prompts do not drown
  * short ones, and no family dominates the others by its count).
  */
-export function pushNormalized(
-  out: FeatureBuffer,
-  hashes: readonly number[],
-  options: { offset: number; mask: number; weight?: number },
-): void {
+export function pushNormalized(out: FeatureBuffer, hashes: readonly number[], options: { offset: number; mask: number; weight?: number }): void {
   if (hashes.length === 0) return;
   const scale = (options.weight ?? 1) / Math.sqrt(hashes.length);
   for (const h of hashes) out.push(options.offset + (h & options.mask), scale);

@@ -60,12 +60,7 @@ export interface FeatureLayout {
 export const PROMPT_LAYOUT: FeatureLayout = { statsOffset: 0, hashOffset: PROMPT_STAT_COUNT, salt: 0 };
 
 /** Appends the prompt's features to `out` (reusing module-level scratch arrays: not re-entrant). */
-export function extractPromptFeatures(
-  text: string,
-  options: PromptFeatureOptions,
-  out: FeatureBuffer,
-  layout: FeatureLayout = PROMPT_LAYOUT,
-): void {
+export function extractPromptFeatures(text: string, options: PromptFeatureOptions, out: FeatureBuffer, layout: FeatureLayout = PROMPT_LAYOUT): void {
   const offset = layout.hashOffset;
   const mask = 2 ** options.bits - 1;
   wordHashes.length = 0;

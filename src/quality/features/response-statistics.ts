@@ -59,7 +59,10 @@ function toNumber(text: string): number {
 
 /** Evaluates + - * / and parentheses over numbers; undefined for anything else. */
 export function evaluateArithmetic(expression: string): number | undefined {
-  const src = expression.replace(/[,$\s]/g, '').replace(/[x×]/g, '*').replace(/÷/g, '/');
+  const src = expression
+    .replace(/[,$\s]/g, '')
+    .replace(/[x×]/g, '*')
+    .replace(/÷/g, '/');
   if (!/^[\d+\-*/().%]+$/.test(src)) return undefined;
   let pos = 0;
   const peek = (): string => src[pos] ?? '';

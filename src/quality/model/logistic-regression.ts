@@ -79,11 +79,7 @@ function compact(xs: readonly SparseFeatures[], minCount: number): CompactData {
 }
 
 /** Fits the model; `ys` are targets in [0,1]. */
-export function trainLogistic(
-  xs: readonly SparseFeatures[],
-  ys: readonly number[],
-  options: LogisticTrainOptions,
-): LogisticModel {
+export function trainLogistic(xs: readonly SparseFeatures[], ys: readonly number[], options: LogisticTrainOptions): LogisticModel {
   const data = compact(xs, options.minCount ?? 2);
   const n = xs.length;
   const sw = options.sampleWeights ?? ys.map(() => 1);

@@ -5,7 +5,7 @@
  * routes can judge answers differently; without one the gateway's default (built-in) verifier is used.
  */
 import { resolve } from 'node:path';
-import type { AnswerVerifier } from '../execute-plan.js';
+import type { AnswerVerifier } from '../answer-verifier.js';
 import type { Router } from '../router.js';
 
 export async function cascadeRouter(options: {

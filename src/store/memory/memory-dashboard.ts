@@ -32,17 +32,30 @@ export function createMemoryDashboard(records: Iterable<RequestRecord>): Dashboa
         if (r.time < range.since || r.time >= range.until) continue;
         const bucket = r.time - ((r.time - range.since) % range.bucketMs);
         const t = getOrAdd(traffic, JSON.stringify([bucket, r.model]), () => ({
-          bucket, model: r.model, requests: 0, errors: 0, fallbacks: 0, inputTokens: 0, outputTokens: 0, cost: 0, baselineCost: 0,
+          bucket,
+          model: r.model,
+          requests: 0,
+          errors: 0,
+          clientErrors: 0,
+          fallbacks: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          cost: 0,
+          baselineCost: 0,
         }));
         t.requests += 1;
         if (r.status >= 400) t.errors += 1;
+        if (r.status >= 400 && r.status < 500) t.clientErrors += 1;
         if (r.attempts.some((a) => a.error !== null)) t.fallbacks += 1;
         t.inputTokens += r.inputTokens;
         t.outputTokens += r.outputTokens;
         t.cost += r.cost;
         t.baselineCost += r.baselineCost;
         if (r.status < 400) {
-          for (const [metric, ms] of [['total', r.totalMs], ['ttft', r.ttftMs]] as const) {
+          for (const [metric, ms] of [
+            ['total', r.totalMs],
+            ['ttft', r.ttftMs],
+          ] as const) {
             if (ms === null) continue;
             const slot = latencySlot(ms);
             getOrAdd(latency, JSON.stringify([bucket, r.model, metric, slot]), () => ({ bucket, model: r.model, metric, slot, count: 0 })).count += 1;

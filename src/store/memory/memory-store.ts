@@ -6,6 +6,7 @@
 import { copyRequestRecord, type RequestRecord } from '../../spec/request-record.js';
 import { memoryAuditLog } from '../audit-log-memory.js';
 import { memoryApiKeyStore } from '../keys-memory.js';
+import { memoryTaskExampleStore } from '../task-examples-memory.js';
 import { ArrivalQueue } from './arrival-queue.js';
 import { createMemoryDashboard } from './memory-dashboard.js';
 import type { StatsRow, Store } from '../request-log.js';
@@ -65,6 +66,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       },
     },
     keys: memoryApiKeyStore(),
+    taskExamples: memoryTaskExampleStore(),
     audit: memoryAuditLog(),
     dashboard: createMemoryDashboard(records),
     stats: {

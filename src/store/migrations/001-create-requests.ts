@@ -9,9 +9,7 @@ export const createRequests001: Migration = {
     await db.schema
       .createTable('requests')
       .ifNotExists()
-      .addColumn('seq', sqlite ? 'integer' : 'bigint', (col) =>
-        sqlite ? col.primaryKey() : col.primaryKey().generatedAlwaysAsIdentity(),
-      )
+      .addColumn('seq', sqlite ? 'integer' : 'bigint', (col) => (sqlite ? col.primaryKey() : col.primaryKey().generatedAlwaysAsIdentity()))
       .addColumn('id', 'text', (col) => col.notNull().unique())
       .addColumn('time', 'bigint', (col) => col.notNull())
       .addColumn('key_id', 'text')
@@ -39,18 +37,8 @@ export const createRequests001: Migration = {
       .addColumn('response_body', 'text')
       .execute();
     await db.schema.createIndex('requests_time_idx').ifNotExists().on('requests').column('time').execute();
-    await db.schema
-      .createIndex('requests_route_time_idx')
-      .ifNotExists()
-      .on('requests')
-      .columns(['route', 'time'])
-      .execute();
-    await db.schema
-      .createIndex('requests_model_time_idx')
-      .ifNotExists()
-      .on('requests')
-      .columns(['model', 'time'])
-      .execute();
+    await db.schema.createIndex('requests_route_time_idx').ifNotExists().on('requests').columns(['route', 'time']).execute();
+    await db.schema.createIndex('requests_model_time_idx').ifNotExists().on('requests').columns(['model', 'time']).execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable('requests').ifExists().execute();

@@ -19,12 +19,7 @@ export const createAuditLog004: Migration = {
       .addColumn('hash', 'text', (col) => col.notNull())
       .addPrimaryKeyConstraint('audit_log_pk', ['replica_id', 'seq'])
       .execute();
-    await db.schema
-      .createIndex('audit_log_replica_time_idx')
-      .ifNotExists()
-      .on('audit_log')
-      .columns(['replica_id', 'recorded_at'])
-      .execute();
+    await db.schema.createIndex('audit_log_replica_time_idx').ifNotExists().on('audit_log').columns(['replica_id', 'recorded_at']).execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable('audit_log').ifExists().execute();

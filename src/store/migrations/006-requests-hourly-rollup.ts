@@ -15,7 +15,11 @@ import { sql, SqliteAdapter, type Kysely, type Migration } from 'kysely';
 const HOUR_OF = (column: string): string => `(${column} - ((${column} % 3600000) + 3600000) % 3600000)`;
 
 const COUNTED = 'time, route, model, status, input_tokens, output_tokens, cost, baseline_cost';
-const CHANGED = `(${COUNTED.split(', ').map((c) => `o.${c}`).join(', ')}) is distinct from (${COUNTED.split(', ').map((c) => `n.${c}`).join(', ')})`;
+const CHANGED = `(${COUNTED.split(', ')
+  .map((c) => `o.${c}`)
+  .join(', ')}) is distinct from (${COUNTED.split(', ')
+  .map((c) => `n.${c}`)
+  .join(', ')})`;
 
 /** Totals of `rows` (a relation with the requests columns) per hour, route and model. */
 function totalsOf(rows: string): string {
@@ -95,11 +99,7 @@ export const requestsHourlyRollup006: Migration = {
     // Transition tables need one trigger per event (PostgreSQL allows them only on single-event triggers).
     for (const event of ['insert', 'update', 'delete'] as const) {
       const tables =
-        event === 'insert'
-          ? 'new table as new_rows'
-          : event === 'delete'
-            ? 'old table as old_rows'
-            : 'old table as old_rows new table as new_rows';
+        event === 'insert' ? 'new table as new_rows' : event === 'delete' ? 'old table as old_rows' : 'old table as old_rows new table as new_rows';
       await sql
         .raw(
           `create trigger requests_hourly_${event} after ${event} on requests

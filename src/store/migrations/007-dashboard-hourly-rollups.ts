@@ -15,7 +15,10 @@ const HOUR_OF = (column: string): string => `(${column} - ((${column} % 3600000)
  * operand, so it is asked about -ms against the negated bounds (ascending): N minus that count is the slot,
  * by binary search, exact on the boundaries.
  */
-const NEGATED_BOUNDS = `array[${[...LATENCY_BOUNDS_MS].reverse().map((b) => `${-b}`).join(',')}]::float8[]`;
+const NEGATED_BOUNDS = `array[${[...LATENCY_BOUNDS_MS]
+  .reverse()
+  .map((b) => `${-b}`)
+  .join(',')}]::float8[]`;
 const SLOT_OF = (column: string): string => `(${LATENCY_BOUNDS_MS.length} - width_bucket(-(${column}), ${NEGATED_BOUNDS}))`;
 
 interface Rollup {
@@ -45,12 +48,7 @@ const ROLLUPS: Rollup[] = [
   },
   {
     table: 'requests_hourly_latency',
-    keys: [
-      hour,
-      { name: 'model', expr: (r) => `${r}.model` },
-      { name: 'metric', expr: () => 'm.metric' },
-      { name: 'slot', expr: () => SLOT_OF('m.ms') },
-    ],
+    keys: [hour, { name: 'model', expr: (r) => `${r}.model` }, { name: 'metric', expr: () => 'm.metric' }, { name: 'slot', expr: () => SLOT_OF('m.ms') }],
     sums: [{ name: 'count', expr: () => '1' }],
     join: `cross join lateral (values ('total', r.total_ms), ('ttft', r.ttft_ms)) as m(metric, ms)`,
     where: (r) => `${r}.status < 400 and m.ms is not null`,
@@ -70,7 +68,21 @@ const ROLLUPS: Rollup[] = [
 ];
 
 /** Every column a rollup reads: an UPDATE that changes none of them leaves the rollups alone. */
-const COUNTED = ['time', 'route', 'model', 'status', 'attempts', 'input_tokens', 'output_tokens', 'cost', 'baseline_cost', 'total_ms', 'ttft_ms', 'privacy_action', 'privacy_findings'];
+const COUNTED = [
+  'time',
+  'route',
+  'model',
+  'status',
+  'attempts',
+  'input_tokens',
+  'output_tokens',
+  'cost',
+  'baseline_cost',
+  'total_ms',
+  'ttft_ms',
+  'privacy_action',
+  'privacy_findings',
+];
 const CHANGED = `(${COUNTED.map((c) => `o.${c}`).join(', ')}) is distinct from (${COUNTED.map((c) => `n.${c}`).join(', ')})`;
 
 function totals(rollup: Rollup, rows: string): string {

@@ -29,7 +29,12 @@ test('migration 008 gives keys with routes but no models the scope `routes`, all
       revoked_at: null,
     });
     // Written as the 003 schema knew them: no scope column yet.
-    const rows = [row('routes-only', ['sec/*'], ['*']), row('routes-and-models', ['sec/*'], ['small']), row('models-only', ['*'], ['small']), row('everything', ['*'], ['*'])];
+    const rows = [
+      row('routes-only', ['sec/*'], ['*']),
+      row('routes-and-models', ['sec/*'], ['small']),
+      row('models-only', ['*'], ['small']),
+      row('everything', ['*'], ['*']),
+    ];
     await (db as unknown as Kysely<{ api_keys: (typeof rows)[number] }>).insertInto('api_keys').values(rows).execute();
 
     await migrateToLatest(db as unknown as Kysely<unknown>);

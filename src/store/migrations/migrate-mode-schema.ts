@@ -6,5 +6,7 @@ export const migrateFields = {
   migrate: z
     .enum(['auto', 'wait', 'skip'])
     .optional()
-    .describe('Schema migrations at start-up. `auto`: apply pending ones (one process, or replicas that may wait on each other); `wait`: never migrate, wait until `tandem migrate` (a Kubernetes initContainer or Job) has applied them; `skip`: neither, only warn. Unset: `auto`.'),
+    .describe(
+      'Schema migrations at start-up. `auto`: apply pending ones (one process, or replicas that may wait on each other); `wait`: never migrate, wait until `tandem migrate` (a Kubernetes initContainer or Job) has applied them; `skip`: neither, only warn. Unset: `auto`.',
+    ),
 };

@@ -10,6 +10,7 @@ import { createAuditLog004 } from './004-create-audit-log.js';
 import { requestsHourlyRollup006 } from './006-requests-hourly-rollup.js';
 import { dashboardHourlyRollups007 } from './007-dashboard-hourly-rollups.js';
 import { keyScopes008 } from './008-key-scopes.js';
+import { taskDistillation009 } from './009-task-distillation.js';
 
 /** Kysely applies these in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '006-requests-hourly-rollup': requestsHourlyRollup006,
   '007-dashboard-hourly-rollups': dashboardHourlyRollups007,
   '008-key-scopes': keyScopes008,
+  '009-task-distillation': taskDistillation009,
 };
 
 export const codeMigrationProvider: MigrationProvider = {

@@ -68,7 +68,10 @@ test('batches respect maxBatch and maxInFlight, and drain waits for every write'
   assert.ok(drained);
   assert.ok(writer.batches.every((b) => b.length <= 3));
   assert.ok(writer.maxConcurrent <= 2);
-  assert.deepEqual(writer.batches.flat(), Array.from({ length: 10 }, (_, i) => i));
+  assert.deepEqual(
+    writer.batches.flat(),
+    Array.from({ length: 10 }, (_, i) => i),
+  );
 });
 
 test('a write that throws fails its whole batch and the next batch still runs', async () => {

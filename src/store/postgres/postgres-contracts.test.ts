@@ -6,6 +6,7 @@ import { after } from 'node:test';
 import { runAuditLogContract } from '../audit-log.contract.js';
 import { runDashboardContract } from '../dashboard.contract.js';
 import { runApiKeyStoreContract } from '../keys.contract.js';
+import { runTaskExampleStoreContract } from '../task-examples.contract.js';
 import { openPostgresStore } from './postgres-store.js';
 import { TEST_DATABASE_URL, testSchemas } from './postgres-test-database.js';
 
@@ -17,3 +18,4 @@ const open = (logBodies = false) => openPostgresStore({ url: TEST_DATABASE_URL, 
 runApiKeyStoreContract('postgres', () => open());
 runAuditLogContract('postgres', () => open());
 runDashboardContract('postgres', ({ logBodies }) => open(logBodies));
+runTaskExampleStoreContract('postgres', () => open());

@@ -24,7 +24,7 @@ test('series from the hourly rollups equal the scan over requests, after deletes
   try {
     const base = 1_700_000_000_000 - (1_700_000_000_000 % HOUR_MS);
     let seed = 11;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const records: RequestRecord[] = Array.from({ length: 500 }, (_, i) => {
       const record = makeRecord({

@@ -47,7 +47,10 @@ async function fromRollups(db: Kysely<TandemDatabase>, range: DashboardRange): P
   const until = sql.lit(range.until);
   const bucket = sql`hour - ((hour - ${since}) % ${sql.lit(range.bucketMs)})`;
   const where = sql`hour >= ${since} and hour < ${until}`;
-  const [traffic, latency, privacy, findings] = await Promise.all([
+  // The rollups count errors, not which were the client's (4xx): those are counted from `requests`, whose
+  // error rows are few; a client_errors rollup column would need a migration of its own.
+  const rawBucket = sql`time - ((time - ${since}) % ${sql.lit(range.bucketMs)})`;
+  const [traffic, latency, privacy, findings, clientErrors] = await Promise.all([
     sql<Record<keyof TrafficBucketRow | 'input_tokens' | 'output_tokens' | 'baseline_cost', unknown>>`
       select ${bucket} as bucket, model, sum(requests) as requests, sum(errors) as errors, sum(fallbacks) as fallbacks,
         sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost) as cost, sum(baseline_cost) as baseline_cost
@@ -60,7 +63,11 @@ async function fromRollups(db: Kysely<TandemDatabase>, range: DashboardRange): P
       from requests_hourly_privacy where ${where} group by 1, 2 having sum(requests) > 0`.execute(db),
     sql<{ type: string; count: unknown }>`
       select type, sum(count) as count from requests_hourly_findings where ${where} group by 1 having sum(count) > 0`.execute(db),
+    sql<{ bucket: unknown; model: string | null; client_errors: unknown }>`
+      select ${rawBucket} as bucket, model, count(*) as client_errors
+      from requests where time >= ${since} and time < ${until} and status >= 400 and status < 500 group by 1, 2`.execute(db),
   ]);
+  const clientErrorsAt = new Map(clientErrors.rows.map((r) => [JSON.stringify([Number(r.bucket), r.model]), Number(r.client_errors)]));
   // Number(): bigint sums come back as numeric strings.
   return {
     traffic: traffic.rows.map((r) => ({
@@ -68,6 +75,7 @@ async function fromRollups(db: Kysely<TandemDatabase>, range: DashboardRange): P
       model: r.model as string | null,
       requests: Number(r.requests),
       errors: Number(r.errors),
+      clientErrors: clientErrorsAt.get(JSON.stringify([Number(r.bucket), r.model as string | null])) ?? 0,
       fallbacks: Number(r.fallbacks),
       inputTokens: Number(r.input_tokens),
       outputTokens: Number(r.output_tokens),
@@ -100,6 +108,7 @@ function merge(parts: DashboardSeriesRows[]): DashboardSeriesRows {
       else {
         addUsageTotals(t, r);
         t.fallbacks += r.fallbacks;
+        t.clientErrors += r.clientErrors;
       }
     }
     for (const r of part.latency) {

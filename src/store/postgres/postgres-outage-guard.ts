@@ -139,12 +139,15 @@ export class PostgresOutageGuard {
 
   private schedule(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.running = this.check().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.up ? this.options.healthCheckIntervalMs : Math.min(DOWN_PROBE_MS, this.options.healthCheckIntervalMs));
+    this.timer = setTimeout(
+      () => {
+        this.running = this.check().finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+      },
+      this.up ? this.options.healthCheckIntervalMs : Math.min(DOWN_PROBE_MS, this.options.healthCheckIntervalMs),
+    );
     // The HTTP server keeps the process alive; health checks alone must not.
     this.timer.unref();
   }

@@ -13,7 +13,7 @@ export const postgresOutageFields = {
     .min(1)
     .max(63)
     .default('tandem')
-    .describe('application_name of every connection (shown in pg_stat_activity), so an operator can find or terminate this gateway\'s sessions.'),
+    .describe("application_name of every connection (shown in pg_stat_activity), so an operator can find or terminate this gateway's sessions."),
   connect_timeout_ms: z
     .number()
     .int()
@@ -22,10 +22,8 @@ export const postgresOutageFields = {
     .describe('Longest wait for a new connection, or for a free one from the pool; then the attempt fails.'),
   statement_timeout_ms: ms
     .default(15_000)
-    .describe('PostgreSQL\'s statement_timeout for every statement the gateway runs (the server cancels longer ones); 0: none. Migrations run without it.'),
-  query_timeout_ms: ms
-    .default(20_000)
-    .describe('Client-side limit on one query, counting the network (a silently unreachable server never answers); 0: none.'),
+    .describe("PostgreSQL's statement_timeout for every statement the gateway runs (the server cancels longer ones); 0: none. Migrations run without it."),
+  query_timeout_ms: ms.default(20_000).describe('Client-side limit on one query, counting the network (a silently unreachable server never answers); 0: none.'),
   keepalive_ms: ms
     .default(10_000)
     .describe('Idle time before TCP keepalive probes start on each connection (then about 10 s of probes find a dead peer); 0: keepalive off.'),
@@ -50,9 +48,7 @@ export const postgresOutageFields = {
     .min(1)
     .default('.tandem/postgres-spool.db')
     .describe('The spool journal (a SQLite file), relative to the config file; put it on a volume that outlives the process.'),
-  startup_attempts: ms
-    .default(30)
-    .describe('Tries to reach PostgreSQL at start-up, with backoff, before `tandem serve` gives up; 0: keep trying.'),
+  startup_attempts: ms.default(30).describe('Tries to reach PostgreSQL at start-up, with backoff, before `tandem serve` gives up; 0: keep trying.'),
   startup_max_backoff_ms: z
     .number()
     .int()

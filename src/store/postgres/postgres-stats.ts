@@ -52,7 +52,9 @@ export async function selectStatsFromRollup(db: Kysely<TandemDatabase>, window: 
         sum(input_tokens), sum(output_tokens), sum(cost), sum(baseline_cost)
       from requests where ${timeFilter('time', edge)} group by route, model`);
   }
-  const { rows } = await sql<Parameters<typeof toStatsRow>[0]>`select route, model, sum(requests) as requests, sum(errors) as errors, sum(input_tokens) as input_tokens,
+  const { rows } = await sql<
+    Parameters<typeof toStatsRow>[0]
+  >`select route, model, sum(requests) as requests, sum(errors) as errors, sum(input_tokens) as input_tokens,
        sum(output_tokens) as output_tokens, sum(cost) as cost, sum(baseline_cost) as baseline_cost
      from (${sql.join(parts, sql` union all `)}) as t (route, model, requests, errors, input_tokens, output_tokens, cost, baseline_cost)
      group by route, model

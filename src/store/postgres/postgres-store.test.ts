@@ -36,7 +36,10 @@ test('in one batch, duplicates and a row PostgreSQL refuses fail alone; their ba
     assert.equal((await store.requestLog.get('existing'))?.reason, 'first');
     assert.equal((await store.requestLog.get('b'))?.time, 2);
     assert.equal(await store.requestLog.get('bad'), undefined);
-    assert.deepEqual((await store.requestLog.recent({ limit: 10 })).map((r) => r.id), ['existing', 'c', 'b', 'a']);
+    assert.deepEqual(
+      (await store.requestLog.recent({ limit: 10 })).map((r) => r.id),
+      ['existing', 'c', 'b', 'a'],
+    );
   } finally {
     await store.close();
   }
@@ -49,7 +52,7 @@ test('stats from the hourly rollup equal a scan of the same rows, for any window
     const base = 1_700_000_000_000 - (1_700_000_000_000 % HOUR_MS);
     const records: RequestRecord[] = [];
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 400; i++) {
       records.push(
         makeRecord({
@@ -164,7 +167,7 @@ test('opening is not disturbed by other schemas being created and dropped at the
   await churn.connect();
   let stop = false;
   const others = async (): Promise<void> => {
-    for (let i = 0; !stop; i++) {
+    for (let _i = 0; !stop; _i++) {
       const name = schemas.create();
       await churn.query(`create schema ${name}; create table ${name}.t (id bigint generated always as identity)`);
       await churn.query(`drop schema ${name} cascade`);

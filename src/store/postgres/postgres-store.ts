@@ -17,6 +17,7 @@ import type pg from 'pg';
 import type { RequestRecord } from '../../spec/request-record.js';
 import type { TandemDatabase } from '../database.js';
 import { sqlApiKeyStore } from '../keys-sql.js';
+import { sqlTaskExampleStore } from '../task-examples-sql.js';
 import { prepareSchema, type MigrateMode } from '../migrations/prepare-schema.js';
 import type { Store } from '../request-log.js';
 import { openSpoolJournal, type SpoolJournal } from '../spool-journal.js';
@@ -119,6 +120,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     stats: outageErrorsAs503({ query: (query: Parameters<typeof selectStatsFromRollup>[1]) => selectStatsFromRollup(db, query) }),
     keys: outageErrorsAs503(sqlApiKeyStore(db)),
+    taskExamples: outageErrorsAs503(sqlTaskExampleStore(db)),
     audit,
     dashboard: outageErrorsAs503(postgresDashboard(db)),
     health: () => ({ ready: guard.ready, accepting: guard.accepting }),
@@ -150,7 +152,9 @@ function openSpool(path: string | undefined, log: (line: string) => void): Spool
     return openSpoolJournal({ path });
   } catch (error) {
     // Not fatal: the gateway works as before, only an outage costs 503s instead of spooled rows.
-    log(`tandem: warning: cannot open the spool ${path} (${outageReason(error)}); during a PostgreSQL outage requests will get 503. Set store.spool_path to a writable file.`);
+    log(
+      `tandem: warning: cannot open the spool ${path} (${outageReason(error)}); during a PostgreSQL outage requests will get 503. Set store.spool_path to a writable file.`,
+    );
     return null;
   }
 }
@@ -216,7 +220,11 @@ async function migrate(options: PostgresStoreOptions, poolOptions: PostgresPoolO
   const db = new Kysely<TandemDatabase>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   try {
     if (options.schema !== undefined) await createSchema(db, options.schema);
-    await prepareSchema(db as Kysely<unknown>, { schema: await currentSchema(db), mode: options.migrate ?? 'auto', ...(options.log === undefined ? {} : { log: options.log }) });
+    await prepareSchema(db as Kysely<unknown>, {
+      schema: await currentSchema(db),
+      mode: options.migrate ?? 'auto',
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
   } finally {
     await db.destroy();
   }

@@ -6,15 +6,7 @@
  * schema dropped by someone else at that moment (another deployment, a parallel test run) fails our
  * start-up with `schema "…" does not exist`. Scoped to our schema, nothing anyone else does can break it.
  */
-import {
-  PostgresDialect,
-  sql,
-  type DatabaseIntrospector,
-  type DatabaseMetadata,
-  type Kysely,
-  type SchemaMetadata,
-  type TableMetadata,
-} from 'kysely';
+import { PostgresDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type Kysely, type SchemaMetadata, type TableMetadata } from 'kysely';
 
 export class SchemaScopedPostgresDialect extends PostgresDialect {
   // Kysely's signature is Kysely<any>; the introspector only runs raw SQL, so no table types are needed.

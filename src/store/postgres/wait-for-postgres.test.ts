@@ -21,21 +21,41 @@ test('an unreachable database is retried with doubling, capped waits and one lin
   });
   assert.equal(opened, 'store');
   assert.equal(lines.length, 6);
-  assert.match(lines[0] ?? '', /^tandem: waiting for PostgreSQL at db\.internal:5432\/tandem: try 1 failed \(connect ECONNREFUSED 10\.0\.0\.5:5432\); next try in \d+\.\d s$/);
+  assert.match(
+    lines[0] ?? '',
+    /^tandem: waiting for PostgreSQL at db\.internal:5432\/tandem: try 1 failed \(connect ECONNREFUSED 10\.0\.0\.5:5432\); next try in \d+\.\d s$/,
+  );
   assert.match(lines[5] ?? '', /is reachable \(try 6\)/);
   const nominal = [1, 2, 4, 8, 16].map((f) => Math.min(3_000, FIRST_BACKOFF_MS * f));
-  waits.forEach((ms, i) => assert.ok(ms >= nominal[i]! * 0.8 && ms <= nominal[i]! * 1.2, `wait ${i}: ${ms}`));
+  for (const [i, ms] of waits.entries()) assert.ok(ms >= nominal[i]! * 0.8 && ms <= nominal[i]! * 1.2, `wait ${i}: ${ms}`);
 });
 
 test('gives up after `attempts` tries, and does not retry what is not an outage', async () => {
   await assert.rejects(
-    waitForPostgres({ database: 'd', attempts: 3, maxBackoffMs: 1, log: () => undefined, sleep: async () => undefined, open: async () => Promise.reject(refused()) }),
+    waitForPostgres({
+      database: 'd',
+      attempts: 3,
+      maxBackoffMs: 1,
+      log: () => undefined,
+      sleep: async () => undefined,
+      open: async () => Promise.reject(refused()),
+    }),
     /still unreachable after 3 tries/,
   );
   let tries = 0;
   const migration = Object.assign(new Error('store migration 006 failed: syntax error'), { code: '42601' });
   await assert.rejects(
-    waitForPostgres({ database: 'd', attempts: 0, maxBackoffMs: 1, log: () => undefined, sleep: async () => undefined, open: async () => (tries++, Promise.reject(migration)) }),
+    waitForPostgres({
+      database: 'd',
+      attempts: 0,
+      maxBackoffMs: 1,
+      log: () => undefined,
+      sleep: async () => undefined,
+      open: async () => {
+        tries++;
+        throw migration;
+      },
+    }),
     /syntax error/,
   );
   assert.equal(tries, 1);

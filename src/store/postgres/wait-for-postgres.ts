@@ -38,7 +38,9 @@ export async function waitForPostgres<T>(options: WaitForPostgresOptions<T>): Pr
       const backoff = Math.min(options.maxBackoffMs, FIRST_BACKOFF_MS * 2 ** (attempt - 1));
       // ±20% jitter, so replicas started together do not knock in step.
       const delay = Math.round(backoff * (0.8 + Math.random() * 0.4));
-      options.log(`tandem: waiting for PostgreSQL at ${options.database}: try ${attempt}${of} failed (${outageReason(error)}); next try in ${(delay / 1000).toFixed(1)} s`);
+      options.log(
+        `tandem: waiting for PostgreSQL at ${options.database}: try ${attempt}${of} failed (${outageReason(error)}); next try in ${(delay / 1000).toFixed(1)} s`,
+      );
       await wait(delay);
     }
   }

@@ -27,11 +27,7 @@ test('a row the database refuses fails only its own append; its batch-mates land
   const { sqlite, insert } = table();
   const writer = createSqliteBatchWriter({ sqlite, insert });
   await writer.append({ id: 'taken', n: 0 });
-  const results = await Promise.allSettled([
-    writer.append({ id: 'a', n: 1 }),
-    writer.append({ id: 'taken', n: 2 }),
-    writer.append({ id: 'b', n: 3 }),
-  ]);
+  const results = await Promise.allSettled([writer.append({ id: 'a', n: 1 }), writer.append({ id: 'taken', n: 2 }), writer.append({ id: 'b', n: 3 })]);
   assert.deepEqual(
     results.map((r) => r.status),
     ['fulfilled', 'rejected', 'fulfilled'],

@@ -39,15 +39,14 @@ test('the database is in WAL mode and reopening records each migration once', as
   try {
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     const applied = raw.prepare('select name from kysely_migration order by name').all();
-    assert.deepEqual(applied, Object.keys(migrations).sort().map((name) => ({ name })));
-    const indexes = raw
-      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null order by name")
-      .all();
-    assert.deepEqual(indexes, [
-      { name: 'requests_model_time_idx' },
-      { name: 'requests_route_time_idx' },
-      { name: 'requests_time_idx' },
-    ]);
+    assert.deepEqual(
+      applied,
+      Object.keys(migrations)
+        .sort()
+        .map((name) => ({ name })),
+    );
+    const indexes = raw.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null order by name").all();
+    assert.deepEqual(indexes, [{ name: 'requests_model_time_idx' }, { name: 'requests_route_time_idx' }, { name: 'requests_time_idx' }]);
   } finally {
     raw.close();
   }

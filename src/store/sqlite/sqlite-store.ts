@@ -30,6 +30,7 @@ import { requestColumns, toRequestRow } from '../request-row.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { deleteRequestsBefore, selectSpendSince, selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
 import { sqlApiKeyStore } from '../keys-sql.js';
+import { sqlTaskExampleStore } from '../task-examples-sql.js';
 import { auditColumns, sqlAuditLog, toAuditRow } from '../audit-log-sql.js';
 import { sqlDashboard } from '../sql-dashboard-queries.js';
 
@@ -68,17 +69,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     throw error;
   }
 
-  const insert = sqlite.prepare(
-    `insert into requests (${requestColumns.join(', ')}) values (${requestColumns.map((c) => `@${c}`).join(', ')})`,
-  );
-  const insertAudit = sqlite.prepare(
-    `insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map((c) => `@${c}`).join(', ')})`,
-  );
+  const insert = sqlite.prepare(`insert into requests (${requestColumns.join(', ')}) values (${requestColumns.map((c) => `@${c}`).join(', ')})`);
+  const insertAudit = sqlite.prepare(`insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map((c) => `@${c}`).join(', ')})`);
   // A savepoint when it runs inside the writer's batch transaction, its own transaction when the writer
   // retries row by row: a chain's batch is stored whole or not at all either way.
-  const insertAuditBatch = { run: sqlite.transaction((records: readonly AuditRecord[]) => {
-    for (const record of records) insertAudit.run(toAuditRow(record));
-  }) };
+  const insertAuditBatch = {
+    run: sqlite.transaction((records: readonly AuditRecord[]) => {
+      for (const record of records) insertAudit.run(toAuditRow(record));
+    }),
+  };
   const logBodies = options.logBodies;
   const writer = createSqliteBatchWriter({ sqlite, insert });
   let closed = false;
@@ -95,6 +94,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       query: (query) => selectStats(db, query),
     },
     keys: sqlApiKeyStore(db),
+    taskExamples: sqlTaskExampleStore(db),
     audit: {
       ...sqlAuditLog(db),
       // Like requests: a raw prepared insert, group-committed with the request rows of the same loop turn,

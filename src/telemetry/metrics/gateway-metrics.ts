@@ -20,6 +20,7 @@ import type { RequestRecord } from '../../spec/request-record.js';
 import { CachedCounter, CachedHistogram, type CounterCell, type HistogramCell } from './cached-metrics.js';
 import { REASON_KINDS, reasonKind, type ReasonKind } from './reason-kind.js';
 import { registerProcessMetrics } from './process-metrics.js';
+import { registerTaskMetrics } from '../../distill/task-metrics.js';
 
 /** What the metrics read from the gateway: a narrow view so tests and the gateway share one shape. */
 export interface MetricsSource {
@@ -30,6 +31,8 @@ export interface MetricsSource {
   /** Chat requests being answered right now. */
   readonly activeRequests: number;
   config: { currency: string };
+  /** The task-distillation stage (distill/task-stage.ts), read at scrape time. */
+  readonly tasks?: unknown;
 }
 
 /** Route label for requests that named a model directly (as in `tandem stats`). */
@@ -45,7 +48,14 @@ const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 const POLICIES: ReadonlySet<string> = new Set(['privacy', 'context-fit', 'capability', 'budget', 'latency']);
 const PII: ReadonlySet<string> = new Set(PII_TYPES);
 /** The `code` of every 401 Tandem answers (src/api/authenticate.ts). */
-export const AUTH_FAILURE_CODES = ['missing_api_key', 'invalid_api_key', 'revoked_api_key', 'expired_api_key', 'missing_admin_key', 'invalid_admin_key'] as const;
+export const AUTH_FAILURE_CODES = [
+  'missing_api_key',
+  'invalid_api_key',
+  'revoked_api_key',
+  'expired_api_key',
+  'missing_admin_key',
+  'invalid_admin_key',
+] as const;
 /** The HTTP edge's resource limits, by the `server` key that sets each (docs/security.md#resource-limits). */
 export const EDGE_LIMITS = ['max_connections', 'max_inflight_body_bytes', 'body_timeout_ms'] as const;
 export type EdgeLimit = (typeof EDGE_LIMITS)[number];
@@ -113,7 +123,7 @@ export class GatewayMetrics {
     });
     this.ttft = new CachedHistogram({
       name: 'tandem_time_to_first_token_seconds',
-      help: 'Time from a request arriving to the answering model\'s first content (whole answer when not streaming), by model.',
+      help: "Time from a request arriving to the answering model's first content (whole answer when not streaming), by model.",
       labelNames: ['model'],
       buckets: LATENCY_BUCKETS,
       registers,
@@ -132,13 +142,13 @@ export class GatewayMetrics {
     });
     this.cost = new CachedCounter({
       name: 'tandem_cost_total',
-      help: 'Money spent on upstream calls, in the config\'s currency (see tandem_info), by route and model.',
+      help: "Money spent on upstream calls, in the config's currency (see tandem_info), by route and model.",
       labelNames: ['route', 'model'],
       registers,
     });
     this.baselineCost = new CachedCounter({
       name: 'tandem_baseline_cost_total',
-      help: 'What the same tokens would have cost on the route\'s baseline model; savings = baseline - cost.',
+      help: "What the same tokens would have cost on the route's baseline model; savings = baseline - cost.",
       labelNames: ['route', 'model'],
       registers,
     });
@@ -236,6 +246,7 @@ export class GatewayMetrics {
     });
     for (const m of source.models.values()) modelInfo.set({ model: m.name, locality: m.locality, provider: m.provider, upstream: m.upstreamKey }, 1);
     registerProcessMetrics(registers);
+    registerTaskMetrics(registers, source);
   }
 
   /** The observer to add to `gateway.observers`. */

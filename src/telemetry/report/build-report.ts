@@ -25,10 +25,19 @@ export interface ReportTotals extends Omit<StatsRow, 'route' | 'model'> {
 export interface ReportRow extends ReportTotals {
   /** null: the client named a model directly. */
   route: string | null;
-  /** null: no model was reached. */
+  /** The model that answered; null: no model was reached. */
   model: string | null;
   locality: Locality;
-  /** The model's total latency percentiles over the period (successful requests), ms. */
+}
+
+/** What is per model rather than per route (the store keeps latency per model): listed once per model. */
+export interface ReportModel {
+  model: string;
+  locality: Locality;
+  requests: number;
+  /** Requests this model answered after a failed attempt: a fallback from another model, or a retry. */
+  afterFailedAttempt: number;
+  /** Total latency percentiles over the period (successful requests), ms. */
   p50Ms: number | null;
   p95Ms: number | null;
 }
@@ -49,6 +58,8 @@ export interface SavingsReport {
   bucketMs: number;
   currency: string;
   rows: ReportRow[];
+  /** One row per model that answered, with its latency and how often it answered after a failure. */
+  models: ReportModel[];
   /** One subtotal per route (`null` = direct model calls). */
   routes: Array<ReportTotals & { route: string | null }>;
   total: ReportTotals;
@@ -77,16 +88,27 @@ export function buildReport(input: BuildReportInput): SavingsReport {
   }
   const rows: ReportRow[] = input.stats.map((stat) => {
     const locality = localityOf(stat.model);
-    const slots = stat.model === null ? undefined : slotsByModel.get(stat.model);
-    return {
-      route: stat.route,
-      model: stat.model,
-      locality,
-      ...withShares(stat, locality === 'local' ? stat.requests : 0),
-      p50Ms: slots ? percentileFromSlots(slots, 0.5) : null,
-      p95Ms: slots ? percentileFromSlots(slots, 0.95) : null,
-    };
+    return { route: stat.route, model: stat.model, locality, ...withShares(stat, locality === 'local' ? stat.requests : 0) };
   });
+  const perModel = new Map<string, ReportModel>();
+  for (const row of input.series.traffic) {
+    if (row.model === null) continue;
+    let m = perModel.get(row.model);
+    if (m === undefined) {
+      const slots = slotsByModel.get(row.model);
+      m = {
+        model: row.model,
+        locality: localityOf(row.model),
+        requests: 0,
+        afterFailedAttempt: 0,
+        p50Ms: slots ? percentileFromSlots(slots, 0.5) : null,
+        p95Ms: slots ? percentileFromSlots(slots, 0.95) : null,
+      };
+      perModel.set(row.model, m);
+    }
+    m.requests += row.requests;
+    m.afterFailedAttempt += row.fallbacks;
+  }
 
   const byRoute = new Map<string | null, { sum: StatsRow; local: number }>();
   const all = { sum: emptyStats(), local: 0 };
@@ -124,6 +146,7 @@ export function buildReport(input: BuildReportInput): SavingsReport {
     bucketMs: input.bucketMs,
     currency: input.currency,
     rows,
+    models: [...perModel.values()].sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
     routes: [...byRoute.entries()].map(([route, r]) => ({ route, ...withShares(r.sum, r.local) })),
     total: withShares(all.sum, all.local),
     buckets,
@@ -131,6 +154,19 @@ export function buildReport(input: BuildReportInput): SavingsReport {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The default start of a report: 7 days back, or the hour of the first request when the log is younger,
+ * so a new user's first hour of traffic fills the chart instead of one spike at the right edge of a week.
+ * `hours` is the traffic of the last 7 days in whole-hour buckets (the store answers it from rollups).
+ */
+export function adaptiveSince(options: { now: number; hours: DashboardSeriesRows['traffic'] }): { since: number; adaptive: boolean } {
+  const week = options.now - 7 * DAY_MS;
+  const first = options.hours.reduce((min, row) => (row.requests > 0 && row.bucket < min ? row.bucket : min), Number.POSITIVE_INFINITY);
+  if (!Number.isFinite(first) || first <= week) return { since: week, adaptive: false };
+  return { since: first, adaptive: true };
+}
 
 /**
  * The period and chart grid of a report from `since` to `until` (default: now). Periods of a day or more
@@ -173,4 +209,3 @@ function withShares(stat: Omit<StatsRow, 'route' | 'model'>, localRequests: numb
 function emptyStats(): StatsRow {
   return { route: null, model: null, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cost: 0, baselineCost: 0, savings: 0 };
 }
-

@@ -2,7 +2,7 @@
  * `tandem report --html`: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched),
  * so it can be mailed or attached to a ticket and opened anywhere, in light or dark mode.
  */
-import type { ReportRow, ReportTotals, SavingsReport } from './build-report.js';
+import type { ReportModel, ReportRow, ReportTotals, SavingsReport } from './build-report.js';
 import { barList, COLORS, escapeXml, lineChart, stackedBarChart } from './svg-charts.js';
 
 export function renderReportHtml(report: SavingsReport): string {
@@ -62,10 +62,12 @@ export function renderReportHtml(report: SavingsReport): string {
     [r.cost, r.baselineCost, r.savings].map((n) => `<td class="n">${n.toFixed(6)}</td>`).join('') +
     `<td class="n">${percent(r.savingsPercent)}</td><td class="n">${percent(r.localSharePercent)}</td>`;
   const rowHtml = (r: ReportRow): string =>
-    `<tr><td>${escapeXml(r.route ?? '(direct)')}</td><td>${escapeXml(r.model ?? '(none)')}</td><td>${r.locality}</td>${cells(r)}<td class="n">${ms(r.p50Ms)}</td><td class="n">${ms(r.p95Ms)}</td></tr>`;
+    `<tr><td>${escapeXml(r.route ?? '(direct)')}</td><td>${escapeXml(r.model ?? '(none)')}</td><td>${r.locality}</td>${cells(r)}</tr>`;
   const routeHtml = report.routes
-    .map((r) => `<tr class="sub"><td>${escapeXml(r.route ?? '(direct)')}</td><td>all models</td><td></td>${cells(r)}<td></td><td></td></tr>`)
+    .map((r) => `<tr class="sub"><td>${escapeXml(r.route ?? '(direct)')}</td><td>all models</td><td></td>${cells(r)}</tr>`)
     .join('');
+  const modelHtml = (m: ReportModel): string =>
+    `<tr><td>${escapeXml(m.model)}</td><td>${m.locality}</td><td class="n">${m.requests}</td><td class="n">${m.afterFailedAttempt}</td><td class="n">${ms(m.p50Ms)}</td><td class="n">${ms(m.p95Ms)}</td></tr>`;
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -77,7 +79,8 @@ body{font:14px/1.45 system-ui,sans-serif;color:var(--fg);background:var(--bg);ma
 h1{font-size:1.4rem;margin:0 0 .25rem}p.muted{color:var(--muted);margin:0 0 1.5rem}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:.75rem;margin-bottom:1.5rem}
 .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem}.kpi span{display:block;color:var(--muted);font-size:.8rem}.kpi strong{font-size:1.15rem}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:1rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(460px,100%),1fr));gap:1rem}.charts>*{min-width:0}
+.table-wrap{overflow-x:auto;margin-top:1.5rem;max-width:100%}.table-wrap table{margin-top:0}h2{font-size:1.05rem;margin:1.5rem 0 0}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem}figcaption{font-weight:600;margin-bottom:.5rem}
 svg text{fill:var(--muted);font-size:11px}svg .grid{stroke:var(--line)}
 .legend{display:flex;gap:1rem;flex-wrap:wrap;color:var(--muted);font-size:.85rem}.key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
@@ -88,10 +91,16 @@ td.n,th.n{text-align:right;white-space:nowrap}tr.sub td{font-weight:600;backgrou
 <p class="muted">${escapeXml(stamp(report.since))} to ${escapeXml(stamp(report.until))} (UTC) · costs in ${escapeXml(report.currency)} · baseline: every request sent to its route's baseline model · latency percentiles per model, successful requests</p>
 <div class="kpis">${kpis}</div>
 <div class="charts">${costChart}${splitChart}${modelChart}</div>
-<table>
-<thead><tr><th>route</th><th>model</th><th>locality</th><th class="n">requests</th><th class="n">errors</th><th class="n">tokens in</th><th class="n">tokens out</th><th class="n">cost</th><th class="n">baseline</th><th class="n">savings</th><th class="n">savings %</th><th class="n">local %</th><th class="n">p50</th><th class="n">p95</th></tr></thead>
-<tbody>${report.rows.map(rowHtml).join('')}${routeHtml}<tr class="sub"><td>total</td><td></td><td></td>${cells(t)}<td></td><td></td></tr></tbody>
-</table>
+<h2>Per route and answering model</h2>
+<div class="table-wrap"><table>
+<thead><tr><th>route</th><th>model</th><th>locality</th><th class="n">requests</th><th class="n">errors</th><th class="n">tokens in</th><th class="n">tokens out</th><th class="n">cost</th><th class="n">baseline</th><th class="n">savings</th><th class="n">savings %</th><th class="n">local %</th></tr></thead>
+<tbody>${report.rows.map(rowHtml).join('')}${routeHtml}<tr class="sub"><td>total</td><td></td><td></td>${cells(t)}</tr></tbody>
+</table></div>
+<h2>Per model</h2>
+<div class="table-wrap"><table>
+<thead><tr><th>model</th><th>locality</th><th class="n">requests</th><th class="n">after a failed attempt</th><th class="n">p50</th><th class="n">p95</th></tr></thead>
+<tbody>${report.models.map(modelHtml).join('')}</tbody>
+</table></div>
 </body></html>
 `;
 }

@@ -34,7 +34,9 @@ export function lineChart(options: {
     const back = b.map((v, i) => ({ v, i })).reverse();
     fill = `<path d="${path(a)}${back.map(({ v, i }) => `L${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('')}Z" fill="${COLORS.savings}" stroke="none"/>`;
   }
-  const lines = series.map((s) => `<path d="${path(s.values)}" fill="none" stroke="${s.color}" stroke-width="2"><title>${escapeXml(s.label)}</title></path>`).join('');
+  const lines = series
+    .map((s) => `<path d="${path(s.values)}" fill="none" stroke="${s.color}" stroke-width="2"><title>${escapeXml(s.label)}</title></path>`)
+    .join('');
   return frame({ title: options.title, max, formatValue: options.formatValue, times, body: fill + lines, legend: series });
 }
 
@@ -63,7 +65,11 @@ export function stackedBarChart(options: { title: string; times: readonly number
 }
 
 /** Horizontal bars, one per item (e.g. requests per model). */
-export function barList(options: { title: string; items: ReadonlyArray<{ label: string; value: number; color: string }>; formatValue: (v: number) => string }): string {
+export function barList(options: {
+  title: string;
+  items: ReadonlyArray<{ label: string; value: number; color: string }>;
+  formatValue: (v: number) => string;
+}): string {
   const rowHeight = 26;
   const height = PAD.top + options.items.length * rowHeight + 8;
   const max = Math.max(0, ...options.items.map((i) => i.value));
@@ -108,9 +114,7 @@ function frame(options: {
     const anchor = i === 0 ? 'start' : i === times.length - 1 ? 'end' : 'middle';
     grid.push(`<text x="${x.toFixed(1)}" y="${HEIGHT - 12}" text-anchor="${anchor}">${escapeXml(formatTime(times[i] ?? 0))}</text>`);
   }
-  const legend = options.legend
-    .map((s) => `<span class="key"><i style="background:${s.color}"></i>${escapeXml(s.label)}</span>`)
-    .join('');
+  const legend = options.legend.map((s) => `<span class="key"><i style="background:${s.color}"></i>${escapeXml(s.label)}</span>`).join('');
   return (
     `<figure><figcaption>${escapeXml(options.title)}</figcaption>` +
     `<svg role="img" aria-label="${escapeXml(options.title)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%">${grid.join('')}${options.body}</svg>` +

@@ -8,6 +8,8 @@
  */
 import { context, propagation } from '@opentelemetry/api';
 import type { TelemetryConfig } from '../../config/schema.js';
+import { installRoutingTrace } from '../../routing/routing-trace.js';
+import { routingSpans } from './routing-spans.js';
 import { setActiveTracer } from './tandem-tracer.js';
 
 export type TracingConfig = NonNullable<TelemetryConfig['tracing']>;
@@ -18,14 +20,13 @@ export interface TracingHandle {
 }
 
 export async function installTracing(config: TracingConfig): Promise<TracingHandle> {
-  const [sdk, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }, { AsyncLocalStorageContextManager }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-trace-base'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/core'),
-      import('@opentelemetry/context-async-hooks'),
-    ]);
+  const [sdk, { OTLPTraceExporter }, { resourceFromAttributes }, { W3CTraceContextPropagator }, { AsyncLocalStorageContextManager }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/context-async-hooks'),
+  ]);
   const provider = new sdk.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.service_name }),
     // A client's sampling decision (the traceparent flag) is followed; new traces are sampled at the ratio.
@@ -37,8 +38,10 @@ export async function installTracing(config: TracingConfig): Promise<TracingHand
   const ownsContext = context.setGlobalContextManager(contextManager);
   const ownsPropagator = propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   setActiveTracer(provider.getTracer('tandem'));
+  installRoutingTrace(routingSpans);
   return {
     async shutdown() {
+      installRoutingTrace(undefined);
       setActiveTracer(undefined);
       await provider.shutdown();
       if (ownsContext) context.disable();

@@ -36,7 +36,18 @@ const IBAN_BBAN: Record<string, (g: Gen) => string> = {
   PL: (g) => g.digits(24),
   IE: (g) => `${g.chars(UPPER, 4)}${g.digits(14)}`,
 };
-const IBAN_CUES = ['IBAN {}', 'IBAN: {}', 'wire it to {}', 'Bankverbindung: {}', 'compte {}', 'cuenta {}', 'conto {}', 'rekeningnummer {}', '{}', 'refund to {} please'];
+const IBAN_CUES = [
+  'IBAN {}',
+  'IBAN: {}',
+  'wire it to {}',
+  'Bankverbindung: {}',
+  'compte {}',
+  'cuenta {}',
+  'conto {}',
+  'rekeningnummer {}',
+  '{}',
+  'refund to {} please',
+];
 export const IBAN_FORMS: Form[] = Object.keys(IBAN_BBAN).flatMap((country) =>
   (['compact', 'grouped', 'lowercase'] as const).map(
     (shape): Form => ({
@@ -55,7 +66,12 @@ export const IBAN_FORMS: Form[] = Object.keys(IBAN_BBAN).flatMap((country) =>
 function password(g: Gen): string {
   const core = g.chars(ALNUM, g.int(6, 14));
   const special = g.chars('!#$%^&*()-_+=[]{}~?.,;', g.int(1, 3));
-  return g.pick([core + special, special + core, core.slice(0, 4) + special + core.slice(4), `${g.chars(UPPER, 1)}${g.chars(LOWER, 5)}${g.digits(2)}${g.pick(['!', '#', '!!', '#1!', '$'])}`]);
+  return g.pick([
+    core + special,
+    special + core,
+    core.slice(0, 4) + special + core.slice(4),
+    `${g.chars(UPPER, 1)}${g.chars(LOWER, 5)}${g.digits(2)}${g.pick(['!', '#', '!!', '#1!', '$'])}`,
+  ]);
 }
 const HOSTS = ['db.internal', 'localhost', '10.0.3.7', 'prod-db.example.com', 'cluster0.ab1cd.mongodb.net', 'redis.example.net'];
 const USERS = ['admin', 'app_user', 'postgres', 'root', 'svc-billing', 'reporter'];
@@ -83,20 +99,39 @@ export const CONNECTION_FORMS: Form[] = CONNECTION.map((shape) => ({
   },
 }));
 
-const ASSIGNMENTS = ['password: {}', 'DB_PASSWORD={}', 'Passwort: {}', 'mot de passe : {}', 'contraseña: {}', 'pwd={}', '"password": "{}"', "secret = '{}'", 'export API_TOKEN={}', 'wachtwoord: {}', 'senha: {}'];
+const ASSIGNMENTS = [
+  'password: {}',
+  'DB_PASSWORD={}',
+  'Passwort: {}',
+  'mot de passe : {}',
+  'contraseña: {}',
+  'pwd={}',
+  '"password": "{}"',
+  "secret = '{}'",
+  'export API_TOKEN={}',
+  'wachtwoord: {}',
+  'senha: {}',
+];
 const API_KEYS: Array<{ name: string; make(g: Gen): string }> = [
-  { name: 'openai', make: (g) => `sk-proj-${g.chars(ALNUM + '_-', 48)}` },
-  { name: 'anthropic', make: (g) => `sk-ant-api03-${g.chars(ALNUM + '_-', 60)}` },
-  { name: 'aws-access-key', make: (g) => `AKIA${g.chars(UPPER + '234567', 16)}` },
+  { name: 'openai', make: (g) => `sk-proj-${g.chars(`${ALNUM}_-`, 48)}` },
+  { name: 'anthropic', make: (g) => `sk-ant-api03-${g.chars(`${ALNUM}_-`, 60)}` },
+  { name: 'aws-access-key', make: (g) => `AKIA${g.chars(`${UPPER}234567`, 16)}` },
   { name: 'github-pat', make: (g) => `ghp_${g.chars(ALNUM, 36)}` },
   { name: 'stripe', make: (g) => `sk_live_${g.chars(ALNUM, 24)}` },
   { name: 'slack', make: (g) => `xoxb-${g.digits(11)}-${g.digits(12)}-${g.chars(ALNUM, 24)}` },
-  { name: 'google', make: (g) => `AIza${g.chars(ALNUM + '_-', 35)}` },
+  { name: 'google', make: (g) => `AIza${g.chars(`${ALNUM}_-`, 35)}` },
 ];
 export const SECRET_FORMS: Form[] = [
   ...CONNECTION_FORMS,
   { form: 'secret-password-assigned', lang: 'en', make: (g) => ({ value: password(g), clause: g.pick(ASSIGNMENTS) }) },
-  { form: 'secret-password-prose', lang: 'en', make: (g) => ({ value: password(g), clause: g.pick(['my password is {}', 'das Passwort ist {}', 'le mot de passe est {}', 'la contraseña es {}', 'pw: {}']) }) },
+  {
+    form: 'secret-password-prose',
+    lang: 'en',
+    make: (g) => ({
+      value: password(g),
+      clause: g.pick(['my password is {}', 'das Passwort ist {}', 'le mot de passe est {}', 'la contraseña es {}', 'pw: {}']),
+    }),
+  },
 ];
 export const API_KEY_FORMS: Form[] = API_KEYS.map((k) => ({
   form: `api-key-${k.name}`,

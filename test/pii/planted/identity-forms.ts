@@ -14,7 +14,20 @@ const MONTHS: Record<string, readonly string[]> = {
 
 /** Birth cues per language; `{}` is where the date goes (a cue may follow the date). */
 export const BIRTH_CUES: Record<string, readonly string[]> = {
-  en: ['DOB: {}', 'D.O.B. {}', 'date of birth: {}', 'Date of Birth {}', 'born on {}', 'I was born {}', 'birthday: {}', 'birthdate {}', 'b. {}', '{} is my date of birth', 'dob={}', 'Born: {}'],
+  en: [
+    'DOB: {}',
+    'D.O.B. {}',
+    'date of birth: {}',
+    'Date of Birth {}',
+    'born on {}',
+    'I was born {}',
+    'birthday: {}',
+    'birthdate {}',
+    'b. {}',
+    '{} is my date of birth',
+    'dob={}',
+    'Born: {}',
+  ],
   de: ['Geburtsdatum: {}', 'geboren am {}', 'geb. {}', 'Geb.-Datum {}', 'Geburtstag: {}', 'ich bin am {} geboren'],
   fr: ['né le {}', 'née le {}', 'date de naissance : {}', 'Date de naissance: {}', 'Né(e) le {}', 'je suis né le {}'],
   es: ['fecha de nacimiento: {}', 'nacido el {}', 'nacida el {}', 'F. nacimiento {}', 'Fecha de Nacimiento {}', 'nací el {}'],
@@ -51,7 +64,12 @@ const DATE_SHAPES: Array<{ name: string; langs?: readonly string[]; make(d: Ymd,
   { name: 'dd month yyyy', make: (d, lang) => `${d.d} ${MONTHS[lang]![d.m - 1]} ${d.y}` },
   { name: 'month dd, yyyy', langs: ['en'], make: (d) => `${MONTHS.en![d.m - 1]} ${d.d}, ${d.y}` },
   { name: 'mon. dd yyyy', langs: ['en'], make: (d) => `${abbrev(MONTHS.en![d.m - 1]!)}. ${d.d} ${d.y}` },
-  { name: 'ddth of month yyyy', langs: ['en'], make: (d) => `${d.d}${d.d % 10 === 1 && d.d !== 11 ? 'st' : d.d % 10 === 2 && d.d !== 12 ? 'nd' : d.d % 10 === 3 && d.d !== 13 ? 'rd' : 'th'} of ${MONTHS.en![d.m - 1]} ${d.y}` },
+  {
+    name: 'ddth of month yyyy',
+    langs: ['en'],
+    make: (d) =>
+      `${d.d}${d.d % 10 === 1 && d.d !== 11 ? 'st' : d.d % 10 === 2 && d.d !== 12 ? 'nd' : d.d % 10 === 3 && d.d !== 13 ? 'rd' : 'th'} of ${MONTHS.en![d.m - 1]} ${d.y}`,
+  },
   { name: 'dd. monat yyyy', langs: ['de'], make: (d) => `${d.d}. ${MONTHS.de![d.m - 1]} ${d.y}` },
   { name: 'dd. mon. yyyy', langs: ['de'], make: (d) => `${d.d}. ${abbrev(MONTHS.de![d.m - 1]!)}. ${d.y}` },
   { name: 'dd de mes de yyyy', langs: ['es', 'pt'], make: (d, lang) => `${d.d} de ${MONTHS[lang]![d.m - 1]} de ${d.y}` },
@@ -144,18 +162,63 @@ interface IdShape {
 }
 const ID_SHAPES: IdShape[] = [
   { name: 'uk-nino', lang: 'en', cues: ['NI number: {}', 'National Insurance number {}', 'NINO {}', 'my NI no. is {}'], make: nino },
-  { name: 'uk-nino-spaced', lang: 'en', cues: ['NI number: {}', 'National Insurance No {}', 'NINO: {}'], make: (g) => nino(g).replace(/^(..)(..)(..)(..)(.)$/, '$1 $2 $3 $4 $5') },
+  {
+    name: 'uk-nino-spaced',
+    lang: 'en',
+    cues: ['NI number: {}', 'National Insurance No {}', 'NINO: {}'],
+    make: (g) => nino(g).replace(/^(..)(..)(..)(..)(.)$/, '$1 $2 $3 $4 $5'),
+  },
   { name: 'de-steuer-id', lang: 'de', cues: ['Steuer-ID: {}', 'Steueridentifikationsnummer {}', 'meine Steuer-IdNr. ist {}', 'IdNr {}'], make: steuerId },
-  { name: 'de-steuer-id-spaced', lang: 'de', cues: ['Steuer-ID: {}', 'Steuerliche Identifikationsnummer: {}'], make: (g) => steuerId(g).replace(/^(..)(...)(...)(...)$/, '$1 $2 $3 $4') },
+  {
+    name: 'de-steuer-id-spaced',
+    lang: 'de',
+    cues: ['Steuer-ID: {}', 'Steuerliche Identifikationsnummer: {}'],
+    make: (g) => steuerId(g).replace(/^(..)(...)(...)(...)$/, '$1 $2 $3 $4'),
+  },
   { name: 'fr-nir', lang: 'fr', cues: ['numéro de sécurité sociale : {}', 'NIR {}', 'n° de sécu {}', 'numéro INSEE : {}'], make: nir },
-  { name: 'fr-nir-spaced', lang: 'fr', cues: ['numéro de sécurité sociale : {}', 'N° SS : {}'], make: (g) => nir(g).replace(/^(.)(..)(..)(..)(...)(...)(..)$/, '$1 $2 $3 $4 $5 $6 $7') },
-  { name: 'es-dni', lang: 'es', cues: ['DNI: {}', 'mi DNI es {}', 'D.N.I. {}', 'NIF {}'], make: (g) => { const n = g.int(1, 99999999); return `${g.pad(n, 8)}${dniLetter(n)}`; } },
-  { name: 'es-dni-dash', lang: 'es', cues: ['DNI {}', 'documento de identidad: {}'], make: (g) => { const n = g.int(10000000, 99999999); return `${n}-${dniLetter(n)}`; } },
-  { name: 'es-nie', lang: 'es', cues: ['NIE: {}', 'mi NIE es {}', 'número de identidad de extranjero {}'], make: (g) => { const k = g.int(0, 2); const n = g.int(0, 9999999); return `${'XYZ'[k]}${g.pad(n, 7)}${dniLetter(Number(`${k}${g.pad(n, 7)}`))}`; } },
+  {
+    name: 'fr-nir-spaced',
+    lang: 'fr',
+    cues: ['numéro de sécurité sociale : {}', 'N° SS : {}'],
+    make: (g) => nir(g).replace(/^(.)(..)(..)(..)(...)(...)(..)$/, '$1 $2 $3 $4 $5 $6 $7'),
+  },
+  {
+    name: 'es-dni',
+    lang: 'es',
+    cues: ['DNI: {}', 'mi DNI es {}', 'D.N.I. {}', 'NIF {}'],
+    make: (g) => {
+      const n = g.int(1, 99999999);
+      return `${g.pad(n, 8)}${dniLetter(n)}`;
+    },
+  },
+  {
+    name: 'es-dni-dash',
+    lang: 'es',
+    cues: ['DNI {}', 'documento de identidad: {}'],
+    make: (g) => {
+      const n = g.int(10000000, 99999999);
+      return `${n}-${dniLetter(n)}`;
+    },
+  },
+  {
+    name: 'es-nie',
+    lang: 'es',
+    cues: ['NIE: {}', 'mi NIE es {}', 'número de identidad de extranjero {}'],
+    make: (g) => {
+      const k = g.int(0, 2);
+      const n = g.int(0, 9999999);
+      return `${'XYZ'[k]}${g.pad(n, 7)}${dniLetter(Number(`${k}${g.pad(n, 7)}`))}`;
+    },
+  },
   { name: 'it-codice-fiscale', lang: 'it', cues: ['codice fiscale: {}', 'C.F. {}', 'il mio codice fiscale è {}', 'CF {}'], make: codiceFiscale },
   { name: 'nl-bsn', lang: 'nl', cues: ['BSN: {}', 'burgerservicenummer {}', 'mijn BSN is {}', 'sofinummer {}'], make: bsn },
   { name: 'nl-bsn-dotted', lang: 'nl', cues: ['BSN {}', 'Burgerservicenummer: {}'], make: (g) => bsn(g).replace(/^(....)(..)(...)$/, '$1.$2.$3') },
-  { name: 'in-aadhaar', lang: 'en', cues: ['Aadhaar: {}', 'Aadhaar number {}', 'my aadhar no is {}', 'UID {}'], make: (g) => verhoeffComplete(`${g.int(2, 9)}${g.digits(10)}`).replace(/^(....)(....)(....)$/, '$1 $2 $3') },
+  {
+    name: 'in-aadhaar',
+    lang: 'en',
+    cues: ['Aadhaar: {}', 'Aadhaar number {}', 'my aadhar no is {}', 'UID {}'],
+    make: (g) => verhoeffComplete(`${g.int(2, 9)}${g.digits(10)}`).replace(/^(....)(....)(....)$/, '$1 $2 $3'),
+  },
   { name: 'in-aadhaar-compact', lang: 'en', cues: ['Aadhaar {}', 'aadhaar card number: {}'], make: (g) => verhoeffComplete(`${g.int(2, 9)}${g.digits(10)}`) },
 ];
 export const NATIONAL_ID_FORMS: Form[] = ID_SHAPES.map((shape) => ({
@@ -169,12 +232,30 @@ function ssnParts(g: Gen): [string, string, string] {
   return [g.pad(area, 3), g.pad(g.int(1, 99), 2), g.pad(g.int(1, 9999), 4)];
 }
 export const SSN_FORMS: Form[] = [
-  { form: 'ssn-dashed', lang: 'en', make: (g) => ({ value: ssnParts(g).join('-'), clause: g.pick(['SSN {}', 'my social security number is {}', '{}', 'ss# {}', 'id {} on file']) }) },
-  { form: 'ssn-spaced-cue', lang: 'en', make: (g) => ({ value: ssnParts(g).join(' '), clause: g.pick(['SSN: {}', 'Social Security No. {}', 'social security {}']) }) },
-  { form: 'ssn-bare-cue', lang: 'en', make: (g) => ({ value: ssnParts(g).join(''), clause: g.pick(['SSN {}', 'social security number: {}', 'SSN#{}', 'taxpayer id (SSN) {}', 'soc. sec. no. {}']) }) },
+  {
+    form: 'ssn-dashed',
+    lang: 'en',
+    make: (g) => ({ value: ssnParts(g).join('-'), clause: g.pick(['SSN {}', 'my social security number is {}', '{}', 'ss# {}', 'id {} on file']) }),
+  },
+  {
+    form: 'ssn-spaced-cue',
+    lang: 'en',
+    make: (g) => ({ value: ssnParts(g).join(' '), clause: g.pick(['SSN: {}', 'Social Security No. {}', 'social security {}']) }),
+  },
+  {
+    form: 'ssn-bare-cue',
+    lang: 'en',
+    make: (g) => ({
+      value: ssnParts(g).join(''),
+      clause: g.pick(['SSN {}', 'social security number: {}', 'SSN#{}', 'taxpayer id (SSN) {}', 'soc. sec. no. {}']),
+    }),
+  },
   {
     form: 'ssn-bare-near-pii',
     lang: 'en',
-    make: (g) => ({ value: ssnParts(g).join(''), clause: g.pick(['DOB 04/12/1979, {}', 'john.doe@example.com {}', 'Name: J. Smith, ID {}', 'born 1980-02-02 - {}']) }),
+    make: (g) => ({
+      value: ssnParts(g).join(''),
+      clause: g.pick(['DOB 04/12/1979, {}', 'john.doe@example.com {}', 'Name: J. Smith, ID {}', 'born 1980-02-02 - {}']),
+    }),
   },
 ];

@@ -101,7 +101,11 @@ function belongsTo(sampleName: string, family: MetricFamily): boolean {
 function checkHistogram(family: MetricFamily): void {
   const series = new Map<string, { buckets: Array<[number, number]>; count?: number }>();
   const keyOf = (labels: Record<string, string>): string =>
-    JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le').sort());
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== 'le')
+        .sort(),
+    );
   for (const s of family.samples) {
     const entry = series.get(keyOf(s.labels)) ?? { buckets: [] };
     series.set(keyOf(s.labels), entry);

@@ -4,10 +4,10 @@
  * Fields Tandem does not model are kept in `extra` and reach OpenAI-compatible upstreams unchanged.
  */
 import { z } from 'zod';
-import type { ChatRequest, GenerationParams } from '../spec/chat-request.js';
+import type { ChatRequest, GenerationParams } from '../../spec/chat-request.js';
 import { isSimpleChatBody } from './chat-request-fast-path.js';
-import { requestIssueToError } from './describe-request-issue.js';
-import { checkChatCounts, DEFAULT_SHAPE_LIMITS, type ShapeLimits } from './json-shape-limits.js';
+import { requestIssueToError } from '../describe-request-issue.js';
+import { checkChatCounts, DEFAULT_SHAPE_LIMITS, type ShapeLimits } from '../json-shape-limits.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -50,10 +50,7 @@ const tool = z.object({
   }),
 });
 
-const toolChoice = z.union([
-  z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
-]);
+const toolChoice = z.union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })]);
 
 const responseFormat = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
@@ -78,7 +75,10 @@ const body = z.looseObject({
   top_p: z.number().min(0).max(1).nullable().optional(),
   max_tokens: z.number().int().positive().nullable().optional(),
   max_completion_tokens: z.number().int().positive().nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   seed: z.number().int().nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),

@@ -51,7 +51,8 @@ export function isSimpleChatBody(json: unknown): json is Json {
         if (value !== null && !(isObject(value) && onlyKeys(value, ['include_usage']) && optionalBoolean(value.include_usage))) return false;
         break;
       case 'stop':
-        if (value !== null && typeof value !== 'string' && !(Array.isArray(value) && value.length <= 4 && value.every((s) => typeof s === 'string'))) return false;
+        if (value !== null && typeof value !== 'string' && !(Array.isArray(value) && value.length <= 4 && value.every((s) => typeof s === 'string')))
+          return false;
         break;
       case 'user':
         if (typeof value !== 'string') return false;

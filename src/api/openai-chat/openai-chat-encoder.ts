@@ -1,22 +1,22 @@
 /** Encodes Tandem's results back into OpenAI's chat-completions wire format, whole or as SSE chunks. */
-import type { ChatResult, StreamPart } from '../spec/stream-part.js';
-import { toOpenAIFinishReason, type Usage } from '../spec/usage.js';
+import type { ChatResult, StreamPart } from '../../spec/stream-part.js';
+import { toOpenAIFinishReason, type Usage } from '../../spec/usage.js';
 
 export interface OpenAIUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens: number };
+  prompt_tokens_details: { cached_tokens: number };
 }
 
+/** The same shape streamed and not, whatever the upstream reported: `prompt_tokens_details` always, as OpenAI sends it. */
 export function encodeUsage(usage: Usage): OpenAIUsage {
-  const out: OpenAIUsage = {
+  return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
   };
-  if (usage.cachedInputTokens !== undefined) out.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens };
-  return out;
 }
 
 /**
@@ -34,7 +34,11 @@ const EXTRA_PLACE: Readonly<Record<string, 'response' | 'choice' | 'message'>> =
 
 export function encodeCompletion(options: { id: string; created: number; model: string; result: ChatResult; usage: Usage }): Record<string, unknown> {
   const { result } = options;
-  const message: Record<string, unknown> = { role: 'assistant', content: result.text === '' && result.toolCalls.length > 0 ? null : result.text, refusal: null };
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: result.text === '' && result.toolCalls.length > 0 ? null : result.text,
+    refusal: null,
+  };
   if (result.toolCalls.length > 0) message.tool_calls = result.toolCalls;
   const choice: Record<string, unknown> = { index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(result.finishReason.unified) };
   const response: Record<string, unknown> = { id: options.id, object: 'chat.completion', created: options.created, model: options.model, choices: [choice] };
@@ -68,6 +72,8 @@ export class ChunkEncoder {
         return this.line(`"choices":[{"index":0,"delta":{"reasoning_content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]`);
       case 'refusal-delta':
         return this.line(`"choices":[{"index":0,"delta":{"refusal":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]`);
+      case 'logprobs-delta':
+        return this.line(`"choices":[{"index":0,"delta":{},"logprobs":${JSON.stringify(part.logprobs)},"finish_reason":null}]`);
       case 'tool-call-delta': {
         const call: Record<string, unknown> = { index: part.index };
         if (part.id !== undefined) {
@@ -80,9 +86,7 @@ export class ChunkEncoder {
         return this.line(`"choices":[{"index":0,"delta":{"tool_calls":[${JSON.stringify(call)}]},"logprobs":null,"finish_reason":null}]`);
       }
       case 'finish':
-        return this.line(
-          `"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${toOpenAIFinishReason(part.finishReason.unified)}"}]`,
-        );
+        return this.line(`"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${toOpenAIFinishReason(part.finishReason.unified)}"}]`);
       default:
         return '';
     }
@@ -101,6 +105,6 @@ export class ChunkEncoder {
 export const DONE_LINE = 'data: [DONE]\n\n';
 
 /** OpenAI's in-stream error event, sent when an upstream fails after the first byte. */
-export function streamErrorLine(message: string, type = 'upstream_error'): string {
+export function streamErrorLine(message: string, type = 'api_error'): string {
   return `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`;
 }

@@ -16,7 +16,17 @@ const base = {
 /** Each field with values on both sides of the schema's bounds, and of the wrong type. */
 const variations: Record<string, unknown[]> = {
   model: ['', 'm', 3, null],
-  messages: [[], [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], [{ role: 'user' }], [{ role: 'user', content: 'x', extra: 1 }], [{ role: 'tool', content: 'x', tool_call_id: 't' }], [{ role: 'assistant' }], [{ role: 'wizard', content: 'x' }], [{ role: 'assistant', content: 'x', tool_calls: [] }], 'hi'],
+  messages: [
+    [],
+    [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    [{ role: 'user' }],
+    [{ role: 'user', content: 'x', extra: 1 }],
+    [{ role: 'tool', content: 'x', tool_call_id: 't' }],
+    [{ role: 'assistant' }],
+    [{ role: 'wizard', content: 'x' }],
+    [{ role: 'assistant', content: 'x', tool_calls: [] }],
+    'hi',
+  ],
   stream: [true, false, null, 'yes'],
   stream_options: [{ include_usage: true }, {}, null, { include_usage: 'y' }, { other: 1 }],
   temperature: [0, 2, 2.01, -0.1, 1.5, null, '1'],
@@ -66,7 +76,16 @@ test('every body the fast path accepts parses to exactly what the schema gives',
 });
 
 test('invalid bodies never take the fast path, so their errors come from the schema', () => {
-  const invalid = [null, [], 'x', {}, { model: 'm' }, { messages: [{ role: 'user', content: 'x' }] }, { model: 'm', messages: [] }, { ...base, temperature: 3 }];
+  const invalid = [
+    null,
+    [],
+    'x',
+    {},
+    { model: 'm' },
+    { messages: [{ role: 'user', content: 'x' }] },
+    { model: 'm', messages: [] },
+    { ...base, temperature: 3 },
+  ];
   for (const json of invalid) {
     assert.equal(isSimpleChatBody(json), false, JSON.stringify(json));
     assert.throws(() => parseChatRequest(json));
