@@ -46,17 +46,8 @@ export interface StudentArtifact {
 
 const MAGIC = 'tandem-student/1';
 
-interface Header {
-  magic: string;
-  route: string;
-  version: number;
-  createdAt: number;
-  labels: string[];
-  targetAgreement: number;
-  thresholds: StudentThresholds;
-  metrics: StudentMetrics;
-  rows: number;
-}
+/** The artifact's JSON header: everything but the weights, which follow as bytes. */
+type Header = Omit<StudentArtifact, 'params'> & { magic: string; rows: number };
 
 /**
  * Rounds weights and centroids through int8-per-row in place, so a model evaluated afterwards is the one

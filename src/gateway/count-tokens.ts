@@ -12,10 +12,7 @@ export async function countInputTokens(gateway: Gateway, caller: Caller, request
   const route = gateway.resolve(request.model);
   gateway.governance?.authorize(caller.key ?? null, { route: route.name, requestedModel: request.model });
   const model = route.baseline;
-  const counter = gateway.adapters.get(model.name)?.countTokens;
-  if (counter) {
-    const prompt = request.messages.map(messageText).join('\n');
-    return { inputTokens: await counter.call(gateway.adapters.get(model.name), prompt), model: model.name };
-  }
+  const adapter = gateway.adapters.get(model.name);
+  if (adapter?.countTokens) return { inputTokens: await adapter.countTokens(request.messages.map(messageText).join('\n')), model: model.name };
   return { inputTokens: countPromptTokens(request), model: model.name };
 }
