@@ -9,6 +9,16 @@ import { cpuMs, type Target } from './bench-processes.js';
 /** Sends one request on the pool and returns its latency in milliseconds (or throws on a bad status). */
 export type SendRequest = (pool: Pool) => Promise<number>;
 
+/** One sender for every target, or one per target name (gateways that take different paths or headers). */
+export type Senders = SendRequest | ReadonlyMap<string, SendRequest>;
+
+function senderFor(send: Senders, target: Target): SendRequest {
+  if (!(send instanceof Map)) return send as SendRequest;
+  const own = send.get(target.name);
+  if (own === undefined) throw new Error(`no sender for ${target.name}`);
+  return own;
+}
+
 const WARM_UP = 200;
 
 /** `count` latencies at concurrency 1, after 200 unmeasured warm-up requests (then `afterWarmUp` runs). */
@@ -60,7 +70,7 @@ export interface Sequential {
  */
 export async function interleavedLatencies(
   targets: readonly Target[],
-  send: SendRequest,
+  send: Senders,
   options: { count: number; rounds: number; afterSlice?: (target: Target, latencies: number[]) => void },
 ): Promise<Record<string, Sequential>> {
   const totals = new Map(targets.map((t) => [t.name, { requests: 0, cpuMs: 0, latencies: [] as number[] }]));
@@ -68,7 +78,7 @@ export async function interleavedLatencies(
     for (const target of targets) {
       const total = totals.get(target.name)!;
       let before = 0;
-      const slice = await latencies(target.origin, Math.ceil(options.count / options.rounds), send, () => {
+      const slice = await latencies(target.origin, Math.ceil(options.count / options.rounds), senderFor(send, target), () => {
         before = cpuMs(target.process.pid ?? 0);
       });
       total.cpuMs += cpuMs(target.process.pid ?? 0) - before;
@@ -94,7 +104,7 @@ export interface Throughput {
  */
 export async function interleavedThroughput(
   targets: readonly Target[],
-  send: SendRequest,
+  send: Senders,
   options: { concurrency: number; seconds: number; rounds: number },
 ): Promise<Record<string, Throughput>> {
   const totals = new Map(targets.map((t) => [t.name, { requests: 0, seconds: 0, cpuMs: 0, latencies: [] as number[] }]));
@@ -102,7 +112,7 @@ export async function interleavedThroughput(
     for (const target of targets) {
       const total = totals.get(target.name)!;
       const before = cpuMs(target.process.pid ?? 0);
-      const slice = await concurrent(target.origin, send, { concurrency: options.concurrency, seconds: options.seconds / options.rounds });
+      const slice = await concurrent(target.origin, senderFor(send, target), { concurrency: options.concurrency, seconds: options.seconds / options.rounds });
       total.cpuMs += cpuMs(target.process.pid ?? 0) - before;
       total.requests += slice.latencies.length;
       total.seconds += slice.seconds;

@@ -11,9 +11,11 @@
  * concurrency 1 for BENCH_C1_SECONDS: the median latency, and what it adds to the proxy's. Prints every
  * round and the medians.
  *   BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_STREAM=1 (streamed requests, as `npm run bench:stream`),
- *   BENCH_POLICIES and BENCH_CONFIG_EXTRA as in `npm run bench`, BENCH_TANDEM_NODE_ARGS for both builds.
+ *   BENCH_POLICIES and BENCH_CONFIG_EXTRA as in `npm run bench`, BENCH_TANDEM_NODE_ARGS for both builds,
+ *   BENCH_SYSTEM_PROMPT_FILE (the request's system message read from this file instead of the one-line default;
+ *   applications send kilobytes of it with every request).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
@@ -27,8 +29,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const C1_SECONDS = Number(process.env.BENCH_C1_SECONDS ?? 2);
 const STREAM = process.env.BENCH_STREAM === '1';
-const BODY = STREAM ? BENCH_STREAM_REQUEST_BODY : BENCH_REQUEST_BODY;
+const BODY = withSystemPrompt(STREAM ? BENCH_STREAM_REQUEST_BODY : BENCH_REQUEST_BODY, process.env.BENCH_SYSTEM_PROMPT_FILE);
 const HEADERS = STREAM ? BENCH_STREAM_HEADERS : { 'content-type': 'application/json' };
+
+/** The bench request with its system message's text from `file`, when one is named. */
+function withSystemPrompt(body: string, file: string | undefined): string {
+  if (!file) return body;
+  const request = JSON.parse(body) as { messages: Array<{ role: string; content: string }> };
+  const content = readFileSync(file, 'utf8');
+  return JSON.stringify({ ...request, messages: request.messages.map((m) => (m.role === 'system' ? { ...m, content } : m)) });
+}
 
 async function send(pool: Pool): Promise<number> {
   const started = performance.now();

@@ -86,6 +86,8 @@ function chatCompletion(request: RecordedRequest, teacher: Teacher): { body: unk
 
 interface Bench {
   upstream: FakeUpstream;
+  /** Requests the teacher has answered so far: escalations and shadow checks alike. */
+  teacherCalls: () => number;
   server: TandemServer;
   gateway: Gateway;
   stage: DistillingTaskStage;
@@ -93,7 +95,13 @@ interface Bench {
 }
 
 async function startBench(teacher: Teacher, labels: string[]): Promise<Bench> {
-  const upstream = await startFakeUpstream({ '/v1/chat/completions': (r) => chatCompletion(r, teacher) });
+  let calls = 0;
+  const upstream = await startFakeUpstream({
+    '/v1/chat/completions': (r) => {
+      calls++;
+      return chatCompletion(r, teacher);
+    },
+  });
   upstream.recordRequests = false;
   const dir = mkdtempSync(join(tmpdir(), 'tandem-distill-'));
   const task = {
@@ -128,7 +136,7 @@ async function startBench(teacher: Teacher, labels: string[]): Promise<Bench> {
   const gateway = await Gateway.create({ config, baseDir: PACKAGE_ROOT, store });
   if (!(gateway.tasks instanceof DistillingTaskStage)) throw new Error('the gateway built no task stage');
   const server = await startServer(gateway, { host: '127.0.0.1', port: 0 });
-  return { upstream, server, gateway, stage: gateway.tasks, dir };
+  return { upstream, teacherCalls: () => calls, server, gateway, stage: gateway.tasks, dir };
 }
 
 async function stopBench(b: Bench): Promise<void> {
@@ -194,6 +202,9 @@ interface RunResult {
   teacherOnlyAccuracy: number;
   agreementWithTeacherOnly: number;
   costSaved: number;
+  /** Cost saved with the shadow checks' teacher calls during the test split counted too. */
+  costSavedWithShadow: number;
+  shadowCalls: number;
   labelsCaptured: number;
   students: number;
   version: string;
@@ -239,6 +250,7 @@ async function run(dataset: IntentDataset, noise: number, novelty: boolean): Pro
 
     // Test split: the student serves (and keeps learning from what it escalates).
     const answers: Answered[] = new Array(test.length);
+    const teacherCallsBefore = b.teacherCalls();
     await send(
       b,
       test.map((r) => r.text),
@@ -271,9 +283,17 @@ async function run(dataset: IntentDataset, noise: number, novelty: boolean): Pro
         );
       }
     }
+    // Shadow checks run after the client has its answer: wait until the teacher has had them all.
+    for (let last = -1; last !== b.teacherCalls(); ) {
+      last = b.teacherCalls();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const shadowCalls = b.teacherCalls() - teacherCallsBefore - (test.length - byStudent);
     const rows = await b.gateway.store.requestLog.recent({ limit: test.length, route: ROUTE });
     const cost = rows.reduce((s, r) => s + r.cost, 0);
     const baseline = rows.reduce((s, r) => s + r.baselineCost, 0);
+    // A shadow check costs what the teacher answering the request costs: the mean baseline of a test request.
+    const shadowCost = (shadowCalls * baseline) / Math.max(1, rows.length);
     const final = b.stage.routes.get(ROUTE)?.student;
 
     // Inference: the stage's answer() in process, on the test inputs (featurise, predict, format), with no
@@ -330,6 +350,8 @@ async function run(dataset: IntentDataset, noise: number, novelty: boolean): Pro
       teacherOnlyAccuracy: teacherOnlyRight / test.length,
       agreementWithTeacherOnly: agreeTeacherOnly / test.length,
       costSaved: baseline > 0 ? 1 - cost / baseline : NaN,
+      costSavedWithShadow: baseline > 0 ? 1 - (cost + shadowCost) / baseline : NaN,
+      shadowCalls,
       labelsCaptured: await b.gateway.store.taskExamples.count(ROUTE),
       students: students.length,
       version: final ? final.info.name : '(none)',
@@ -402,12 +424,12 @@ async function main(): Promise<void> {
   if (!only || only === 'banking77-noisy') results.push(await run(banking77(), 0.05, false));
   if (!only || only === 'clinc150') results.push(await run(clinc150(), 0, false));
   console.log(
-    `\n| run | coverage | student accuracy | final accuracy | teacher-only accuracy | final vs teacher-only | agreement with teacher-only | cost saved | labels captured | students trained | serving |`,
+    `\n| run | coverage | student accuracy | final accuracy | teacher-only accuracy | final vs teacher-only | agreement with teacher-only | cost saved | cost saved, shadow checks counted | labels captured | students trained | serving |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     console.log(
-      `| ${r.name} | ${pct(r.coverage)} | ${(100 * r.studentAccuracy).toFixed(2)}% | ${(100 * r.finalAccuracy).toFixed(2)}% | ${(100 * r.teacherOnlyAccuracy).toFixed(2)}% | ${(100 * (r.finalAccuracy - r.teacherOnlyAccuracy)).toFixed(2)} pts | ${(100 * r.agreementWithTeacherOnly).toFixed(2)}% | ${Number.isNaN(r.costSaved) ? 'n/a' : pct(r.costSaved)} | ${r.labelsCaptured} | ${r.students} | ${r.version} |`,
+      `| ${r.name} | ${pct(r.coverage)} | ${(100 * r.studentAccuracy).toFixed(2)}% | ${(100 * r.finalAccuracy).toFixed(2)}% | ${(100 * r.teacherOnlyAccuracy).toFixed(2)}% | ${(100 * (r.finalAccuracy - r.teacherOnlyAccuracy)).toFixed(2)} pts | ${(100 * r.agreementWithTeacherOnly).toFixed(2)}% | ${Number.isNaN(r.costSaved) ? 'n/a' : pct(r.costSaved)} | ${Number.isNaN(r.costSavedWithShadow) ? 'n/a' : `${pct(r.costSavedWithShadow)} (${r.shadowCalls} checks)`} | ${r.labelsCaptured} | ${r.students} | ${r.version} |`,
     );
   }
   console.log(`\nLearning curve (share of the next 250 train-stream requests the student answered once the teacher had given N labels):\n`);

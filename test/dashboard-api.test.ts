@@ -132,7 +132,8 @@ describe('admin dashboard API', () => {
 
     const id = sent[1]?.id ?? '';
     const detail = (await (await admin(`/admin/dashboard/request?id=${encodeURIComponent(id)}`)).json()) as RequestDetail;
-    const { locality, candidateLocality, why, fellBack, ...record } = detail;
+    const { locality, candidateLocality, why, fellBack, feedback, ...record } = detail;
+    assert.deepEqual(feedback, []);
     const stored = await h.gateway.store.requestLog.get(id);
     assert.deepEqual(record, stored);
     // What happened, ending with the model that answered (telemetry/report/route-outcome.ts).

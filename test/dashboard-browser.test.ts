@@ -212,6 +212,30 @@ describe('dashboard in chromium', { skip }, () => {
     await page.getByTestId('detail-close').click();
   });
 
+  test('the Models panel shows a live registry version, and a promotion without a reload', async () => {
+    const service = h.gateway.registry?.service;
+    assert.ok(service);
+    const version = (n: number) => ({
+      kind: 'model' as const,
+      name: 'my-llama-ft',
+      bytes: new TextEncoder().encode(`gguf v${n}`),
+      createdAt: Date.now(),
+      provenance: { dataset: 'browser test' },
+      metrics: { accuracy: 0.5 + n / 10 },
+    });
+    await service.register(version(1), { actor: 'test', live: true });
+    await service.register(version(2), { actor: 'test' });
+    await service.canary({ kind: 'model', name: 'my-llama-ft', version: 2 }, { actor: 'test' });
+    await page.goto(`${h.url}/dashboard?poll=1000`);
+    const panel = page.getByTestId('models-registry');
+    await panel.locator('tr[data-version="1"][data-status="live"]').waitFor({ timeout: 20_000 });
+    await panel.locator('tr[data-version="2"][data-status="canary"]').waitFor();
+    assert.match((await panel.locator('tr[data-version="1"]').textContent()) ?? '', /accuracy 0\.600/);
+    await service.promote({ kind: 'model', name: 'my-llama-ft', version: 2 }, { actor: 'test' });
+    await panel.locator('tr[data-version="2"][data-status="live"]').waitFor({ timeout: 20_000 });
+    assert.equal(await panel.locator('tr[data-version="1"]').count(), 0, 'a retired version leaves the panel');
+  });
+
   test('at 390 px wide (a phone) nothing overflows the page, and the requests table scrolls inside its card', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
     try {

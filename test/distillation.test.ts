@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generatedExamples, TEST_LABELS } from '../src/distill/testing-examples.js';
+import { generatedExamples, TEST_LABELS, fakeTeacherModel } from '../src/distill/testing-examples.js';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startFakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startGateway, type Harness } from './helpers/gateway-harness.js';
@@ -33,16 +33,7 @@ before(async () => {
   teacher = await startFakeUpstream({ '/v1/chat/completions': echoResponder({ answer: (body) => teacherAnswer(lastUser(body)) }) });
   h = await startGateway({
     models: {
-      teacher: {
-        provider: 'openai-compatible',
-        base_url: `${teacher.url}/v1`,
-        model: 'gpt-4o',
-        api_key: 'sk-test',
-        locality: 'cloud',
-        pricing: { input_per_1m: 2.5, output_per_1m: 10 },
-        capabilities: { json: true },
-        timeout_ms: 5_000,
-      },
+      teacher: fakeTeacherModel(teacher.url),
     },
     routes: {
       [ROUTE]: {

@@ -2,6 +2,8 @@
  * A fast fake OpenAI-compatible upstream for the overhead benchmarks: a fixed small completion, or, to a
  * request that accepts `text/event-stream` (how Tandem and the bare proxy ask for a stream), the same
  * answer as an SSE stream of one event per word, each its own write, then usage and `[DONE]`. Prints its port.
+ * With BENCH_UPSTREAM_STREAM_ON_BODY=1 a body with `"stream":true` streams too: how gateways that forward
+ * `accept: *\/*` (Portkey, for `npm run bench:peers`) ask for a stream.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './listen-on-loopback.js';
@@ -50,10 +52,14 @@ function writeStream(res: ServerResponse, next = 0): void {
   setImmediate(writeStream, res, next + 1);
 }
 
+const STREAM_ON_BODY = process.env.BENCH_UPSTREAM_STREAM_ON_BODY === '1';
+
 const server = createServer((req, res) => {
-  req.resume();
+  let streamInBody = false;
+  if (STREAM_ON_BODY) req.on('data', (chunk: Buffer) => void (streamInBody ||= chunk.includes('"stream":true')));
+  else req.resume();
   req.on('end', () => {
-    if (req.headers.accept === 'text/event-stream') {
+    if (req.headers.accept === 'text/event-stream' || streamInBody) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       return writeStream(res);
     }

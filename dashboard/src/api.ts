@@ -2,10 +2,18 @@
  * The dashboard's only way to the server: the admin API, with the admin key from sessionStorage (asked
  * for when the API answers 401). sessionStorage, not localStorage: the key goes when the tab closes.
  */
+import type { DashboardModels } from '../../src/api/admin-dashboard-models-types.js';
 import type { DashboardSeries, RequestDetail, RequestsPage } from '../../src/api/admin-dashboard-types.js';
 
 export type { DashboardSeries, RequestDetail, RequestsPage };
 export type { Locality, RequestSummary, ModelSummary } from '../../src/api/admin-dashboard-types.js';
+export type {
+  DashboardModels,
+  ExperimentSummary,
+  RegistryVersionSummary,
+  RouteModels,
+  StudentSummary,
+} from '../../src/api/admin-dashboard-models-types.js';
 
 const KEY_STORAGE = 'tandem.adminKey';
 
@@ -54,4 +62,9 @@ export function fetchRequests(options: { since: number; limit: number }): Promis
 
 export function fetchRequest(id: string): Promise<RequestDetail> {
   return getJson('request', { id });
+}
+
+/** Registry versions, experiments and canaries, drift and task students per route (the Models panel). */
+export function fetchModels(): Promise<DashboardModels> {
+  return getJson('models', {});
 }

@@ -19,6 +19,7 @@ import {
 import { Header } from './components/header.js';
 import { KeyPrompt } from './components/key-prompt.js';
 import { KpiCards } from './components/kpi-cards.js';
+import { ModelsPanel } from './components/models-panel.js';
 import { OverviewCharts } from './components/overview-charts.js';
 import { RequestDetail } from './components/request-detail.js';
 import { RequestTable } from './components/request-table.js';
@@ -149,6 +150,7 @@ export function App() {
                 </h2>
                 <RequestTable requests={requests} selected={selected} onSelect={setSelected} />
               </section>
+              <ModelsPanel pollMs={POLL_MS} live={live} keyVersion={keyVersion} onError={onApiError} />
             </>
           )}
         </main>

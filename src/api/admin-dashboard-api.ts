@@ -191,12 +191,15 @@ export async function dashboardRequest(gateway: Gateway, query: URLSearchParams)
     throw new GatewayError({ status: 404, code: 'request_not_found', param: 'id', message: `No logged request with id ${JSON.stringify(id)}.` });
   const locality = localityOf(gateway);
   const outcome = routeOutcome(record);
+  const steps = (await gateway.store.flowSteps?.forParents([record.id]))?.get(record.id);
   return {
+    ...(steps === undefined ? {} : { steps }),
     ...record,
     locality: locality(record.model),
     why: outcome.text,
     fellBack: outcome.fellBack,
     candidateLocality: Object.fromEntries(record.candidates.map((c) => [c.model, locality(c.model)])),
+    feedback: await gateway.store.feedback.forRequest(record.id),
   };
 }
 

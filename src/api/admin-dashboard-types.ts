@@ -3,6 +3,8 @@
  * (admin-dashboard-api.ts) and the dashboard front end (dashboard/src), so the two cannot drift apart.
  */
 import type { RequestRecord } from '../spec/request-record.js';
+import type { FeedbackEntry } from '../store/feedback.js';
+import type { FlowStepRecord } from '../store/flow-steps.js';
 
 export type Locality = 'local' | 'cloud' | 'unknown' | 'none';
 
@@ -96,4 +98,8 @@ export interface RequestDetail extends RequestRecord {
   fellBack: boolean;
   /** Locality of each candidate model, by name. */
   candidateLocality: Record<string, Locality>;
+  /** Every rating of the request, oldest first: clients' (POST /v1/feedback) and shadow pairs' (docs/lifecycle.md). */
+  feedback: FeedbackEntry[];
+  /** A flow's steps in the order they started (docs/flows.md); absent for a request that was not a flow. */
+  steps?: FlowStepRecord[];
 }

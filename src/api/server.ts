@@ -25,10 +25,15 @@ import { AuthenticationError, authorizeModelField, createAuthenticator } from '.
 import { AuthFailureRecorder } from './auth-failure-recorder.js';
 import { BodyBudget } from './body-budget.js';
 import { createKeyHandler, listKeysHandler, revokeKeyHandler, verifyAuditHandler } from './admin-keys.js';
+import { listExperimentsHandler, stopExperimentHandler } from './admin-experiments.js';
 import { installedMetrics, serveMetrics } from '../telemetry/metrics/metrics-endpoint.js';
 import { startTelemetry } from '../telemetry/start-telemetry.js';
 import { dashboardRequest, dashboardRequests, dashboardSeries } from './admin-dashboard-api.js';
 import { dashboardFiles } from './admin-dashboard-files.js';
+import { dashboardModels } from './admin-dashboard-models.js';
+import { adminCollectionOperation, COLLECTION_ENDPOINTS, COLLECTIONS_PATH } from './admin-collections.js';
+import { adminRegistryOperation } from './admin-registry.js';
+import { FEEDBACK_ENDPOINT, handleFeedback, hasFeedbackHeaders, recordHeaderFeedback } from '../lifecycle/feedback-handler.js';
 
 export interface TandemServer {
   server: Server;
@@ -63,17 +68,23 @@ const ROUTES: Record<string, Handler> = {
     const explanation = await explainRoute(gateway, input, req.headers);
     sendJson(res, 200, explanation, ctx, null, explanation.reason);
   },
+  [FEEDBACK_ENDPOINT]: async (gateway, ctx, _req, res) =>
+    sendJson(res, 200, await handleFeedback(gateway, ctx, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'GET /healthz': (_gateway, ctx, _req, res) => sendJson(res, 200, { status: 'ok' }, ctx),
   'GET /metrics': (gateway, _ctx, _req, res) => serveMetrics(gateway, res),
   'GET /admin/dashboard/series': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardSeries(gateway, searchParams(req)), ctx),
   'GET /admin/dashboard/requests': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequests(gateway, searchParams(req)), ctx),
   'GET /admin/dashboard/request': async (gateway, ctx, req, res) => sendJson(res, 200, await dashboardRequest(gateway, searchParams(req)), ctx),
+  'GET /admin/dashboard/models': async (gateway, ctx, _req, res) => sendJson(res, 200, await dashboardModels(gateway), ctx),
   'GET /admin/keys': async (gateway, ctx, _req, res) => sendJson(res, 200, await listKeysHandler(gateway), ctx),
   'POST /admin/keys': async (gateway, ctx, _req, res) =>
     sendJson(res, 201, await createKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'POST /admin/keys/revoke': async (gateway, ctx, _req, res) =>
     sendJson(res, 200, await revokeKeyHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'GET /admin/audit/verify': async (gateway, ctx, _req, res) => sendJson(res, 200, await verifyAuditHandler(gateway), ctx),
+  'GET /admin/experiments': async (gateway, ctx, req, res) => sendJson(res, 200, await listExperimentsHandler(gateway, searchParams(req)), ctx),
+  'POST /admin/experiments/stop': async (gateway, ctx, _req, res) =>
+    sendJson(res, 200, await stopExperimentHandler(gateway, parseJsonBody(ctx.bodyText, gateway.config.server)), ctx),
   'GET /readyz': (gateway, ctx, _req, res) => {
     if (gateway.draining) return sendJson(res, 503, { status: 'draining' }, ctx);
     // A store that cannot commit (its database is down): take this replica out of rotation until it can.
@@ -89,10 +100,13 @@ const ADMIN = new Set<string>([
   'POST /admin/keys',
   'POST /admin/keys/revoke',
   'GET /admin/audit/verify',
+  'GET /admin/experiments',
+  'POST /admin/experiments/stop',
   'GET /metrics',
   'GET /admin/dashboard/series',
   'GET /admin/dashboard/requests',
   'GET /admin/dashboard/request',
+  'GET /admin/dashboard/models',
 ]);
 
 export async function startServer(gateway: Gateway, options: { host?: string; port?: number } = {}): Promise<TandemServer> {
@@ -138,14 +152,25 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
         return sendJson(
           res,
           200,
-          endpointIndex({ endpoints: [...Object.keys(ROUTES), `GET ${MODEL_PREFIX}{id}`], admin: ADMIN, showAdmin: hasAdminKey(req) }),
+          endpointIndex({
+            endpoints: [...Object.keys(ROUTES), `GET ${MODEL_PREFIX}{id}`, ...COLLECTION_ENDPOINTS],
+            admin: new Set([...ADMIN, ...COLLECTION_ENDPOINTS]),
+            showAdmin: hasAdminKey(req),
+          }),
           ctx,
         );
-      const handler = ROUTES[key] ?? prefixHandler(req.method ?? 'GET', path);
+      // Retrieval collections (/admin/collections/{name}…): admin endpoints whose path carries a name.
+      const collections = collectionHandler(req.method ?? 'GET', path);
+      // The model registry (/admin/registry/{kind}/{name}…, api/admin-registry.ts): admin endpoints whose path carries names.
+      const registry = registryHandler(req.method ?? 'GET', path);
+      const handler = ROUTES[key] ?? prefixHandler(req.method ?? 'GET', path) ?? collections ?? registry;
       if (!handler) throw notFound(req.method ?? 'GET', path);
-      if (ADMIN.has(key)) {
+      if (ADMIN.has(key) || collections !== undefined || registry !== undefined) {
         auth.admin(req);
         if (serverConfig.admin_key !== undefined) ctx.keyId = 'admin';
+      } else if (key === FEEDBACK_ENDPOINT && hasAdminKey(req)) {
+        // The admin key may rate any request (lifecycle/feedback-handler.ts).
+        ctx.keyId = 'admin';
       } else if (!PUBLIC.has(key)) {
         ctx.key = auth.api(req);
         ctx.keyId = ctx.key?.id ?? null;
@@ -153,6 +178,8 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
       if (req.method === 'POST') {
         ctx.bodyText = await readBody(req, { maxBytes: serverConfig.max_body_bytes, budget: bodyBudget, timeoutMs: serverConfig.body_timeout_ms });
       }
+      // A rating of an earlier request in the headers (docs/lifecycle.md#feedback): recorded before serving.
+      if (!ADMIN.has(key) && !PUBLIC.has(key) && hasFeedbackHeaders(ctx)) await recordHeaderFeedback(gateway, ctx, res);
       await handler(gateway, ctx, req, res);
     } catch (error) {
       const failure = error instanceof GatewayError ? error : internalError(error);
@@ -162,7 +189,7 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
           requestId: ctx.id,
           time: ctx.time,
           address: req.socket.remoteAddress,
-          endpoint: ROUTES[key] ? key : `${req.method ?? 'GET'} ${MODEL_PREFIX}{id}`,
+          endpoint: ROUTES[key] ? key : `${req.method ?? 'GET'} ${path.startsWith(COLLECTIONS_PATH) ? `${COLLECTIONS_PATH}/{name}` : `${MODEL_PREFIX}{id}`}`,
         });
       } else if (failure.code === 'request_timeout') {
         metrics?.edgeRefusal('body_timeout_ms');
@@ -240,6 +267,26 @@ export async function startServer(gateway: Gateway, options: { host?: string; po
 }
 
 const MODEL_PREFIX = '/v1/models/';
+
+/** GET, DELETE /admin/collections/{name}, POST …/{name}/documents, GET /admin/collections (api/admin-collections.ts). */
+function collectionHandler(method: string, path: string): Handler | undefined {
+  const operation = adminCollectionOperation(method, path);
+  if (operation === undefined) return undefined;
+  return async (gateway, ctx, _req, res) => {
+    const { status, body } = await operation(gateway, ctx.bodyText, abortOnClose(res).signal);
+    sendJson(res, status, body, ctx);
+  };
+}
+
+/** GET /admin/registry…, POST /admin/registry/{kind}/{name}/promote|rollback|retire (api/admin-registry.ts). */
+function registryHandler(method: string, path: string): Handler | undefined {
+  const operation = adminRegistryOperation(method, path);
+  if (operation === undefined) return undefined;
+  return async (gateway, ctx, req, res) => {
+    const { status, body } = await operation(gateway, ctx.bodyText, searchParams(req));
+    sendJson(res, status, body, ctx);
+  };
+}
 
 /** Errors in the caller's API's shape: Anthropic's under /v1/messages, OpenAI's everywhere else. */
 function errorSender(req: IncomingMessage): typeof sendError {

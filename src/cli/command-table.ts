@@ -41,6 +41,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: async (program, deps) => (await import('./logs-command.js')).registerLogsCommand(program, deps),
   },
   {
+    name: 'experiments',
+    description: "list, show and stop experiments: a candidate model against a route's live model",
+    register: async (program, deps) => (await import('./experiments-command.js')).registerExperimentsCommand(program, deps),
+  },
+  {
     name: 'stats',
     description: 'show requests, cost and savings per route and model',
     register: async (program, deps) => (await import('./stats-command.js')).registerStatsCommand(program, deps),
@@ -49,6 +54,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'keys',
     description: 'create, list and revoke API keys',
     register: async (program, deps) => (await import('./keys-command.js')).registerKeysCommand(program, deps),
+  },
+  {
+    name: 'registry',
+    description: 'versioned router scorers, cascade verifiers, task students and models: list, promote, roll back',
+    register: async (program, deps) => (await import('./registry-command.js')).registerRegistryCommand(program, deps),
   },
   {
     name: 'audit',
@@ -71,6 +81,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: async (program, deps) => (await import('./report-command.js')).registerReportCommand(program, deps),
   },
   {
+    name: 'ingest',
+    description: 'read, chunk and embed documents (text, Markdown, PDF, JSONL) into a retrieval collection',
+    register: async (program, deps) => (await import('./ingest-command.js')).registerIngestCommand(program, deps),
+  },
+  {
     name: 'eval',
     description: "score routers on a labelled dataset with RouteLLM's metrics (CPT, APGR), beside random and oracle",
     register: async (program) => (await import('./eval-command.js')).registerEvalCommand(program),
@@ -84,6 +99,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'distill',
     description: "train a task route's student now from its captured examples, print its metrics, promote it if it does better",
     register: async (program, deps) => (await import('./distill-command.js')).registerDistillCommands(program, deps),
+  },
+  {
+    name: 'export',
+    description: 'export training data from the request log (finetune: teacher conversations as JSONL)',
+    register: async (program, deps) => (await import('./finetune-export-command.js')).registerExportCommand(program, deps),
   },
   {
     name: 'students',

@@ -1,8 +1,8 @@
 /**
  * `tandem distill --route R`: trains the task route's student now from the examples in the store, prints
  * its metrics, and promotes it if it beats the current one (docs/distillation.md). `tandem students
- * list|show`: the versions trained so far. A running gateway picks up a student promoted here on its
- * next start.
+ * list|show`: the versions trained so far. Every student trained here is registered in the model registry
+ * (docs/lifecycle.md#registry), so running gateways on the same store serve a promoted one within seconds.
  */
 import type { Command } from 'commander';
 import { modelInfoFromConfig } from '../providers/create-provider-adapter.js';
@@ -67,7 +67,14 @@ async function runDistill(deps: CliDeps, options: Options & { route: string }): 
     throw new CommandFailure(`route "${options.route}" declares no task; task routes: ${tasks.join(', ') || '(none)'}`);
   }
   const { store } = await openLogForReading(deps, options.config);
-  const { createTaskStage } = await import('../distill/task-stage.js');
+  const [{ createTaskStage }, { registryService }, { registerTrainedStudent }, { AuditChain }, { auditReplicaId }] = await Promise.all([
+    import('../distill/task-stage.js'),
+    import('../lifecycle/gateway-registry.js'),
+    import('../lifecycle/task-student-registry.js'),
+    import('../governance/audit-chain.js'),
+    import('../governance/governance.js'),
+  ]);
+  const registry = registryService(store, config.audit.enabled ? new AuditChain({ log: store.audit, replicaId: auditReplicaId(config) }) : null);
   const models = new Map<string, ModelInfo>(Object.entries(config.models).map(([name, m]) => [name, modelInfoFromConfig(name, m)]));
   // No adapters: training calls no model; shadow checks belong to the running gateway.
   const stage = await createTaskStage({
@@ -77,6 +84,9 @@ async function runDistill(deps: CliDeps, options: Options & { route: string }): 
     adapters: new Map(),
     autoTrain: false,
     log: deps.stderr,
+    onTrained: async (student) => {
+      await registerTrainedStudent(registry, student, 'tandem distill');
+    },
   });
   try {
     if (!stage) throw new CommandFailure(`route "${options.route}" declares no task`);
@@ -89,7 +99,7 @@ async function runDistill(deps: CliDeps, options: Options & { route: string }): 
     const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
     deps.stdout(
       `${[
-        `student:${report.route}@v${report.version} ${report.promoted ? 'promoted: it serves from the next start of the gateway' : 'not promoted: it did not beat the current student on the held-out examples'}`,
+        `student:${report.route}@v${report.version} ${report.promoted ? 'promoted: running gateways on this store serve it within seconds' : report.canary ? 'beat the current student on the held-out examples: registered as a canary, which running gateways on this store try on a share of traffic (docs/lifecycle.md#student-canaries)' : 'not promoted: it did not beat the current student on the held-out examples (registered as a candidate: `tandem registry promote` serves it anyway)'}`,
         `examples ${report.examples} (trained on ${m.trainExamples}, held out ${m.evalExamples}), labels ${report.labels}, trained in ${(m.trainingMs / 1000).toFixed(1)} s`,
         `held out: accuracy ${pct(m.accuracy)}, coverage ${pct(m.coverage)} at agreement ${pct(m.agreement)} (target ${pct(config.routes[options.route]?.task?.target_agreement ?? 0)})`,
         `thresholds: confidence >= ${report.thresholds.confidence.toFixed(3)}, novelty <= ${report.thresholds.novelty.toFixed(3)}`,

@@ -4,11 +4,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Command } from 'commander';
+import { PACKAGE_ROOT } from '../config/builtin-config.js';
 import { loadConfig, parseConfigText } from '../config/load-config.js';
 import { startFakeUpstream, type FakeUpstream } from '../providers/testing/fake-upstream.js';
+import { DEFAULT_ROUTER_ARTIFACT_PATH } from '../quality/default-router-path.js';
 import { registerInitCommand, starterConfig, type InitCommandDeps, type LocalServerProbe } from './init-command.js';
 
 interface Run {
@@ -121,7 +123,15 @@ describe('tandem init', () => {
     assert.equal(config.models['gpt-4.1']?.locality, 'cloud');
     const route = config.routes['tandem/auto'];
     assert.deepEqual(route?.models, ['llama3.2:3b', 'gpt-4.1']);
-    assert.deepEqual(route?.router, { type: 'scored', scorer: { type: 'heuristic' }, threshold: 0.5, small: 'llama3.2:3b', large: 'gpt-4.1' });
+    // The zero-shot router shipped in the package, found relative to the config (loadConfig warns when a file is missing).
+    assert.deepEqual(route?.router, {
+      type: 'learned',
+      artifact: relative(dirname(file), join(PACKAGE_ROOT, DEFAULT_ROUTER_ARTIFACT_PATH)).split(sep).join('/'),
+      llm_share: 0.3,
+      hold: 'online',
+      small: 'llama3.2:3b',
+      large: 'gpt-4.1',
+    });
     assert.deepEqual(
       route?.policies.map((p) => p.type),
       ['privacy', 'context-fit', 'capability'],
@@ -237,11 +247,12 @@ describe('starterConfig', () => {
     assert.match(text, /port: 8422 +# not 8421: a local model server is using it/);
   });
 
-  test('a cloud key and no local server: scored from the built-in model to the cloud model', () => {
+  test('a cloud key and no local server: the learned default router from the built-in model to the cloud model', () => {
     const { config } = parseConfigText(starterConfig({ openaiKey: false, anthropicKey: true, servers: [] }), { env: {} });
     assert.deepEqual(config.routes['tandem/auto']?.models, ['stories-260k', 'claude-sonnet-4-5']);
     const router = config.routes['tandem/auto']?.router;
-    assert.ok(router?.type === 'scored');
+    assert.ok(router?.type === 'learned');
+    assert.equal(router.artifact, DEFAULT_ROUTER_ARTIFACT_PATH);
     assert.equal(router.small, 'stories-260k');
     assert.equal(router.large, 'claude-sonnet-4-5');
     assert.equal(config.routes['tandem/auto']?.baseline_model, 'claude-sonnet-4-5');

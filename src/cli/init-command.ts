@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { BUILTIN_MODEL_PATH, PACKAGE_ROOT } from '../config/builtin-config.js';
 import { DEFAULT_PROBES, detectEnvironment, parseProbe, type DetectedEnvironment, type LocalServerProbe } from '../config/detect-environment.js';
 import { chatModelOf, starterConfig } from '../config/starter-config.js';
+import { DEFAULT_ROUTER_ARTIFACT_PATH } from '../quality/default-router-path.js';
 import { detectCapabilities, describeDetected } from '../config/detect-capabilities.js';
 import { CommandFailure, type CliDeps } from './cli-deps.js';
 
@@ -74,6 +75,7 @@ async function runInit(deps: InitCommandDeps, options: InitOptions): Promise<voi
     ...detected,
     servers,
     embeddedModelPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, BUILTIN_MODEL_PATH)),
+    defaultRouterPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, DEFAULT_ROUTER_ARTIFACT_PATH)),
     schemaPath: pathFrom(dirname(target), resolve(PACKAGE_ROOT, 'tandem.schema.json')),
   };
   await mkdir(dirname(target), { recursive: true });

@@ -59,9 +59,25 @@ const records: RequestRecord[] = [
   }),
 ];
 
+const feedbackOfB = {
+  requestId: 'req-b',
+  source: 'client' as const,
+  route: 'chat',
+  model: 'gpt-large',
+  keyId: null,
+  time: T0 + 62_000,
+  score: 0.2,
+  label: 'refund',
+  correct: false,
+  comment: 'wrong intent',
+};
+
 before(async () => {
   const store = await openSqliteStore({ path: join(dir, 'logs.db'), logBodies: true });
   for (const r of records) await store.requestLog.append(r);
+  // Two ratings of req-b: the table and --json show the latest.
+  await store.feedback.record({ ...feedbackOfB, score: 0.9, label: null, time: T0 + 61_000 });
+  await store.feedback.record(feedbackOfB);
   await store.close();
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,7 +122,7 @@ test('prints recent requests newest first as an aligned table', async () => {
   assert.equal(stderr, '');
   assert.deepEqual(loaded, ['gateway.yaml']);
   const lines = stdout.trimEnd().split('\n');
-  assert.match(lines[0] ?? '', /^time\s+id\s+route\s+model\s+why\s+in\s+out\s+cost\s+ttft ms\s+total ms\s+status$/);
+  assert.match(lines[0] ?? '', /^time\s+id\s+route\s+model\s+why\s+in\s+out\s+cost\s+ttft ms\s+total ms\s+status\s+feedback$/);
   assert.deepEqual(
     lines.slice(2, 5).map((l) => l.split(/\s{2,}/)),
     [
@@ -122,6 +138,7 @@ test('prints recent requests newest first as an aligned table', async () => {
         '-',
         '513',
         '502',
+        '-',
       ],
       [
         '2025-06-01 12:01:00',
@@ -135,12 +152,14 @@ test('prints recent requests newest first as an aligned table', async () => {
         '412',
         '2211',
         '200',
+        '0.20 ✗ refund',
       ],
-      ['2025-06-01 12:00:00', 'req-a', 'chat', 'qwen-small', 'score 0.21 < 0.5; answered by qwen-small', '120', '48', '0.000000', '87', '513', '200'],
+      ['2025-06-01 12:00:00', 'req-a', 'chat', 'qwen-small', 'score 0.21 < 0.5; answered by qwen-small', '120', '48', '0.000000', '87', '513', '200', '-'],
     ],
   );
-  // Numbers are right-aligned: every row ends at the same column.
-  assert.equal(new Set(lines.slice(0, 5).map((l) => l.length)).size, 1);
+  // Numbers are right-aligned: every row's status ends where the header's does (feedback, text, follows).
+  const statusEnd = (lines[0] ?? '').indexOf('status') + 'status'.length;
+  for (const line of lines.slice(2, 5)) assert.match(line.slice(statusEnd - 3, statusEnd + 2), /^\d{3} {2}$/);
   assert.equal(lines[5], '(cost in EUR; ~ = estimated token count)');
 });
 
@@ -154,9 +173,10 @@ test('--limit, --route and --model narrow the list', async () => {
   assert.equal(none.exitCode, undefined);
 });
 
-test('--json prints the full records', async () => {
+test('--json prints the full records, each with its latest feedback', async () => {
   const { stdout } = await runLogs(['-c', 'x.yaml', '--json', '--limit', '5']);
-  assert.deepEqual(JSON.parse(stdout), [...records].reverse());
+  const expected = [...records].reverse().map((r) => ({ ...r, feedback: r.id === 'req-b' ? { ...feedbackOfB, seq: 2 } : null }));
+  assert.deepEqual(JSON.parse(stdout), expected);
 });
 
 test('a log that does not exist yet fails with a hint and is not created', async () => {

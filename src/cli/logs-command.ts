@@ -4,6 +4,10 @@ import type { RequestRecord } from '../spec/request-record.js';
 import { openLogForReading, parsePositiveInt, reportCommandFailure, type CliDeps } from './cli-deps.js';
 import { routeOutcome } from '../telemetry/report/route-outcome.js';
 import { formatLocalTime, formatTable, truncateMiddle, type TableColumn } from './format-table.js';
+import type { FeedbackEntry } from '../store/feedback.js';
+import { formatFeedbackCell } from '../lifecycle/feedback-format.js';
+import type { FlowStepRecord } from '../store/flow-steps.js';
+import { flowStepRows } from '../flows/flow-log-rows.js';
 
 interface LogsOptions {
   config?: string;
@@ -38,13 +42,18 @@ async function runLogs(deps: CliDeps, options: LogsOptions): Promise<void> {
     if (options.route !== undefined) query.route = options.route;
     if (options.model !== undefined) query.model = options.model;
     const records = await store.requestLog.recent(query);
+    // Each request's latest feedback (docs/lifecycle.md#feedback), joined by request id.
+    const feedback = await store.feedback.latest(records.map((r) => r.id));
+    // A flow's child rows, one per step (docs/flows.md), shown under their parent.
+    const steps = (await store.flowSteps?.forParents(records.map((r) => r.id))) ?? new Map<string, FlowStepRecord[]>();
     if (options.json) {
-      deps.stdout(`${JSON.stringify(records, null, 2)}\n`);
+      const joined = records.map((r) => ({ ...r, feedback: feedback.get(r.id) ?? null, ...(steps.has(r.id) ? { steps: steps.get(r.id) } : {}) }));
+      deps.stdout(`${JSON.stringify(joined, null, 2)}\n`);
     } else if (records.length === 0) {
       const filtered = options.route !== undefined || options.model !== undefined;
       deps.stdout(filtered ? 'no requests match these filters\n' : `no requests logged yet at ${location}\n`);
     } else {
-      deps.stdout(`${formatLogsTable(records, { currency })}\n`);
+      deps.stdout(`${formatLogsTable(records, { currency, feedback, steps })}\n`);
     }
   } finally {
     await store.close();
@@ -63,23 +72,31 @@ const columns: TableColumn[] = [
   { header: 'ttft ms', align: 'right' },
   { header: 'total ms', align: 'right' },
   { header: 'status', align: 'right' },
+  { header: 'feedback' },
 ];
 
 /** Newest first, as given. `~` marks estimated token counts; `(direct)` a request that named a model, not a route. */
-export function formatLogsTable(records: readonly RequestRecord[], options: { currency: string }): string {
-  const rows = records.map((r) => [
-    formatLocalTime(r.time),
-    r.id,
-    r.route ?? '(direct)',
-    r.model ?? '(none)',
-    // What happened, ending with the model that answered (a fallback says so): cut in the middle, not the end.
-    truncateMiddle(routeOutcome(r).text, 64),
-    `${r.tokensEstimated ? '~' : ''}${r.inputTokens}`,
-    `${r.tokensEstimated ? '~' : ''}${r.outputTokens}`,
-    r.cost.toFixed(6),
-    r.ttftMs === null ? '-' : Math.round(r.ttftMs).toString(),
-    Math.round(r.totalMs).toString(),
-    r.status.toString(),
+export function formatLogsTable(
+  records: readonly RequestRecord[],
+  options: { currency: string; feedback?: ReadonlyMap<string, FeedbackEntry>; steps?: ReadonlyMap<string, readonly FlowStepRecord[]> },
+): string {
+  const rows = records.flatMap((r) => [
+    [
+      formatLocalTime(r.time),
+      r.id,
+      r.route ?? '(direct)',
+      r.model ?? '(none)',
+      // What happened, ending with the model that answered (a fallback says so): cut in the middle, not the end.
+      truncateMiddle(routeOutcome(r).text, 64),
+      `${r.tokensEstimated ? '~' : ''}${r.inputTokens}`,
+      `${r.tokensEstimated ? '~' : ''}${r.outputTokens}`,
+      r.cost.toFixed(6),
+      r.ttftMs === null ? '-' : Math.round(r.ttftMs).toString(),
+      Math.round(r.totalMs).toString(),
+      r.status.toString(),
+      formatFeedbackCell(options.feedback?.get(r.id)),
+    ],
+    ...flowStepRows(options.steps?.get(r.id) ?? []),
   ]);
   const notes = [`cost in ${options.currency}`];
   if (records.some((r) => r.tokensEstimated)) notes.push('~ = estimated token count');

@@ -33,6 +33,10 @@ async function runPurge(deps: CliDeps, options: { config?: string; olderThan?: n
     const now = Date.now();
     const before = now - days * DAY_MS;
     const requests = await store.requestLog.deleteBefore(before);
+    // The child rows of flows go with their parents (docs/flows.md).
+    await store.flowSteps?.deleteBefore(before);
+    // Feedback recorded before the cut-off goes too (docs/lifecycle.md#feedback).
+    await store.feedback.deleteBefore(before);
     const audit: Array<{ replica: string; deleted: number; checkpointSeq: number | null }> = [];
     // Every replica's chain in the store, not only this one's: one purge covers a shared PostgreSQL store.
     for (const replicaId of await store.audit.replicas()) {

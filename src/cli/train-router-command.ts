@@ -10,9 +10,16 @@ import { shuffledIndices } from '../quality/model/fit-with-inner-cv.js';
 import { writeScorerArtifact, type ScorerArtifact } from '../quality/scorer-artifact.js';
 import { trainRouterArtifact } from '../quality/train-learned-scorer.js';
 import type { LabelledExample } from '../quality/datasets/labelled-dataset.js';
+import { parseTimeBound } from './stats-command.js';
 
 export interface TrainRouterCommandOptions {
-  dataset: string;
+  /** Required unless fromLog. */
+  dataset?: string;
+  /** Train from the request log's feedback and shadow pairs of `route` (docs/lifecycle.md#routers-learn-from-the-log). */
+  fromLog?: boolean;
+  route?: string;
+  config?: string;
+  since?: number;
   dataDir?: string;
   out: string;
   kind: 'router' | 'verifier';
@@ -24,6 +31,10 @@ export interface TrainRouterCommandOptions {
   name?: string;
   /** Share of the training prompts kept out of the fit to calibrate `--llm-share` on (router only). */
   calibrationHoldout?: number;
+  /** Also register the artifact in the model registry under this route (cli/register-scorer.ts). */
+  register?: string;
+  /** With `register`: make it live at once. */
+  live?: boolean;
 }
 
 export interface TrainRouterIo {
@@ -58,7 +69,11 @@ export function registerTrainRouterCommand(program: Command, io: TrainRouterIo =
   program
     .command('train-router')
     .description('train a learned router (or cascade verifier) from labelled prompts and write its artifact')
-    .requiredOption('--dataset <name|file>', 'routellm-mmlu, routellm-gsm8k, or a .jsonl/.csv file in the generic format')
+    .option('--dataset <name|file>', 'routellm-mmlu, routellm-gsm8k, or a .jsonl/.csv file in the generic format (or --from-log)')
+    .option('--from-log', "train from the request log: feedback and shadow pairs of --route's requests")
+    .option('--route <name>', 'with --from-log: the route whose log to train from (its small and large models)')
+    .option('-c, --config <file>', 'with --from-log: the config whose store to read', 'tandem.yaml')
+    .option('--since <when>', 'with --from-log: only feedback since a duration back (7d) or an ISO date', (v) => parseTimeBound(v))
     .requiredOption('--out <file>', 'artifact to write, e.g. scorer.json')
     .option('--data-dir <dir>', "where RouteLLM's data lives", DEFAULT_ROUTELLM_DIR)
     .option('--kind <kind>', "router (scores prompts) or verifier (scores the small model's answers, for a cascade)", 'router')
@@ -74,6 +89,8 @@ export function registerTrainRouterCommand(program: Command, io: TrainRouterIo =
       holdoutShare,
       0.25,
     )
+    .option('--register <route>', "also register the artifact in the model registry of --config's store, under this route (a candidate)")
+    .option('--live', 'with --register: make it live at once (running gateways switch within seconds)')
     .action(async (options: TrainRouterCommandOptions) => {
       try {
         await runTrainRouterCommand(options, io);
@@ -88,11 +105,18 @@ export async function runTrainRouterCommand(options: TrainRouterCommandOptions, 
   if (options.kind !== 'router' && options.kind !== 'verifier') {
     throw new Error(`--kind must be router or verifier, got "${options.kind}"`);
   }
-  const dataset = await loadEvalDataset(options.dataset, {
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.weak ? { weak: options.weak } : {}),
-    ...(options.strong ? { strong: options.strong } : {}),
-  });
+  if (options.fromLog && options.route === undefined) throw new Error('--from-log needs --route <name>');
+  if (!options.fromLog && options.dataset === undefined) throw new Error('give --dataset <name|file>, or --from-log --route <name>');
+  const dataset = options.fromLog
+    ? await (await import('./router-training-from-log-dataset.js')).loadLogDataset(
+        { config: options.config ?? 'tandem.yaml', route: options.route as string, ...(options.since !== undefined ? { since: options.since } : {}) },
+        io.stdout,
+      )
+    : await loadEvalDataset(options.dataset as string, {
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.weak ? { weak: options.weak } : {}),
+        ...(options.strong ? { strong: options.strong } : {}),
+      });
   const order = shuffledIndices(dataset.examples.length, options.seed);
   const examples = order.slice(0, options.maxTrain).map((i) => dataset.examples[i] as LabelledExample);
   const common = {
@@ -122,5 +146,17 @@ export async function runTrainRouterCommand(options: TrainRouterCommandOptions, 
       `wrote ${options.out}`,
     ].join('\n'),
   );
+  if (options.register !== undefined) {
+    const { registerScorerArtifact } = await import('./register-scorer.js');
+    const entry = await registerScorerArtifact({
+      config: options.config ?? 'tandem.yaml',
+      route: options.register,
+      file: options.out,
+      artifact,
+      live: options.live === true,
+      actor: 'tandem train-router',
+    });
+    io.stdout(`registered ${entry.kind}/${entry.name} v${entry.version} (${entry.status}, sha256 ${entry.sha256.slice(0, 12)})`);
+  }
   return artifact;
 }

@@ -45,6 +45,8 @@ export interface DetectedEnvironment {
   servers: DetectedServer[];
   /** The built-in GGUF model's path relative to the config file; defaults to models/stories260K.gguf. */
   embeddedModelPath?: string;
+  /** The shipped zero-shot router artifact relative to the config file; defaults to models/router-default.json. */
+  defaultRouterPath?: string;
   /** tandem.schema.json relative to the config file, for the editor modeline; omitted when unknown. */
   schemaPath?: string;
 }

@@ -8,6 +8,7 @@ import type { ConfigIssue } from './config-error.js';
 import { formatPath, type PathSegment } from './config-path.js';
 import type { RouterConfig, TandemConfig } from './schema.js';
 import { suggest } from './suggest.js';
+import { checkFlowReferences } from '../flows/check-flow-references.js';
 
 export interface ResolveResult {
   issues: ConfigIssue[];
@@ -57,7 +58,22 @@ export function resolveReferences(config: TandemConfig): ResolveResult {
     for (const [index, name] of (route.fallbacks ?? []).entries()) checkModel([...base, 'fallbacks', index], name, within);
     if (route.baseline_model !== undefined) checkModel([...base, 'baseline_model'], route.baseline_model);
     if (route.task?.teacher !== undefined) checkModel([...base, 'task', 'teacher'], route.task.teacher, within);
+    if (route.experiment !== undefined) checkModel([...base, 'experiment', 'candidate'], route.experiment.candidate);
+    if (route.experiment?.control !== undefined) checkModel([...base, 'experiment', 'control'], route.experiment.control, within);
+    if (route.flow !== undefined) checkFlowReferences({ flow: route.flow, base, within, routes: config.routes, checkModel, issues });
     if (route.router !== undefined) checkRouter({ router: route.router, path: [...base, 'router'], checkModel, within, issues, warnings });
+  }
+
+  for (const [name, collection] of Object.entries(config.collections)) {
+    if (collection.embeddings_model === undefined) continue;
+    checkModel(['collections', name, 'embeddings_model'], collection.embeddings_model);
+    const model = config.models[collection.embeddings_model];
+    if (model !== undefined && !model.capabilities.embeddings) {
+      issues.push({
+        path: formatPath(['collections', name, 'embeddings_model']),
+        message: `model "${collection.embeddings_model}" does not declare capabilities.embeddings: true, so it cannot embed the collection`,
+      });
+    }
   }
 
   if (config.embeddings_model !== undefined) {

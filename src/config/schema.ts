@@ -13,6 +13,11 @@ import { isPlaceholderSecret, PLACEHOLDER_SECRET_MESSAGE } from './placeholder-s
 import { PII_TYPES } from '../privacy/pii-finding.js';
 import { postgresOutageFields } from '../store/postgres/postgres-outage-schema.js';
 import { taskSchema } from '../distill/task-schema.js';
+import { routeCacheSchema } from '../cache/cache-schema.js';
+import { collectionsSchema, routeRetrievalSchema } from '../retrieval/retrieval-schema.js';
+import { flowSchema } from '../flows/flow-schema.js';
+import { driftSchema, experimentSchema } from '../lifecycle/experiment-schema.js';
+import { registrySchema } from '../lifecycle/registry-schema.js';
 import { DEFAULT_PORT } from './default-port.js';
 
 const positiveInt = z.number().int().positive();
@@ -240,6 +245,24 @@ export const routerSchema = z.discriminatedUnion('type', [
       hold_window: holdWindow,
       small: smallModel,
       large: largeModel,
+      shadow: z
+        .strictObject({
+          rate: z
+            .number()
+            .min(0)
+            .max(1)
+            .describe('Share of answered requests also sent to the other model (after the client has its answer) to make a shadow pair.'),
+          judge: z
+            .string()
+            .optional()
+            .describe(
+              "A model that compares the two answers (is the small model's as good as the large model's?); default: the cascade verifier scores the small model's answer.",
+            ),
+        })
+        .optional()
+        .describe(
+          'Shadow pairs for `tandem train-router --from-log` (docs/lifecycle.md#routers-learn-from-the-log): a sampled request answered by both models, compared, and stored as a training label.',
+        ),
     })
     .describe('A trained scorer with a calibrated threshold.'),
   z
@@ -276,6 +299,11 @@ export const routeSchema = z.strictObject({
     .optional()
     .describe('The model whose prices define this route\'s baseline cost ("what it would have cost"); defaults to its most expensive cloud model.'),
   task: taskSchema.optional(),
+  cache: routeCacheSchema.optional(),
+  retrieval: routeRetrievalSchema.optional(),
+  flow: flowSchema.optional(),
+  experiment: experimentSchema.optional(),
+  drift: driftSchema.optional(),
 });
 
 const logBodiesSchema = z
@@ -456,6 +484,7 @@ export const configSchema = z
     cluster: clusterSchema.optional().describe('Absent: one replica, all state in process.'),
     limits: limitsSchema.prefault({}),
     audit: auditSchema.prefault({}),
+    registry: registrySchema.prefault({}),
     currency: z.string().default('USD').describe('Currency code the prices are in (display only).'),
     models: z.record(z.string().min(1), modelSchema).describe('Upstream models by name. Clients may send a model name directly, or a route name.'),
     routes: z
@@ -463,6 +492,7 @@ export const configSchema = z
       .default({})
       .describe('Virtual models by name (e.g. `tandem/auto`) that choose among several models per request.'),
     embeddings_model: z.string().optional().describe('Model used for POST /v1/embeddings when the request names none that declares embeddings.'),
+    collections: collectionsSchema,
   })
   .describe('Tandem gateway configuration (tandem.yaml).');
 

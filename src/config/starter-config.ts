@@ -3,6 +3,7 @@
  * from what detect-environment.ts found. It always validates: the built-in embedded model makes it work
  * with nothing else installed, and API keys appear only as `${VAR}` references.
  */
+import { DEFAULT_ROUTER_ARTIFACT_PATH } from '../quality/default-router-path.js';
 import { BUILTIN_MODEL_PATH } from './builtin-config.js';
 import type { DetectedEnvironment, DetectedServer } from './detect-environment.js';
 import { DEFAULT_PORT, FALLBACK_PORT } from './default-port.js';
@@ -43,6 +44,9 @@ const ANTHROPIC_MODEL: CloudModel = {
 };
 
 const EMBEDDED_NAME = 'stories-260k';
+
+/** The starter route's share of large-model calls. */
+const STARTER_LLM_SHARE = 0.3;
 
 export function starterConfig(found: DetectedEnvironment): string {
   const used = new Set<string>();
@@ -145,17 +149,23 @@ export function starterConfig(found: DetectedEnvironment): string {
   line('      - type: capability    # tools, JSON schema and images only go to models that declare them');
   line('    router:');
   if (large !== undefined) {
-    line('      type: scored          # easy prompts to the small local model, hard ones to the cloud model');
+    // The zero-shot router shipped with Tandem (models/router-default.json, docs/routing-quality.md), holding
+    // the share on the route's own traffic, since its calibration came from benchmarks, not from this traffic.
+    line('      type: learned         # easy prompts to the small local model, hard ones to the cloud model');
+    line(
+      `      artifact: ${scalar(found.defaultRouterPath ?? DEFAULT_ROUTER_ARTIFACT_PATH)}   # the zero-shot router shipped with Tandem; \`tandem train-router\` makes one from your traffic`,
+    );
     line(`      small: ${scalar(small)}`);
     line(`      large: ${scalar(large)}`);
-    line('      threshold: 0.5        # raise it to send less to the cloud');
+    line(`      llm_share: ${STARTER_LLM_SHARE}        # share of requests (the hardest) sent to the cloud model; lower it to save more`);
+    line('      hold: online          # hold that share on your own recent traffic');
     if (locals.length === 0) {
       line('      # The small model is the demo model; start a local server (Ollama, llama.cpp, vLLM, LM Studio)');
       line('      # and run `tandem init --force` to route easy prompts to a real one.');
     }
     line(`    baseline_model: ${scalar(large)}   # savings are measured against sending everything here`);
   } else {
-    line('      type: fixed           # one model; add a cloud model and use `type: scored` to route by difficulty');
+    line('      type: fixed           # one model; add a cloud model (then `tandem init --force`) to route by difficulty');
     line(`      model: ${scalar(small)}`);
   }
   return `${out.join('\n')}\n`;

@@ -9,7 +9,7 @@ import type { SoftmaxParams } from './softmax-model.js';
 export interface StudentThresholds {
   /** The student answers when its top probability is at least this… */
   confidence: number;
-  /** …and the input's novelty (distance to the nearest label centroid) is at most this. */
+  /** …and the input's novelty (distance to the predicted label's centroid) is at most this. */
   novelty: number;
 }
 

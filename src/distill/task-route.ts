@@ -44,7 +44,12 @@ export class TaskRoute {
   }
 
   serve(artifact: StudentArtifact, bytes: Uint8Array): void {
-    this.student = {
+    this.student = this.servingStudent(artifact, bytes);
+  }
+
+  /** A student ready to answer on this route (the live one, or a canary: student-canary.ts). */
+  servingStudent(artifact: StudentArtifact, bytes: Uint8Array): ServingStudent {
+    return {
       artifact,
       bytes,
       classifier: new SoftmaxClassifier(artifact.params),

@@ -3,6 +3,7 @@
  * student learns. Part of config/schema.ts; kept here beside the code that reads it.
  */
 import { z } from 'zod';
+import { studentCanarySchema } from './student-canary-schema.js';
 
 const regexSource = z
   .string()
@@ -66,7 +67,9 @@ export const taskSchema = z
       .int()
       .positive()
       .default(500)
-      .describe('Train a new student after this many new labels (it replaces the current one only if it does better on held-out examples).'),
+      .describe(
+        'Train a new student after this many new labels (it replaces the current one only if it does better on held-out examples; with `canary`, it is tried on live traffic first).',
+      ),
     shadow_fraction: z
       .number()
       .min(0)
@@ -81,6 +84,7 @@ export const taskSchema = z
       })
       .prefault({})
       .describe('When the student stops answering: the route then serves from the teacher until a new student passes.'),
+    canary: studentCanarySchema.optional(),
     capture: z
       .enum(['pseudonymised', 'skip'])
       .default('pseudonymised')

@@ -36,3 +36,17 @@ export function generatedExamples(count: number, seed = 1): TrainingExample[] {
   }
   return out;
 }
+
+/** The cloud teacher of the distillation tests' gateways: a fake upstream at `url` answering as gpt-4o would. */
+export function fakeTeacherModel(url: string) {
+  return {
+    provider: 'openai-compatible',
+    base_url: `${url}/v1`,
+    model: 'gpt-4o',
+    api_key: 'sk-test',
+    locality: 'cloud',
+    pricing: { input_per_1m: 2.5, output_per_1m: 10 },
+    capabilities: { json: true },
+    timeout_ms: 5_000,
+  } as const;
+}

@@ -3,14 +3,17 @@
  * the version with its metrics, and serve it if it beat the current student on the same held-out set.
  */
 import type { StudentStatus, TaskExampleStore } from '../store/task-examples.js';
-import { decodeArtifact, type StudentMetrics, type StudentThresholds } from './student-artifact.js';
+import { decodeArtifact, encodeArtifact, type StudentMetrics, type StudentThresholds } from './student-artifact.js';
 import type { StudentTrainer } from './student-trainer.js';
 import type { TaskRoute } from './task-route.js';
+import type { TrainedStudent } from '../lifecycle/task-student-registry.js';
 
 export interface DistillReport {
   route: string;
   version: number;
   promoted: boolean;
+  /** It beat the live student on held-out examples and was registered as a canary instead of replacing it. */
+  canary: boolean;
   /** Examples read from the store (training and evaluation together). */
   examples: number;
   labels: number;
@@ -20,7 +23,16 @@ export interface DistillReport {
   previous: { version: number; metrics: StudentMetrics } | null;
 }
 
-export async function trainRouteStudent(o: { route: TaskRoute; store: TaskExampleStore; trainer: StudentTrainer; now?: number }): Promise<DistillReport> {
+export async function trainRouteStudent(o: {
+  route: TaskRoute;
+  store: TaskExampleStore;
+  trainer: StudentTrainer;
+  now?: number;
+  /** Called with every student trained, once it is stored (the gateway registers it in the model registry). */
+  onTrained?: (student: TrainedStudent) => Promise<void>;
+  /** A winner becomes a canary (tried on live traffic: student-canary.ts) rather than the live student, when one serves. */
+  canary?: boolean;
+}): Promise<DistillReport> {
   const { route, store } = o;
   const fixed = route.task.labels ? new Set(route.task.labels) : null;
   const examples = (await store.list(route.name))
@@ -40,7 +52,10 @@ export async function trainRouteStudent(o: { route: TaskRoute; store: TaskExampl
     now: o.now ?? Date.now(),
   });
   const { artifact } = result;
-  const status: StudentStatus = result.promote ? 'active' : 'candidate';
+  // Never a blind swap: with a live student to compare against, the winner is tried on live traffic first.
+  const canary = o.canary === true && result.promote && current !== null;
+  const promote = result.promote && !canary;
+  const status: StudentStatus = promote ? 'active' : 'candidate';
   const previous = current && result.currentMetrics ? { version: current.artifact.version, metrics: result.currentMetrics } : null;
   await store.saveStudent({
     route: route.name,
@@ -50,7 +65,21 @@ export async function trainRouteStudent(o: { route: TaskRoute; store: TaskExampl
     metrics: { ...artifact.metrics, thresholds: artifact.thresholds, labels: artifact.labels.length, targetAgreement: artifact.targetAgreement, previous },
     artifact: result.bytes,
   });
-  if (result.promote && result.bytes) {
+  if (o.onTrained) {
+    const { metrics } = artifact;
+    await o.onTrained({
+      route: route.name,
+      version,
+      createdAt: artifact.createdAt,
+      // The worker encodes only a promoted student; the registry keeps candidates too, to promote later.
+      bytes: result.bytes ?? encodeArtifact(artifact),
+      metrics: { ...metrics, thresholds: artifact.thresholds, labels: artifact.labels.length, targetAgreement: artifact.targetAgreement, previous },
+      promoted: promote,
+      canary,
+      examples: examples.length,
+    });
+  }
+  if (promote && result.bytes) {
     // The one serving now: the student compared against may have been demoted while this one trained.
     const displaced = route.student;
     route.serve(artifact, result.bytes);
@@ -63,7 +92,8 @@ export async function trainRouteStudent(o: { route: TaskRoute; store: TaskExampl
   return {
     route: route.name,
     version,
-    promoted: result.promote,
+    promoted: promote,
+    canary,
     examples: examples.length,
     labels: artifact.labels.length,
     thresholds: artifact.thresholds,

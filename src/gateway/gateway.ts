@@ -17,7 +17,11 @@ import type { RequestObserver } from './request-observer.js';
 import { Governance } from '../governance/governance.js';
 import type { Cluster } from '../cluster/open-cluster.js';
 import { failSpan, startChildSpan } from '../telemetry/tracing/tandem-tracer.js';
-import type { TaskStage } from '../distill/task-stage.js';
+import type { DistillingTaskStage, TaskStage } from '../distill/task-stage.js';
+import type { GatewayRegistry } from '../lifecycle/gateway-registry.js';
+import type { LifecycleStage } from '../lifecycle/lifecycle-stage.js';
+import type { CacheStage } from '../cache/cache-stage.js';
+import type { RouteCacheConfig } from '../cache/cache-schema.js';
 
 export interface GatewayOptions {
   config: TandemConfig;
@@ -49,6 +53,12 @@ export class Gateway {
   governance: Governance | undefined;
   /** Task students of the routes that declare a `task` (distill/task-stage.ts); null when none does. */
   tasks: TaskStage | null = null;
+  /** The answer cache of the routes that configure `cache` (cache/cache-stage.ts); null when none does. */
+  cache: CacheStage | null = null;
+  /** Experiments and drift monitors of the routes that configure them (lifecycle/lifecycle-stage.ts); null when none does. */
+  lifecycle: LifecycleStage | null = null;
+  /** The model registry: its service (admin API) and the watch that hot-reloads what is live (lifecycle/gateway-registry.ts). */
+  registry: GatewayRegistry | undefined;
 
   private constructor(
     readonly config: TandemConfig,
@@ -92,18 +102,65 @@ export class Gateway {
         history: options.store.requestLog,
       });
     }
+    const cached = Object.entries(options.config.routes).flatMap(([name, route]) => (route.cache ? [[name, route.cache] as [string, RouteCacheConfig]] : []));
+    if (cached.length > 0) {
+      const [{ CacheStage }, { RedisAnswerCache }] = await Promise.all([import('../cache/cache-stage.js'), import('../cache/redis-answer-cache.js')]);
+      gateway.cache = new CacheStage({
+        routes: cached,
+        adapters: gateway.adapters,
+        ...(options.store.answerCache ? { storeCache: options.store.answerCache } : {}),
+        ...(options.store.vectors ? { storeVectors: options.store.vectors } : {}),
+        ...(gateway.cluster ? { redisCache: new RedisAnswerCache(gateway.cluster.connection.client, gateway.cluster.connection.keyPrefix) } : {}),
+      });
+    }
+    // Students trained before the registry below exists (at start-up) wait for it to be registered.
+    let registryReady: (registry: GatewayRegistry) => void = () => undefined;
+    const registry = new Promise<GatewayRegistry>((resolve) => (registryReady = resolve));
+    let stage: DistillingTaskStage | null = null;
     if (Object.values(options.config.routes).some((route) => route.task)) {
       const [{ createTaskStage }, { routeShadowPrivacy }] = await Promise.all([import('../distill/task-stage.js'), import('../distill/shadow-privacy.js')]);
-      gateway.tasks = await createTaskStage({
+      gateway.tasks = stage = await createTaskStage({
         config: options.config,
         store: options.store.taskExamples,
         models: gateway.models,
         adapters: gateway.adapters,
         privacy: routeShadowPrivacy(gateway.routes, gateway.latency),
+        onTrained: async (student) => (await registry).registerTrained(student),
+        onDemoted: (route, version) => void registry.then((r) => r.demoted(route, version)),
+        experiments: options.store.experiments,
+        onCanaryDecision: async (...decision) => (await registry).canaryDecided(...decision),
       });
     }
     gateway.governance = await Governance.create({ config: options.config, store: options.store, limitStore: gateway.cluster?.limits });
     gateway.observers.push(gateway.governance.observer);
+    // Shadow pairs on learned routes with `router.shadow` (lifecycle/router-training-shadow.ts).
+    if (Object.values(options.config.routes).some((route) => route.router?.type === 'learned' && route.router.shadow)) {
+      await (await import('../lifecycle/router-training-shadow.js')).installShadowPairs(gateway);
+    }
+    const { GatewayRegistry } = await import('../lifecycle/gateway-registry.js');
+    gateway.registry = new GatewayRegistry({
+      config: options.config,
+      store: options.store,
+      audit: gateway.governance.audit,
+      routes: gateway.routes,
+      models: gateway.models,
+      baseDir: options.baseDir,
+      tasks: stage,
+    });
+    registryReady(gateway.registry);
+    await gateway.registry.start();
+    if (Object.values(options.config.routes).some((route) => route.experiment || route.drift)) {
+      const { LifecycleStage } = await import('../lifecycle/lifecycle-stage.js');
+      gateway.lifecycle = await LifecycleStage.create({
+        config: options.config,
+        experiments: options.store.experiments,
+        taskExamples: options.store.taskExamples,
+        registry: () => gateway.registry?.service,
+        models: gateway.models,
+        tasks: gateway.tasks,
+      });
+      if (gateway.lifecycle) gateway.observers.push(gateway.lifecycle.observer);
+    }
     return gateway;
   }
 
@@ -173,6 +230,8 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    await this.registry?.stop();
+    await this.lifecycle?.close();
     await this.tasks?.close();
     await Promise.allSettled([...this.adapters.values()].map((a) => a.close()));
     await this.governance?.close();

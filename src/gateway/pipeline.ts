@@ -14,6 +14,7 @@
  * part (which carries the settled usage) is yielded once its row is written.
  */
 import { settleUsage } from '../accounting/settle-usage.js';
+import { answerFlow } from '../flows/answer-flow.js';
 import { prepareRoutePrivacy } from '../policy/privacy-policy.js';
 import { privacyHeaders, privacyOutcome, type PrivacyAssessment } from '../privacy/assess-privacy.js';
 import { protectLoggedBodies } from '../privacy/logged-bodies.js';
@@ -29,71 +30,22 @@ import {
   type StreamOutcome,
 } from '../routing/execute-plan.js';
 import { resultToParts } from '../routing/result-to-parts.js';
+import { retrieveContext } from '../retrieval/retrieval-stage.js';
+import { cacheHitModel, type CachedAnswer } from '../cache/cache-stage.js';
 import { planRoute, type RoutePlan } from '../routing/plan-route.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import { GatewayError } from '../spec/errors.js';
 import type { RequestRecord } from '../spec/request-record.js';
-import type { ChatResult, StreamPart } from '../spec/stream-part.js';
-import type { FinishReason, Usage } from '../spec/usage.js';
+import type { StreamPart } from '../spec/stream-part.js';
+import type { Usage } from '../spec/usage.js';
 import { storeUnavailableError } from '../store/store-unavailable.js';
-import type { Caller } from './caller.js';
+import type { AnswerMeta, AnswerPart, ChatAnswer, ChatCall, StreamedAnswer, WholeAnswer } from './chat-answer.js';
 import type { Gateway } from './gateway.js';
 import { policyContextFor } from './policy-context.js';
 import { newRecord, settleRecord } from './request-record-fields.js';
 import { StreamCollector } from './stream-collector.js';
 
-export interface ChatCall {
-  caller: Caller;
-  /** Turns the client's body into a ChatRequest; what it throws is recorded and answered like any other failure. */
-  parse: () => ChatRequest;
-  /** Aborted when the client goes away: the upstream call is cancelled. */
-  signal: AbortSignal;
-  /** The answer in this edge's wire format, for the logged response body (called only when bodies are logged). */
-  encodeForLog: (answer: { result: ChatResult; usage: Usage; model: string }) => string;
-}
-
-/** What every response says about how it was answered; the edge maps it onto its headers. */
-export interface AnswerMeta {
-  /** The model that answered, or null when none did. */
-  model: string | null;
-  /** Why: the route's reason, or the error's code. */
-  reason: string;
-  overheadMs: number;
-  score: number | null;
-  threshold: number | null;
-  /** Rate-limit state, the privacy outcome and adapters' warnings, as HTTP headers. */
-  headers: Record<string, string>;
-}
-
-export interface WholeAnswer {
-  stream: false;
-  request: ChatRequest;
-  result: ChatResult;
-  /** Settled: the upstream's own counts, or Tandem's (marked estimated). */
-  usage: Usage;
-  meta: AnswerMeta;
-  /** `encodeForLog`'s output when bodies are logged (an edge can send it instead of encoding twice). */
-  encoded: string | null;
-}
-
-/**
- * A stream's parts as an edge encodes them: the upstream's content parts, then exactly one of `finish` (with
- * the settled usage; yielded once the row is written) or `failed` (the upstream broke off mid-stream).
- */
-export type AnswerPart =
-  | Exclude<StreamPart, { type: 'start' | 'finish' | 'error' }>
-  | { type: 'finish'; finishReason: FinishReason; usage: Usage }
-  | { type: 'failed'; message: string };
-
-export interface StreamedAnswer {
-  stream: true;
-  request: ChatRequest;
-  meta: AnswerMeta;
-  /** Iterate to the end (the row is written on the way): a client that left ends it early. */
-  parts: AsyncIterable<AnswerPart>;
-}
-
-export type ChatAnswer = WholeAnswer | StreamedAnswer;
+export type { AnswerMeta, AnswerPart, ChatAnswer, ChatCall, StreamedAnswer, WholeAnswer } from './chat-answer.js';
 
 /** A request that got no answer: recorded already; the edge sends `error` in its own shape with `meta`'s headers. */
 export class PipelineFailure extends Error {
@@ -124,12 +76,21 @@ export async function answerChat(gateway: Gateway, call: ChatCall): Promise<Chat
     const route = gateway.resolve(request.model);
     record.route = route.name;
     gateway.governance?.authorize(caller.key ?? null, { route: route.name, requestedModel: request.model });
+    // A retrieval route's context goes in first, so privacy, context-fit and routing judge it (docs/retrieval.md).
+    const retrieval = route.name === null ? undefined : gateway.config.routes[route.name]?.retrieval;
+    const retrieved = retrieval ? await retrieveContext(gateway, retrieval, request, call.signal) : null;
+    if (retrieved && retrieved.sources.length > 0) headers['x-tandem-sources'] = (record.sources = retrieved.sources).join(',');
     const policyCtx = policyContextFor(request, caller.headers, gateway.latency);
+    if (retrieved?.private && !policyCtx.sensitive) {
+      Object.assign(policyCtx, { sensitive: true, sensitiveBecause: `private collection ${retrieved.collection}` });
+    }
     // Recorded before planning so a blocked or refused request still logs what was found (counts only).
     // Awaited: a large body's detection runs on a worker thread, not on the event loop.
     privacy = await prepareRoutePrivacy(route.policies, request, policyCtx);
     if (privacy) record.privacy = privacyOutcome(privacy);
     plan = await planRoute(route, request, policyCtx);
+    // Experiments send their candidate arm to the candidate model; drift monitors see the input (lifecycle/lifecycle-stage.ts).
+    if (gateway.lifecycle) plan = gateway.lifecycle.plan(plan, request, caller.id, caller, policyCtx);
     if (gateway.governance) plan = gateway.governance.restrictPlan(caller.key ?? null, plan);
     record.candidates = plan.candidates;
     record.reason = plan.reason;
@@ -137,13 +98,30 @@ export async function answerChat(gateway: Gateway, call: ChatCall): Promise<Chat
     record.threshold = plan.decision.threshold;
     // Its row could not be kept (database down, spool off): refuse before an upstream is called and billed.
     if (gateway.store.health?.().accepting === false) throw storeUnavailableError();
+    // A flow route answers in steps, each planned, admitted and recorded on its own (docs/flows.md).
+    const flow = route.name === null ? undefined : gateway.config.routes[route.name]?.flow;
+    if (flow) return await answerFlow({ gateway, call, request, route, flow, privacy, record, headers, warnings });
+    // The route's answer cache (docs/caching.md): a hit replays an earlier answer, cost 0, no model called.
+    const cached =
+      (await gateway.cache?.lookup({
+        route: route.name,
+        request,
+        headers: caller.headers,
+        keyId: caller.keyId,
+        privacy: record.privacy,
+        sensitive: policyCtx.sensitive === true,
+        warn: options.warn,
+        signal: call.signal,
+      })) ?? null;
+    if (cached) headers['x-tandem-cache'] = record.cache = cached.status;
+    if (cached?.hit) return await cachedAnswer({ gateway, call, request, plan, record, headers, warnings }, cached.hit, cached.how ?? 'exact');
     // A task route's student answers when it is confident (docs/distillation.md): a local answer, cost 0.
-    const student = route.name === null ? null : (gateway.tasks?.answer(route.name, request) ?? null);
+    const student = route.name === null ? null : (gateway.tasks?.answer(route.name, request, caller.keyId) ?? null);
     const models = student ? [student.model] : plan.order;
     const limits = await gateway.governance?.admit({ requestId: caller.id, key: caller.key ?? null, request, models, promptTokens: policyCtx.promptTokens });
     Object.assign(headers, limits);
     Object.assign(headers, privacyHeaders(plan.privacy));
-    const step: Step = { gateway, call, request, plan, record, headers, warnings };
+    const step: Step = { gateway, call, request, plan, record, headers, warnings, keep: cached?.keep };
     if (student) {
       record.reason = plan.reason = `${student.model.name} answered (task student)`;
       const answered = studentOutcome(student, performance.now() - caller.started);
@@ -205,6 +183,8 @@ interface Step {
   headers: Record<string, string>;
   /** Notes from adapters about settings they could not honour; sent as x-tandem-warnings. */
   warnings: string[];
+  /** A cache miss: keeps the complete answer (docs/caching.md). */
+  keep?: ((answer: CachedAnswer) => void) | undefined;
 }
 
 function withWarnings(step: Step): Record<string, string> {
@@ -235,6 +215,7 @@ async function wholeAnswer(step: Step, outcome: GenerateOutcome): Promise<WholeA
   if (outcome.verifierScore !== null) record.score = outcome.verifierScore;
   protectLoggedBodies(record, plan.privacy, gateway.config.store.log_bodies);
   await gateway.finish(record);
+  step.keep?.({ result, usage, model: model.name });
   const meta: AnswerMeta = {
     model: model.name,
     reason: plan.reason,
@@ -309,6 +290,7 @@ async function* streamParts(step: Step, outcome: StreamOutcome, overheadMs: numb
       await outcome.tail.return?.();
     }
     const usage = await recordRow();
+    if (failure === null) step.keep?.({ result: collected.result(model.name), usage, model: model.name });
     if (failure === null && plan.route.name !== null)
       gateway.tasks?.taught(plan.route.name, request, collected.text, plan.privacy?.cloudView?.request, model.name);
     if (failure === null) yield { type: 'finish', finishReason: collected.finish ?? { unified: 'other', raw: undefined }, usage };
@@ -323,8 +305,19 @@ async function* streamParts(step: Step, outcome: StreamOutcome, overheadMs: numb
   }
 }
 
+/** A cached answer replayed, whole or streamed: no upstream, cost 0, the baseline cost of what it replaces. */
+async function cachedAnswer(step: Step, hit: CachedAnswer, how: string): Promise<ChatAnswer> {
+  const model = cacheHitModel(step.gateway.models, step.plan.route.baseline, hit.model);
+  step.record.reason = step.plan.reason = `cache hit (${how}) of ${hit.model}`;
+  const answered = studentOutcome({ model }, performance.now() - step.call.caller.started);
+  const result = { ...hit.result, usage: hit.usage };
+  return step.request.stream
+    ? streamedAnswer(step, { ...answered, head: [], tail: replay(resultToParts(result)) })
+    : await wholeAnswer(step, { ...answered, result });
+}
+
 /** A student's answer as the outcome of a call that took `elapsedMs` and no upstream time. */
-function studentOutcome(student: TaskStudentAnswer, elapsedMs: number): Omit<GenerateOutcome, 'result'> {
+function studentOutcome(student: Pick<TaskStudentAnswer, 'model'>, elapsedMs: number): Omit<GenerateOutcome, 'result'> {
   return {
     model: student.model,
     attempts: [{ model: student.model.name, error: null, durationMs: elapsedMs }],

@@ -48,6 +48,8 @@ export interface AdmitOptions {
   models: readonly ModelInfo[];
   promptTokens: number;
   now: number;
+  /** A flow's worst case over all its steps (flows/answer-flow.ts), reserved instead of one call's. */
+  worstCase?: { tokens: number; spend: number };
 }
 
 export class RequestLimiter {
@@ -61,7 +63,8 @@ export class RequestLimiter {
     if (buckets.length === 0) return {};
     let tokens = 0;
     let spend = 0;
-    for (const model of o.models) {
+    if (o.worstCase) ({ tokens, spend } = o.worstCase);
+    for (const model of o.worstCase ? [] : o.models) {
       const maxOutputTokens = requestedOutputTokens(o.request, model);
       tokens = Math.max(tokens, o.promptTokens + maxOutputTokens);
       spend = Math.max(spend, worstCaseCost({ promptTokens: o.promptTokens, maxOutputTokens, model }));

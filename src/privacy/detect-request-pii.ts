@@ -18,6 +18,7 @@ import { bareIdentifierSpans, urlParts } from './bare-identifier.js';
 import { DEFAULT_MIN_CONFIDENCE, detectPii, type DetectPiiOptions } from './detect-pii.js';
 import type { PiiFinding, PiiType } from './pii-finding.js';
 import { requestTexts, type RequestText } from './request-texts.js';
+import { isSystemRole, systemPromptFindings } from './system-prompt-findings.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 
 /** Where one part of a finding lies: `texts[text].text.slice(start, end)`. */
@@ -155,7 +156,8 @@ function detectConversation(texts: readonly RequestText[], flow: readonly number
   for (const i of flow) {
     const t = texts[i] as RequestText;
     tightAt.push(tight);
-    for (const f of detectPii(t.text, options)) spans.push({ type: f.type, confidence: f.confidence, start: tight + f.start, end: tight + f.end });
+    const found = isSystemRole(t.role) ? systemPromptFindings(t.text, options) : detectPii(t.text, options);
+    for (const f of found) spans.push({ type: f.type, confidence: f.confidence, start: tight + f.start, end: tight + f.end });
     tight += t.text.length;
   }
 

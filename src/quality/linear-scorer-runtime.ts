@@ -12,8 +12,9 @@ export interface LinearModelJson {
 }
 
 export class LinearRuntime {
-  private readonly table: Float64Array;
-  private readonly intercept: number;
+  /** Weight by feature index (0 where the model has none). */
+  readonly table: Float64Array;
+  readonly intercept: number;
   readonly buffer = new FeatureBuffer();
 
   constructor(model: LinearModelJson, dimension: number) {
@@ -22,6 +23,12 @@ export class LinearRuntime {
     model.indices.forEach((index, k) => {
       this.table[index] = model.weights[k] as number;
     });
+  }
+
+  /** sigmoid(b + margin) for a margin w.x computed elsewhere (prompt-margin.ts); the buffer is not used. */
+  probabilityOfMargin(margin: number): number {
+    const p = sigmoid(this.intercept + margin);
+    return Number.isFinite(p) ? p : 0.5;
   }
 
   /** sigmoid(b + w.x) of whatever was written into `buffer` since the last call; clears the buffer. */

@@ -63,6 +63,20 @@ const trainingSchema = z.strictObject({
   promptHashes: z.array(z.number().int().nonnegative()).optional(),
 });
 
+const blendSignalSchema = z.strictObject({
+  /** Mean and sd of the signal over the calibration prompts (it enters standardised), and its weight. */
+  mean: finite,
+  sd: finite.refine((x) => x > 0, 'must be positive'),
+  weight: finite,
+});
+
+/**
+ * A blend of the learned score with prompt length, the signal that transfers best between tasks (the
+ * shipped zero-shot default, src/quality/default-router.ts): score = sigmoid(w1 (logit(p) - m1) / s1 +
+ * w2 (ln(1 + characters) - m2) / s2). Absent in trained-on-your-traffic artifacts, whose score is p.
+ */
+const blendSchema = z.strictObject({ learned: blendSignalSchema, logLength: blendSignalSchema });
+
 export const promptRouterArtifactSchema = z.strictObject({
   format: z.literal(SCORER_FORMAT),
   version: z.literal(SCORER_VERSION),
@@ -71,6 +85,7 @@ export const promptRouterArtifactSchema = z.strictObject({
   createdAt: z.string(),
   features: promptFeaturesSchema,
   model: linearModelSchema,
+  blend: blendSchema.optional(),
   calibration: calibrationSchema,
   training: trainingSchema,
 });
@@ -90,6 +105,7 @@ export const verifierArtifactSchema = z.strictObject({
 });
 
 export type PromptRouterArtifact = z.infer<typeof promptRouterArtifactSchema>;
+export type ScoreBlend = z.infer<typeof blendSchema>;
 export type VerifierArtifact = z.infer<typeof verifierArtifactSchema>;
 export type ScorerArtifact = PromptRouterArtifact | VerifierArtifact;
 export type ArtifactKind = ScorerArtifact['kind'];

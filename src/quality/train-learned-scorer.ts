@@ -54,6 +54,17 @@ export function routerTarget(example: LabelledExample, target: RouterTarget): nu
   return target === 'weak-fails' ? 1 - example.weak : (example.strong - example.weak + 1) / 2;
 }
 
+/**
+ * Which rows calibrate (held out of the fit) and which are fitted: a seeded shuffle (not the first rows)
+ * so a dataset sorted by topic still calibrates on a fair sample; no holdout when it would be too small.
+ */
+export function calibrationSplit(n: number, holdoutShare: number, seed: number): { calibrationRows: number[]; fitRows: number[] } {
+  let holdoutSize = Math.round(n * holdoutShare);
+  if (holdoutSize < MIN_CALIBRATION_PROMPTS || n - holdoutSize < 10) holdoutSize = 0;
+  const order = shuffledIndices(n, seed + 1);
+  return { calibrationRows: order.slice(0, holdoutSize), fitRows: order.slice(holdoutSize).sort((a, b) => a - b) };
+}
+
 export function promptFeaturesOf(prompts: readonly string[], options: PromptFeatureOptions): SparseFeatures[] {
   const buffer = new FeatureBuffer();
   return prompts.map((p) => {
@@ -75,12 +86,8 @@ export function trainRouterArtifact(options: TrainRouterOptions): PromptRouterAr
   const seed = options.seed ?? 17;
   const holdoutShare = options.calibrationHoldout ?? DEFAULT_CALIBRATION_HOLDOUT;
   if (!(holdoutShare >= 0 && holdoutShare < 1)) throw new Error(`calibrationHoldout must be in [0, 1), got ${holdoutShare}`);
-  let holdoutSize = Math.round(examples.length * holdoutShare);
-  if (holdoutSize < MIN_CALIBRATION_PROMPTS || examples.length - holdoutSize < 10) holdoutSize = 0;
-  // A seeded shuffle (not the first rows) so a dataset sorted by topic still calibrates on a fair sample.
-  const order = shuffledIndices(examples.length, seed + 1);
-  const calibrationRows = order.slice(0, holdoutSize);
-  const fitRows = order.slice(holdoutSize).sort((a, b) => a - b);
+  const { calibrationRows, fitRows } = calibrationSplit(examples.length, holdoutShare, seed);
+  const holdoutSize = calibrationRows.length;
   const fitExamples = fitRows.map((i) => examples[i] as LabelledExample);
   const allFeatures = promptFeaturesOf(
     examples.map((e) => promptView(e.prompt, features)),

@@ -50,12 +50,22 @@ export async function buildRoute(options: {
   return {
     name: options.name,
     models: routeModels,
-    policies: config.policies.map(createPolicy),
+    policies: withRetrievalPrivacy(config),
     router: await createRouter(config.router, routeModels, options.baseDir),
     fallbacks: config.fallbacks,
     retry: config.retry,
     baseline: config.baseline_model ? pick(config.baseline_model) : baselineOf(routeModels),
   };
+}
+
+/**
+ * A retrieval route always has a privacy policy: a request that drew on a private collection is marked
+ * sensitive, and only the privacy policy turns that into "local models only" (docs/retrieval.md).
+ */
+function withRetrievalPrivacy(config: RouteConfig): Policy[] {
+  const policies = config.policies.map(createPolicy);
+  if (config.retrieval !== undefined && !policies.some((p) => p.name === 'privacy')) policies.unshift(privacyPolicy());
+  return policies;
 }
 
 export function implicitRoute(model: ModelInfo): RouteRuntime {

@@ -45,6 +45,10 @@ export interface RequestRecord {
    * privacy detection ran.
    */
   privacy?: PrivacyOutcome;
+  /** The ids of the chunks a retrieval route put in front of the request (docs/retrieval.md); absent when none. */
+  sources?: string[];
+  /** The route's answer cache: hit (replayed, cost 0), miss or bypass (docs/caching.md); absent when it has none. */
+  cache?: 'hit' | 'miss' | 'bypass';
   /** Present only when log_bodies is on. */
   requestBody: string | null;
   responseBody: string | null;
@@ -75,6 +79,7 @@ export function copyRequestRecord(record: RequestRecord): RequestRecord {
     candidates: record.candidates.map((c) => ({ ...c, reasons: [...c.reasons], refusals: [...c.refusals] })),
     attempts: record.attempts.map((a) => ({ ...a })),
   };
+  if (record.sources !== undefined) copy.sources = [...record.sources];
   if (record.privacy !== undefined) copy.privacy = { ...record.privacy, findings: { ...record.privacy.findings } };
   return copy;
 }

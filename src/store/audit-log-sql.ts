@@ -1,7 +1,7 @@
 /** AuditLog over the `audit_log` table (migration 004), as Kysely queries shared by every SQL backend. */
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLogTable, TandemDatabase } from './database.js';
-import type { AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
+import type { AuditChange, AuditCheckpoint, AuditEntry, AuditLog, AuditRecord } from './audit-log.js';
 
 /** 7 columns each: 7,000 parameters per statement, well under PostgreSQL's limit. */
 const ROWS_PER_INSERT = 1_000;
@@ -69,14 +69,14 @@ export function toAuditRow(record: AuditRecord): Selectable<AuditLogTable> {
     seq: record.seq,
     recorded_at: record.recordedAt,
     kind: record.kind,
-    body: JSON.stringify(record.kind === 'request' ? record.entry : record.checkpoint),
+    body: JSON.stringify(record.kind === 'request' ? record.entry : record.kind === 'change' ? (record.change ?? null) : record.checkpoint),
     prev_hash: record.prevHash,
     hash: record.hash,
   };
 }
 
 function fromAuditRow(row: Selectable<AuditLogTable>): AuditRecord {
-  const kind = row.kind === 'checkpoint' ? 'checkpoint' : 'request';
+  const kind = row.kind === 'checkpoint' || row.kind === 'change' ? row.kind : 'request';
   const body: unknown = JSON.parse(row.body);
   return {
     replicaId: row.replica_id,
@@ -85,6 +85,7 @@ function fromAuditRow(row: Selectable<AuditLogTable>): AuditRecord {
     kind,
     entry: kind === 'request' ? (body as AuditEntry) : null,
     checkpoint: kind === 'checkpoint' ? (body as AuditCheckpoint) : null,
+    ...(kind === 'change' ? { change: body as AuditChange } : {}),
     prevHash: row.prev_hash,
     hash: row.hash,
   };

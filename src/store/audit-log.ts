@@ -39,17 +39,35 @@ export interface AuditCheckpoint {
   purgedBefore: number;
 }
 
+/**
+ * A change to what the gateway serves, made by a person or a trainer rather than by a request: the model
+ * registry's register, promote, rollback and retire (lifecycle/registry-service.ts).
+ */
+export interface AuditChange {
+  /** What was done, e.g. `registry.promote`. */
+  action: string;
+  /** What it was done to, e.g. `task-student/support/intent@v3`. */
+  subject: string;
+  /** Who did it: `cli:<user>`, `admin-api`, `gateway`, `train-router`, … */
+  actor: string;
+  reason: string | null;
+  /** JSON-safe facts of the change (versions and statuses before and after). */
+  detail: Record<string, unknown>;
+}
+
 export interface AuditRecord {
   replicaId: string;
   /** 1, 2, 3, … within the replica's chain, without gaps. */
   seq: number;
   /** When the record was appended (ms since the epoch). */
   recordedAt: number;
-  kind: 'request' | 'checkpoint';
+  kind: 'request' | 'checkpoint' | 'change';
   /** Set when kind is 'request'. */
   entry: AuditEntry | null;
   /** Set when kind is 'checkpoint'. */
   checkpoint: AuditCheckpoint | null;
+  /** Set when kind is 'change'; absent on other records (and hashed only when set, so older chains verify as before). */
+  change?: AuditChange | null;
   /** The previous record's hash; 64 zeros for seq 1. */
   prevHash: string;
   /** Hex SHA-256 over the canonical JSON of every other field (governance/audit-chain.ts). */

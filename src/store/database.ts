@@ -38,6 +38,20 @@ export interface RequestsTable {
   privacy_action: string | null;
   /** JSON text of PrivacyOutcome.findings. */
   privacy_findings: string | null;
+  /** JSON text of RequestRecord.sources, the retrieved chunk ids; null when nothing was retrieved (migration 015). */
+  retrieval_sources: string | null;
+  /** RequestRecord.cache: hit, miss or bypass; null when the route has no cache (migration 014). */
+  cache: string | null;
+}
+
+/** Migration 014; see cache/answer-cache-store.ts. `value` is the cached answer as JSON text. */
+export interface AnswerCacheTable {
+  scope: string;
+  key: string;
+  value: string;
+  bytes: number;
+  created_at: number;
+  expires_at: number;
 }
 
 /** Migration 003; see keys.ts. JSON text in routes, models, limits. */
@@ -95,11 +109,116 @@ export interface TaskStudentPartsTable {
   bytes: Uint8Array;
 }
 
+/** Migration 011; see feedback.ts. `correct` is 0, 1 or null. */
+export interface FeedbackTable {
+  seq: Generated<number>;
+  request_id: string;
+  source: string;
+  route: string | null;
+  model: string | null;
+  key_id: string | null;
+  time: number;
+  score: number | null;
+  label: string | null;
+  correct: number | null;
+  comment: string | null;
+}
+
+/** Migration 010; see lifecycle/artifact-registry.ts. `provenance` and `metrics` are JSON text. */
+export interface RegistryArtifactsTable {
+  kind: string;
+  name: string;
+  version: number;
+  sha256: string;
+  size: number;
+  created_at: number;
+  status: string;
+  updated_at: number;
+  provenance: string;
+  metrics: string;
+}
+
+/** Migration 010: a registered artifact's bytes in parts, `part` 0, 1, … */
+export interface RegistryArtifactPartsTable {
+  kind: string;
+  name: string;
+  version: number;
+  part: number;
+  bytes: Uint8Array;
+}
+
+/** Migration 010: every registry change; `seq` is the change counter replicas poll. */
+export interface RegistryEventsTable {
+  seq: Generated<number>;
+  time: number;
+  kind: string;
+  name: string;
+  version: number;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  reason: string | null;
+}
+
+/** Migration 013; see flow-steps.ts. One row per step of a flow, keyed by its parent request. */
+export interface RequestStepsTable {
+  parent_id: string;
+  step_index: number;
+  parent_time: number;
+  step: string;
+  model: string | null;
+  status: string;
+  input_tokens: number;
+  output_tokens: number;
+  /** 0 or 1. */
+  tokens_estimated: number;
+  cost: number;
+  start_ms: number;
+  duration_ms: number;
+  ttft_ms: number | null;
+  privacy: string | null;
+  error: string | null;
+}
+
+/** Migration 012; see lifecycle/experiment-store.ts. Each arm's statistics are columns `<arm>_<stat>`. */
+export interface ExperimentsTable {
+  name: string;
+  route: string;
+  control: string;
+  candidate: string;
+  metric: string;
+  status: string;
+  reason: string | null;
+  control_n: number;
+  control_sum: number;
+  control_sum_sq: number;
+  control_requests: number;
+  control_errors: number;
+  control_latency_ms: number;
+  candidate_n: number;
+  candidate_sum: number;
+  candidate_sum_sq: number;
+  candidate_requests: number;
+  candidate_errors: number;
+  candidate_latency_ms: number;
+  started_at: number;
+  updated_at: number;
+  decided_at: number | null;
+}
+
 export interface TandemDatabase {
   requests: RequestsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   task_examples: TaskExamplesTable;
+  answer_cache: AnswerCacheTable;
   task_students: TaskStudentsTable;
   task_student_parts: TaskStudentPartsTable;
+  registry_artifacts: RegistryArtifactsTable;
+  registry_artifact_parts: RegistryArtifactPartsTable;
+  registry_events: RegistryEventsTable;
+  experiments: ExperimentsTable;
+  feedback: FeedbackTable;
+  request_steps: RequestStepsTable;
 }

@@ -113,6 +113,16 @@ export function runStoreContract(name: string, open: OpenContractStore, options:
       });
     });
 
+    test('the retrieved chunk ids round-trip in order; a record without them reads back without them', async () => {
+      await withStore(false, async (store) => {
+        await store.requestLog.append(makeRecord({ id: 's1', sources: ['b7', 'a1', 'c3'] }));
+        await store.requestLog.append(makeRecord({ id: 's2' }));
+        assert.deepEqual((await store.requestLog.get('s1'))?.sources, ['b7', 'a1', 'c3']);
+        const plain = await store.requestLog.get('s2');
+        assert.ok(plain && !('sources' in plain));
+      });
+    });
+
     test('a record changed after append, or after get, does not change the log', async () => {
       await withStore(true, async (store) => {
         const mutate = (r: RequestRecord): void => {
@@ -126,9 +136,10 @@ export function runStoreContract(name: string, open: OpenContractStore, options:
             r.privacy.action = 'blocked';
             r.privacy.findings.EMAIL_ADDRESS = 99;
           }
+          r.sources?.push('changed');
         };
-        const original = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } } });
-        const record = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } } });
+        const original = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } }, sources: ['c1', 'c2'] });
+        const record = makeRecord({ privacy: { action: 'local-only', findings: { EMAIL_ADDRESS: 1 } }, sources: ['c1', 'c2'] });
         await store.requestLog.append(record);
         mutate(record);
         const got = await store.requestLog.get('req-1');

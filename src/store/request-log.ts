@@ -7,7 +7,14 @@ import type { AuditLog } from './audit-log.js';
 import type { Dashboard } from './dashboard.js';
 import type { ApiKeyStore } from './keys.js';
 import type { TaskExampleStore } from './task-examples.js';
+import type { ArtifactRegistry } from '../lifecycle/artifact-registry.js';
+import type { CollectionStore } from '../retrieval/collection-store.js';
+import type { FeedbackStore } from './feedback.js';
+import type { FlowStepLog } from './flow-steps.js';
 import type { UsageTotals } from './usage-totals.js';
+import type { ExperimentStore } from '../lifecycle/experiment-store.js';
+import type { VectorIndex } from '../vector/vector-index.js';
+import type { AnswerCacheStore } from '../cache/answer-cache-store.js';
 
 export interface RequestLog {
   /**
@@ -52,6 +59,24 @@ export interface Store {
   audit: AuditLog;
   /** Task distillation: captured examples and trained students (task-examples.ts). */
   taskExamples: TaskExampleStore;
+  /** Experiments on routes: arms' statistics and decisions (lifecycle/experiment-store.ts). */
+  experiments: ExperimentStore;
+  /** The model registry: versioned learned artifacts with their status and history (lifecycle/artifact-registry.ts). */
+  registry: ArtifactRegistry;
+  /** Retrieval collections: documents and chunk texts (retrieval/collection-store.ts; vectors in the vector index). */
+  collections: CollectionStore;
+  /**
+   * Nearest-neighbour search for the semantic cache and retrieval (vector/vector-index.ts): memory, SQLite
+   * with sqlite-vec in the store's own file, PostgreSQL with pgvector (whose first use enables the extension,
+   * or fails saying what to run: docs/deployment.md). Optional so that other Store implementations need none.
+   */
+  vectors?: VectorIndex;
+  /** Answers of routes with `cache.backend: store` (cache/answer-cache-store.ts); absent on backends without one. */
+  answerCache?: AnswerCacheStore;
+  /** Feedback on logged requests: scores, labels, verdicts (feedback.ts). */
+  feedback: FeedbackStore;
+  /** The child rows of flows, one per step (flow-steps.ts); absent in stores that keep none. */
+  flowSteps?: FlowStepLog;
   /**
    * Stores that group-commit: commit the appends queued so far now rather than at the end of the event
    * loop's turn. The gateway calls it when no other request is in flight, so no append could join the

@@ -37,6 +37,8 @@ export const requestColumns = [
   'response_body',
   'privacy_action',
   'privacy_findings',
+  'retrieval_sources',
+  'cache',
 ] as const satisfies ReadonlyArray<keyof NewRequestRow>;
 
 export function toRequestRow(record: RequestRecord, options: { logBodies: boolean }): Required<NewRequestRow> {
@@ -67,6 +69,8 @@ export function toRequestRow(record: RequestRecord, options: { logBodies: boolea
     response_body: options.logBodies ? record.responseBody : null,
     privacy_action: record.privacy?.action ?? null,
     privacy_findings: record.privacy === undefined ? null : JSON.stringify(record.privacy.findings),
+    retrieval_sources: record.sources === undefined ? null : JSON.stringify(record.sources),
+    cache: record.cache ?? null,
   };
 }
 
@@ -105,5 +109,8 @@ export function fromRequestRow(row: RequestRow): RequestRecord {
       findings: JSON.parse(row.privacy_findings ?? '{}') as PrivacyOutcome['findings'],
     };
   }
+  // typeof: a row read before migration 015 has no such column.
+  if (typeof row.retrieval_sources === 'string') record.sources = JSON.parse(row.retrieval_sources) as string[];
+  if (row.cache === 'hit' || row.cache === 'miss' || row.cache === 'bypass') record.cache = row.cache;
   return record;
 }

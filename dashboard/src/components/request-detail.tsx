@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import type { RequestDetail as Detail } from '../api.js';
 import { formatCost, formatCount, formatDateTime, formatMs } from '../format.js';
+import { FlowTimeline } from './flow-timeline.js';
 
 export interface RequestDetailProps {
   detail: Detail | null;
@@ -116,6 +117,41 @@ export function RequestDetail(props: RequestDetailProps) {
                   <li key={i} class={a.error === null ? '' : 'bad'}>{`${a.model}: ${a.error ?? 'answered'} (${formatMs(a.durationMs)})`}</li>
                 ))}
               </ol>
+            </>
+          ) : null}
+          {d.steps !== undefined && d.steps.length > 0 ? (
+            <>
+              <h3>Flow steps</h3>
+              <FlowTimeline steps={d.steps} totalMs={d.totalMs} />
+            </>
+          ) : null}
+          {d.feedback.length > 0 ? (
+            <>
+              <h3>Feedback</h3>
+              <table class="compact" data-testid="detail-feedback">
+                <thead>
+                  <tr>
+                    <th>Time</th>
+                    <th>From</th>
+                    <th>Score</th>
+                    <th>Correct</th>
+                    <th>Label</th>
+                    <th>Comment</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.feedback.map((f) => (
+                    <tr key={f.seq} data-source={f.source}>
+                      <td>{formatDateTime(f.time)}</td>
+                      <td>{f.source === 'shadow' ? `shadow pair (${f.model ?? '–'})` : (f.keyId ?? 'no key')}</td>
+                      <td>{f.score === null ? '–' : f.score.toFixed(2)}</td>
+                      <td class={f.correct === false ? 'bad' : f.correct ? 'good' : ''}>{f.correct === null ? '–' : f.correct ? 'yes' : 'no'}</td>
+                      <td>{f.label ?? '–'}</td>
+                      <td>{f.comment ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </>
           ) : null}
           <h3>Bodies</h3>

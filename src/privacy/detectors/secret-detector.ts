@@ -30,6 +30,7 @@ const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number; hints: readonly
 const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
 const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const TOKEN = /(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=.-])/g;
+const HAS_DIGIT = /\d/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Shannon entropy in bits per character. */
@@ -76,6 +77,8 @@ export function detectSecrets(text: string): PiiFinding[] {
     }
   }
   findings.push(...detectAssignedSecrets(text));
+  // looksRandom rejects a token without a digit, so a text without one has no high-entropy token to find.
+  if (!HAS_DIGIT.test(text)) return findings;
   for (const m of matchesOf(TOKEN, text)) {
     if (!looksRandom(m[0])) continue;
     findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.6 });

@@ -12,7 +12,7 @@ import type { EmbeddedPrompt } from './embedded-prompt.js';
 import type { EmbeddedRuntime } from './embedded-runtime.js';
 import type { EmbeddedSettings } from './embedded-settings.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
-import { ABORTED, raceAbort } from './race-abort.js';
+import { ABORTED, AbortRace } from './race-abort.js';
 import { StopSequenceMatcher } from './stop-sequence-matcher.js';
 
 export interface GenerationOptions {
@@ -56,6 +56,7 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
   const { runtime, prompt, settings, signal, provider } = options;
   const { model, lib } = runtime;
   let releaseLater: Promise<unknown> | undefined;
+  const abortRace = new AbortRace(signal);
   let iterator: AsyncIterator<Token, void, void> | undefined;
   try {
     const cached = await reuseCachedPrefix(sequence, prompt.tokens);
@@ -90,7 +91,7 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
 
     while (finishReason === undefined) {
       const pending = iterator.next();
-      const step = await raceAbort(pending, signal);
+      const step = await abortRace.race(pending);
       if (step === ABORTED) {
         // The native step in flight cannot be interrupted; the sequence goes back to the pool once it ends.
         const it = iterator;
@@ -153,6 +154,7 @@ async function* runGeneration(options: GenerationOptions, sequence: LlamaContext
             }),
     };
   } finally {
+    abortRace.dispose();
     // Ending the evaluation (or waiting for the aborted step) must finish before another request gets the sequence.
     const ended = iterator !== undefined ? Promise.resolve(iterator.return?.()) : (releaseLater ?? Promise.resolve());
     void ended.catch(() => undefined).then(() => runtime.pool.release(sequence));

@@ -120,9 +120,13 @@ describe('dispatchText', () => {
     try {
       handler = () => {}; // never answers, so the one connection stays busy
       const busy = new Aborter();
+      const before = answered;
       const first = call(busy, 1024, single);
-      await sleep(50);
+      // The first call holds the only connection once the upstream has it (polled: a loaded machine can take longer than any fixed sleep).
+      const deadline = Date.now() + 4_000;
+      while (answered === before && Date.now() < deadline) await sleep(5);
       const sent = answered;
+      assert.equal(sent, before + 1, 'the first call reached the upstream');
       const queued = new Aborter();
       const second = call(queued, 1024, single);
       const started = Date.now();

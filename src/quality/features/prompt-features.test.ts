@@ -30,4 +30,15 @@ describe('prompt features', () => {
     const plain = features('Tell me a story about a cat.');
     assert.equal(plain.get(stat('options')), undefined);
   });
+
+  test('flag percent, money, LaTeX and "how many" whether spelled or symbolic, and count cue words', () => {
+    const flags = (text: string): number[] =>
+      (['percent', 'money', 'latex', 'how_many', 'multi_step_words'] as const).map((name) => features(text).get(stat(name)) ?? 0);
+    assert.deepEqual(flags('Nothing to see here.'), [0, 0, 0, 0, 0]);
+    const [percent, money, latex, howMany, multiStep] = flags('How many apples are left if 20% cost $3 each and x^2 \\frac{1}{2} remain after each day?');
+    assert.deepEqual([percent, money, latex, howMany], [1, 1, 1, 1]);
+    assert.ok((multiStep as number) > 0, 'each / left / after are multi-step words');
+    assert.deepEqual(flags('Fifty percent of the total, then \\sqrt 2: how much?').slice(0, 4), [1, 0, 1, 1]);
+    assert.deepEqual(flags('A backslash \\ alone is not LaTeX'), [0, 0, 0, 0, 0]);
+  });
 });

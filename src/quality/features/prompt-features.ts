@@ -33,15 +33,15 @@ export function promptFeatureDimension(options: PromptFeatureOptions): number {
   return PROMPT_STAT_COUNT + 2 ** options.bits;
 }
 
-const WORD_SEED = 0x3c6ef372;
-const BIGRAM_SEED = 0xa54ff53a;
-const CHAR_SEED = 0x510e527f;
+export const WORD_SEED = 0x3c6ef372;
+export const BIGRAM_SEED = 0xa54ff53a;
+export const CHAR_SEED = 0x510e527f;
 
-function isWordChar(code: number): boolean {
+export function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code >= 0xc0;
 }
 
-function lower(code: number): number {
+export function lower(code: number): number {
   return code >= 65 && code <= 90 ? code + 32 : code;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { LabelledExample } from '../datasets/labelled-dataset.js';
 import { LearnedScorer } from '../learned-scorer.js';
 import { trainRouterArtifact } from '../train-learned-scorer.js';
-import { learnCommonPrefix, promptView } from './prompt-view.js';
+import { DEFAULT_WINDOW, learnCommonPrefix, promptView } from './prompt-view.js';
 
 const SYSTEM = 'You are a helpful assistant for ACME Corp. Answer briefly and politely. Here is the question: ';
 
@@ -35,7 +35,7 @@ describe('prompt view: what the learned router looks at', () => {
     });
     const artifact = trainRouterArtifact({ examples, innerFolds: 2 });
     assert.equal(artifact.features.commonPrefix, SYSTEM);
-    assert.deepEqual(artifact.features.window, { head: 1024, tail: 512 });
+    assert.deepEqual(artifact.features.window, { ...DEFAULT_WINDOW });
     const scorer = new LearnedScorer(artifact);
     const q = 'Prove that 3 + 10 is odd, step by step';
     assert.equal(scorer.scoreText(`${SYSTEM}${q}`), scorer.scoreText(q));

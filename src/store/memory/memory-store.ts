@@ -7,9 +7,16 @@ import { copyRequestRecord, type RequestRecord } from '../../spec/request-record
 import { memoryAuditLog } from '../audit-log-memory.js';
 import { memoryApiKeyStore } from '../keys-memory.js';
 import { memoryTaskExampleStore } from '../task-examples-memory.js';
+import { memoryExperimentStore } from '../../lifecycle/experiment-store-memory.js';
+import { memoryArtifactRegistry } from '../../lifecycle/registry-memory.js';
+import { memoryCollectionStore } from '../../retrieval/collection-store-memory.js';
+import { memoryFeedbackStore } from '../feedback-memory.js';
+import { memoryFlowStepLog } from '../flow-steps-memory.js';
 import { ArrivalQueue } from './arrival-queue.js';
 import { createMemoryDashboard } from './memory-dashboard.js';
 import type { StatsRow, Store } from '../request-log.js';
+import { MemoryVectorIndex } from '../../vector/memory-vector-index.js';
+import { MemoryAnswerCache } from '../../cache/memory-answer-cache.js';
 
 export interface MemoryStoreOptions {
   /** When false, request and response bodies are dropped (default true, as in the config). */
@@ -67,6 +74,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     keys: memoryApiKeyStore(),
     taskExamples: memoryTaskExampleStore(),
+    experiments: memoryExperimentStore(),
+    registry: memoryArtifactRegistry(),
+    collections: memoryCollectionStore(),
+    vectors: new MemoryVectorIndex(),
+    answerCache: new MemoryAnswerCache(),
+    // Bounded like the requests it rates (store.max_requests).
+    feedback: memoryFeedbackStore(maxRequests),
+    flowSteps: memoryFlowStepLog(),
     audit: memoryAuditLog(),
     dashboard: createMemoryDashboard(records),
     stats: {

@@ -11,6 +11,12 @@ import { requestsHourlyRollup006 } from './006-requests-hourly-rollup.js';
 import { dashboardHourlyRollups007 } from './007-dashboard-hourly-rollups.js';
 import { keyScopes008 } from './008-key-scopes.js';
 import { taskDistillation009 } from './009-task-distillation.js';
+import { modelRegistry010 } from './010-model-registry.js';
+import { feedback011 } from './011-feedback.js';
+import { experiments012 } from './012-experiments.js';
+import { requestSteps013 } from './013-request-steps.js';
+import { answerCache014 } from './014-answer-cache.js';
+import { retrievalCollections015 } from './015-retrieval-collections.js';
 
 /** Kysely applies these in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -22,6 +28,12 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '007-dashboard-hourly-rollups': dashboardHourlyRollups007,
   '008-key-scopes': keyScopes008,
   '009-task-distillation': taskDistillation009,
+  '010-model-registry': modelRegistry010,
+  '011-feedback': feedback011,
+  '012-experiments': experiments012,
+  '013-request-steps': requestSteps013,
+  '014-answer-cache': answerCache014,
+  '015-retrieval-collections': retrievalCollections015,
 };
 
 export const codeMigrationProvider: MigrationProvider = {

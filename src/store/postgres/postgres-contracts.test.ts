@@ -7,6 +7,9 @@ import { runAuditLogContract } from '../audit-log.contract.js';
 import { runDashboardContract } from '../dashboard.contract.js';
 import { runApiKeyStoreContract } from '../keys.contract.js';
 import { runTaskExampleStoreContract } from '../task-examples.contract.js';
+import { runExperimentStoreContract } from '../../lifecycle/experiment-store.contract.js';
+import { runArtifactRegistryContract } from '../../lifecycle/registry.contract.js';
+import { runFeedbackStoreContract } from '../feedback.contract.js';
 import { openPostgresStore } from './postgres-store.js';
 import { TEST_DATABASE_URL, testSchemas } from './postgres-test-database.js';
 
@@ -19,3 +22,6 @@ runApiKeyStoreContract('postgres', () => open());
 runAuditLogContract('postgres', () => open());
 runDashboardContract('postgres', ({ logBodies }) => open(logBodies));
 runTaskExampleStoreContract('postgres', () => open());
+runExperimentStoreContract('postgres', () => open());
+runArtifactRegistryContract('postgres', () => open());
+runFeedbackStoreContract('postgres', () => open());

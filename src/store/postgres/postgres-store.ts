@@ -18,6 +18,11 @@ import type { RequestRecord } from '../../spec/request-record.js';
 import type { TandemDatabase } from '../database.js';
 import { sqlApiKeyStore } from '../keys-sql.js';
 import { sqlTaskExampleStore } from '../task-examples-sql.js';
+import { sqlExperimentStore } from '../../lifecycle/experiment-store-sql.js';
+import { sqlArtifactRegistry } from '../../lifecycle/registry-sql.js';
+import { sqlCollectionStore } from '../../retrieval/collection-store-sql.js';
+import { sqlFeedbackStore } from '../feedback-sql.js';
+import { sqlFlowStepLog } from '../flow-steps-sql.js';
 import { prepareSchema, type MigrateMode } from '../migrations/prepare-schema.js';
 import type { Store } from '../request-log.js';
 import { openSpoolJournal, type SpoolJournal } from '../spool-journal.js';
@@ -32,6 +37,8 @@ import { createPostgresRequestWriter, type PostgresRequestWriter } from './postg
 import { selectStatsFromRollup } from './postgres-stats.js';
 import { SchemaScopedPostgresDialect } from './schema-scoped-dialect.js';
 import { waitForPostgres } from './wait-for-postgres.js';
+import { PostgresVectorIndex } from '../../vector/postgres-vector-index.js';
+import { SqlAnswerCache } from '../../cache/sql-answer-cache.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -121,6 +128,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     stats: outageErrorsAs503({ query: (query: Parameters<typeof selectStatsFromRollup>[1]) => selectStatsFromRollup(db, query) }),
     keys: outageErrorsAs503(sqlApiKeyStore(db)),
     taskExamples: outageErrorsAs503(sqlTaskExampleStore(db)),
+    // pgvector; its tables are created (and the extension enabled, if allowed) on first use.
+    vectors: new PostgresVectorIndex(db as Kysely<unknown>),
+    answerCache: new SqlAnswerCache(db),
+    experiments: outageErrorsAs503(sqlExperimentStore(db)),
+    registry: outageErrorsAs503(sqlArtifactRegistry(db)),
+    collections: outageErrorsAs503(sqlCollectionStore(db)),
+    feedback: outageErrorsAs503(sqlFeedbackStore(db)),
+    flowSteps: outageErrorsAs503(sqlFlowStepLog(db)),
     audit,
     dashboard: outageErrorsAs503(postgresDashboard(db)),
     health: () => ({ ready: guard.ready, accepting: guard.accepting }),

@@ -31,8 +31,16 @@ import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { deleteRequestsBefore, selectSpendSince, selectRecentRequests, selectRequest, selectStats } from '../sql-request-queries.js';
 import { sqlApiKeyStore } from '../keys-sql.js';
 import { sqlTaskExampleStore } from '../task-examples-sql.js';
+import { sqlExperimentStore } from '../../lifecycle/experiment-store-sql.js';
+import { sqlArtifactRegistry } from '../../lifecycle/registry-sql.js';
+import { sqlCollectionStore } from '../../retrieval/collection-store-sql.js';
+import { sqlFeedbackStore } from '../feedback-sql.js';
+import { sqlFlowStepLog, stepColumns, toRow as toStepRow } from '../flow-steps-sql.js';
+import type { FlowStepRecord } from '../flow-steps.js';
 import { auditColumns, sqlAuditLog, toAuditRow } from '../audit-log-sql.js';
 import { sqlDashboard } from '../sql-dashboard-queries.js';
+import { loadSqliteVecOnce, SqliteVectorIndex } from '../../vector/sqlite-vector-index.js';
+import { SqlAnswerCache } from '../../cache/sql-answer-cache.js';
 
 /** Pages of WAL between automatic checkpoints (SQLite's default is 1,000); see the header. */
 const WAL_CHECKPOINT_PAGES = 10_000;
@@ -56,6 +64,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    // Before the migrator runs: it introspects every table, sqlite-vec's vec0 tables included.
+    loadSqliteVecOnce(sqlite);
   } catch (error) {
     sqlite.close();
     throw error;
@@ -73,9 +83,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const insertAudit = sqlite.prepare(`insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map((c) => `@${c}`).join(', ')})`);
   // A savepoint when it runs inside the writer's batch transaction, its own transaction when the writer
   // retries row by row: a chain's batch is stored whole or not at all either way.
+  const insertAuditRecords = sqlite.transaction((records: readonly AuditRecord[]) => {
+    for (const record of records) insertAudit.run(toAuditRow(record));
+  });
+  // One record (every batch of a lone request) is one INSERT, atomic by itself: no savepoint around it.
   const insertAuditBatch = {
-    run: sqlite.transaction((records: readonly AuditRecord[]) => {
-      for (const record of records) insertAudit.run(toAuditRow(record));
+    run: (records: readonly AuditRecord[]) => (records.length === 1 ? insertAudit.run(toAuditRow(records[0] as AuditRecord)) : insertAuditRecords(records)),
+  };
+  // A flow's step rows join the same group commit as its parent row (flows/answer-flow.ts).
+  const insertStep = sqlite.prepare(`insert into request_steps (${stepColumns.join(', ')}) values (${stepColumns.map((c) => `@${c}`).join(', ')})`);
+  const insertSteps = {
+    run: sqlite.transaction((steps: readonly FlowStepRecord[]) => {
+      for (const step of steps) insertStep.run(toStepRow(step));
     }),
   };
   const logBodies = options.logBodies;
@@ -95,6 +114,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     keys: sqlApiKeyStore(db),
     taskExamples: sqlTaskExampleStore(db),
+    experiments: sqlExperimentStore(db),
+    // sqlite-vec is loaded on the first vector call; writes commit the open batch first.
+    vectors: new SqliteVectorIndex(sqlite, () => writer.flush()),
+    answerCache: new SqlAnswerCache(db),
+    registry: sqlArtifactRegistry(db),
+    collections: sqlCollectionStore(db),
+    feedback: sqlFeedbackStore(db),
+    flowSteps: { ...sqlFlowStepLog(db), append: (steps) => writer.appendWith(insertSteps, steps) },
     audit: {
       ...sqlAuditLog(db),
       // Like requests: a raw prepared insert, group-committed with the request rows of the same loop turn,

@@ -21,6 +21,7 @@ import { CachedCounter, CachedHistogram, type CounterCell, type HistogramCell } 
 import { REASON_KINDS, reasonKind, type ReasonKind } from './reason-kind.js';
 import { registerProcessMetrics } from './process-metrics.js';
 import { registerTaskMetrics } from '../../distill/task-metrics.js';
+import { registerLifecycleMetrics } from '../../lifecycle/lifecycle-metrics.js';
 
 /** What the metrics read from the gateway: a narrow view so tests and the gateway share one shape. */
 export interface MetricsSource {
@@ -33,6 +34,8 @@ export interface MetricsSource {
   config: { currency: string };
   /** The task-distillation stage (distill/task-stage.ts), read at scrape time. */
   readonly tasks?: unknown;
+  /** The experiments and drift monitors (lifecycle/lifecycle-stage.ts), read at scrape time. */
+  readonly lifecycle?: unknown;
 }
 
 /** Route label for requests that named a model directly (as in `tandem stats`). */
@@ -247,6 +250,7 @@ export class GatewayMetrics {
     for (const m of source.models.values()) modelInfo.set({ model: m.name, locality: m.locality, provider: m.provider, upstream: m.upstreamKey }, 1);
     registerProcessMetrics(registers);
     registerTaskMetrics(registers, source);
+    registerLifecycleMetrics(registers, source);
   }
 
   /** The observer to add to `gateway.observers`. */
