@@ -11,12 +11,11 @@
  *   learns it from the prompts it stores); each test text looks up its nearest entry. Hit rate = lookups at
  *   or above the threshold; precision = hits whose entry has the same intent (the replayed answer fits).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { seededRandom } from '../src/testing/seeded-random.js';
 import type { Embedder } from '../src/vector/embedder.js';
 import { LexicalEmbedder } from '../src/vector/lexical-embedder.js';
 import { MemoryVectorIndex } from '../src/vector/memory-vector-index.js';
+import { banking77, clincSplits } from './distill-data.js';
 
 export interface Labelled {
   text: string;
@@ -29,48 +28,15 @@ export interface IntentSet {
   test: Labelled[];
 }
 
-const SHARED = join(import.meta.dirname, '..', '..', 'shared', 'data', 'intents');
-
-/** RFC 4180-ish: quoted fields with doubled quotes, as banking77's CSVs are written. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (ch !== '\r') field += ch;
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
-}
-
+/** Banking77 and CLINC150 (in scope only), read by bench/distill-data.ts. */
 export function loadIntentSets(): IntentSet[] {
-  const banking = (file: string): Labelled[] =>
-    parseCsv(readFileSync(join(SHARED, 'banking77', file), 'utf8'))
-      .slice(1)
-      .filter((r) => r.length === 2)
-      .map(([text, intent]) => ({ text: text as string, intent: intent as string }));
-  const clinc = JSON.parse(readFileSync(join(SHARED, 'clinc150', 'data_full.json'), 'utf8')) as Record<string, [string, string][]>;
-  const pairs = (split: string): Labelled[] => (clinc[split] ?? []).map(([text, intent]) => ({ text, intent }));
+  const intents = (rows: readonly { text: string; label: string }[]): Labelled[] => rows.map(({ text, label }) => ({ text, intent: label }));
+  const bank = banking77();
+  const clinc = clincSplits();
+  const pairs = (rows: ReadonlyArray<[string, string]>): Labelled[] => rows.map(([text, intent]) => ({ text, intent }));
   return [
-    { name: 'banking77', train: banking('train.csv'), test: banking('test.csv') },
-    { name: 'clinc150', train: pairs('train'), test: pairs('test') },
+    { name: 'banking77', train: intents(bank.train), test: intents(bank.test) },
+    { name: 'clinc150', train: pairs(clinc.train), test: pairs(clinc.test) },
   ];
 }
 

@@ -52,9 +52,10 @@ export function banking77(): IntentDataset {
   return { name: 'banking77', train: readCsv(join(INTENTS, 'banking77', 'train.csv')), test: readCsv(join(INTENTS, 'banking77', 'test.csv')) };
 }
 
-type ClincSplits = Record<'train' | 'test' | 'oos_train' | 'oos_test' | 'val' | 'oos_val', Array<[string, string]>>;
+export type ClincSplits = Record<'train' | 'test' | 'oos_train' | 'oos_test' | 'val' | 'oos_val', Array<[string, string]>>;
 
-function clincSplits(): ClincSplits {
+/** CLINC150's splits as the file holds them (in scope, and out of scope apart). */
+export function clincSplits(): ClincSplits {
   return JSON.parse(readFileSync(join(INTENTS, 'clinc150', 'data_full.json'), 'utf8')) as ClincSplits;
 }
 

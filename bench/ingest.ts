@@ -17,7 +17,7 @@
  *
  * Options: --questions N (default 500), --runs N (default 3), --stores memory,sqlite,postgres,model.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,7 @@ import { postgresSkipReason, TEST_DATABASE_URL, testSchemas } from '../src/store
 import type { Store } from '../src/store/request-log.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { seededRandom } from '../src/testing/seeded-random.js';
+import { banking77 } from './distill-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,44 +45,9 @@ const { values } = parseArgs({
 const QUESTIONS = Number(values.questions);
 const RUNS = Number(values.runs);
 
-const DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'intents', 'banking77');
-
-/** banking77's CSVs: `text,category`, text quoted when it holds a comma, a quote (doubled) or a line break. */
-function readCsv(path: string): Array<{ text: string; intent: string }> {
-  const text = readFileSync(path, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows
-    .slice(1)
-    .filter((r) => r.length === 2)
-    .map(([t, intent]) => ({ text: t as string, intent: intent as string }));
-}
-
-const train = readCsv(join(DATA, 'train.csv'));
-const test = readCsv(join(DATA, 'test.csv'));
+const { train, test } = banking77();
 const byIntent = new Map<string, string[]>();
-for (const row of train) byIntent.set(row.intent, [...(byIntent.get(row.intent) ?? []), row.text]);
+for (const row of train) byIntent.set(row.label, [...(byIntent.get(row.label) ?? []), row.text]);
 const files: IngestFile[] = [...byIntent].map(([intent, texts]) => ({
   source: `${intent}.md`,
   bytes: new TextEncoder().encode(`# ${intent.replaceAll('_', ' ')}\n\n${texts.join('\n\n')}\n`),
@@ -127,8 +93,8 @@ async function measure(
     const found = await service.retrieve(config, q.text);
     times.push(performance.now() - started);
     const sources = found.chunks.map((c) => c.source);
-    if (sources[0] === `${q.intent}.md`) hit1++;
-    if (sources.includes(`${q.intent}.md`)) hit4++;
+    if (sources[0] === `${q.label}.md`) hit1++;
+    if (sources.includes(`${q.label}.md`)) hit4++;
   }
   await store.close();
   times.sort((a, b) => a - b);

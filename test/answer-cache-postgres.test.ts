@@ -7,26 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { Redis } from 'ioredis';
+import { redisSkipReason, TEST_REDIS_URL } from '../src/cluster/testing/redis-for-tests.js';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { postgresSkipReason, TEST_DATABASE_URL, testSchemas } from '../src/store/postgres/postgres-test-database.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
 import { startEchoUpstream } from './helpers/openai-upstream.js';
 
 const ADMIN_KEY = 'sk-admin-answer-cache-pg-test';
-const REDIS_URL = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-
-async function redisSkipReason(): Promise<string | false> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await probe.connect();
-    await probe.ping();
-    return false;
-  } catch (error) {
-    return `Redis is not reachable at ${REDIS_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 const skip = (await postgresSkipReason()) || (await redisSkipReason());
 const schemas = testSchemas();
@@ -47,7 +34,7 @@ describe('answer cache on PostgreSQL with pgvector, and on Redis', { skip }, () 
     h = await startGateway({
       ...base,
       store: { type: 'postgres', url: TEST_DATABASE_URL, schema: schemas.create(), pool_size: 3, log_bodies: false },
-      cluster: { redis: { url: REDIS_URL, key_prefix: prefix } },
+      cluster: { redis: { url: TEST_REDIS_URL, key_prefix: prefix } },
       server: { admin_key: ADMIN_KEY },
       routes: {
         ...base.routes,
@@ -71,7 +58,7 @@ describe('answer cache on PostgreSQL with pgvector, and on Redis', { skip }, () 
   after(async () => {
     await h?.close();
     await cloud?.close();
-    const redis = new Redis(REDIS_URL);
+    const redis = new Redis(TEST_REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
@@ -122,7 +109,7 @@ describe('answer cache on PostgreSQL with pgvector, and on Redis', { skip }, () 
       .withResponse();
     assert.equal(response.headers.get('x-tandem-cache'), 'bypass');
     await Promise.all(Array.from({ length: 30 }, (_, i) => ask(alice, 'redis/exact', `load ${i}`)));
-    const redis = new Redis(REDIS_URL);
+    const redis = new Redis(TEST_REDIS_URL);
     try {
       assert.ok((await redis.zcard(`${prefix}cache-ages:{redis/exact\u0001}`)) <= 4);
       const entries = await redis.keys(`${prefix}cache:{redis/exact\u0001}:*`);

@@ -1,6 +1,7 @@
 /** Runs the AnswerCacheStore contract on memory, SQLite, PostgreSQL and Redis (the last two when reachable). */
 import { after, describe } from 'node:test';
 import { Redis } from 'ioredis';
+import { redisSkipReason, TEST_REDIS_URL } from '../cluster/testing/redis-for-tests.js';
 import { randomBytes } from 'node:crypto';
 import { createMemoryStore } from '../store/memory/memory-store.js';
 import { openPostgresStore } from '../store/postgres/postgres-store.js';
@@ -32,24 +33,11 @@ else
     return { cache: store.answerCache, close: () => store.close() };
   });
 
-const REDIS_URL = process.env.TANDEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-async function redisSkipReason(): Promise<string | false> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await probe.connect();
-    await probe.ping();
-    return false;
-  } catch (error) {
-    return `Redis is not reachable at ${REDIS_URL} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    probe.disconnect();
-  }
-}
 const redisSkip = await redisSkipReason();
 if (redisSkip) describe('AnswerCacheStore contract: redis', { skip: redisSkip }, () => {});
 else
   runAnswerCacheStoreContract('redis', async () => {
-    const client = new Redis(REDIS_URL);
+    const client = new Redis(TEST_REDIS_URL);
     // A prefix of its own per run, deleted afterwards.
     const prefix = `tandem-test-${randomBytes(6).toString('hex')}:`;
     return {

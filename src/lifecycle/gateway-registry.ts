@@ -102,8 +102,16 @@ export class GatewayRegistry {
     }
   }
 
+  /**
+   * Applies what is live and polls for changes, when a route can serve from the registry at all (a task
+   * route's student, a learned route's scorer, a cascade's verifier); otherwise there is nothing to apply,
+   * and a gateway without such routes does no registry query at start-up or every poll interval.
+   */
   start(): Promise<void> {
-    return this.watch.start();
+    const serves = Object.values(this.o.config.routes).some(
+      (route) => route.task !== undefined || route.router?.type === 'learned' || route.router?.type === 'cascade',
+    );
+    return serves ? this.watch.start() : Promise.resolve();
   }
 
   stop(): Promise<void> {
