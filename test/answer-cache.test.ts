@@ -268,6 +268,35 @@ describe('answer cache', () => {
     assert.equal(responsesHit.data.output_text, 'echo: responses caller');
   });
 
+  test("a hit counts against the key's request rate, not its tokens", async () => {
+    const res = await fetch(`${h.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'limited', limits: { requests_per_minute: 3, tokens_per_minute: 100_000 } }),
+    });
+    assert.equal(res.status, 201);
+    const limited = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: ((await res.json()) as { secret: string }).secret, maxRetries: 0 });
+    const miss = await ask(limited, 'cached/exact', 'How many requests may I send?');
+    assert.equal(miss.cache, 'miss');
+    const tokensAfterMiss = Number(miss.response.headers.get('x-ratelimit-remaining-tokens'));
+    const hit = await ask(limited, 'cached/exact', 'How many requests may I send?');
+    assert.equal(hit.cache, 'hit');
+    assert.equal(hit.response.headers.get('x-ratelimit-remaining-requests'), '1');
+    // The miss's reservation has settled on its usage; the hit reserved and settled no tokens.
+    const missRow = await h.gateway.store.requestLog.get(miss.id);
+    const missTokens = (missRow?.inputTokens ?? 0) + (missRow?.outputTokens ?? 0);
+    assert.ok(missTokens > 0);
+    assert.equal(Number(hit.response.headers.get('x-ratelimit-remaining-tokens')), 100_000 - missTokens);
+    assert.ok(tokensAfterMiss <= 100_000 - missTokens, 'the miss reserved its worst case');
+    await ask(limited, 'cached/exact', 'How many requests may I send?');
+    await assert.rejects(ask(limited, 'cached/exact', 'How many requests may I send?'), (e: unknown) => {
+      assert.ok(e instanceof OpenAI.APIError);
+      assert.equal(e.status, 429);
+      assert.match(e.message, /requests_per_minute is 3/);
+      return true;
+    });
+  });
+
   test('a route without a cache sends no x-tandem-cache header', async () => {
     const { response } = await alice.chat.completions.create({ model: 'large', messages: [{ role: 'user', content: 'plain' }] }).withResponse();
     assert.equal(response.headers.get('x-tandem-cache'), null);

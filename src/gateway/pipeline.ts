@@ -114,7 +114,13 @@ export async function answerChat(gateway: Gateway, call: ChatCall): Promise<Chat
         signal: call.signal,
       })) ?? null;
     if (cached) headers['x-tandem-cache'] = record.cache = cached.status;
-    if (cached?.hit) return await cachedAnswer({ gateway, call, request, plan, record, headers, warnings }, cached.hit, cached.how ?? 'exact');
+    if (cached?.hit) {
+      // A hit is still a request of this key: it counts against request rates and the in-flight cap, not
+      // against tokens or spend (it uses none; RequestLimiter.settle counts a hit's tokens as 0).
+      const limits = await gateway.governance?.admit({ ...ADMIT_NOTHING_SPENT, requestId: caller.id, key: caller.key ?? null, request });
+      Object.assign(headers, limits);
+      return await cachedAnswer({ gateway, call, request, plan, record, headers, warnings }, cached.hit, cached.how ?? 'exact');
+    }
     // A task route's student answers when it is confident (docs/distillation.md): a local answer, cost 0.
     const student = route.name === null ? null : (gateway.tasks?.answer(route.name, request, caller.keyId) ?? null);
     const models = student ? [student.model] : plan.order;
@@ -304,6 +310,9 @@ async function* streamParts(step: Step, outcome: StreamOutcome, overheadMs: numb
     }
   }
 }
+
+/** Admission of a request that calls no model: one request, no tokens, no spend. */
+const ADMIT_NOTHING_SPENT = { models: [], promptTokens: 0, worstCase: { tokens: 0, spend: 0 } } as const;
 
 /** A cached answer replayed, whole or streamed: no upstream, cost 0, the baseline cost of what it replaces. */
 async function cachedAnswer(step: Step, hit: CachedAnswer, how: string): Promise<ChatAnswer> {

@@ -104,7 +104,11 @@ export class RequestLimiter {
     if (reservation === undefined) return;
     this.pending.delete(record.id);
     if (record.status >= 400 && record.cost === 0) await this.options.store.release({ reservation });
-    else await this.options.store.settle({ reservation, actual: { tokens: record.inputTokens + record.outputTokens, spend: record.cost } });
+    else {
+      // A cache hit replays an answer: its usage is the original call's, and no model spent tokens on it now.
+      const tokens = record.cache === 'hit' ? 0 : record.inputTokens + record.outputTokens;
+      await this.options.store.settle({ reservation, actual: { tokens, spend: record.cost } });
+    }
   }
 
   private bucketsFor(key: ApiKeyPrincipal | null, user: string | undefined): LimitBucket[] {
