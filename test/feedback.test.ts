@@ -234,6 +234,14 @@ function suite(name: string, store: TandemConfigInput['store'], skip: string | f
       const outside = await rate(a, { request_id: id, label: 'not-an-intent' });
       assert.equal(outside.label_correction, 'not a label of the task');
       assert.equal((await h.gateway.store.taskExamples.list(TASK_ROUTE))[0]?.label, corrected);
+      // The applied correction is audited with ids only; the refused one is not.
+      const records = await h.gateway.store.audit.read({ replicaId: (await h.gateway.store.audit.replicas())[0] ?? '', limit: 1_000 });
+      const changes = records.filter((r) => r.change?.action === 'feedback.label').map((r) => r.change);
+      assert.deepEqual(
+        changes.map((c) => [c?.subject, c?.actor, c?.detail]),
+        [[`route/${TASK_ROUTE}`, `key:${alice.id}`, { requestId: id, feedback: answer.id }]],
+      );
+      assert.ok(!JSON.stringify(changes).includes(input));
     });
   });
 }

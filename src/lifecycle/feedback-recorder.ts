@@ -51,6 +51,17 @@ export async function recordFeedback(gateway: Gateway, caller: FeedbackCaller, r
     comment: rating.comment,
   });
   const used = await applyTaskFeedback({ tasks: gateway.tasks, store: gateway.store.taskExamples, request, entry });
+  // A correction changes what the route's students learn from, so it is audited like a registry change: ids
+  // only (an open task's label could be any text; the feedback row keeps it), never the request's text.
+  if (used.labelCorrection === 'applied') {
+    await gateway.governance?.audit?.appendChange({
+      action: 'feedback.label',
+      subject: `route/${request.route ?? ''}`,
+      actor: caller.admin ? 'admin' : `key:${caller.keyId ?? 'anonymous'}`,
+      reason: null,
+      detail: { requestId: request.id, feedback: `fb_${entry.seq}` },
+    });
+  }
   // An experiment whose metric is the feedback score counts it for the arm that answered (lifecycle-stage.ts).
   gateway.lifecycle?.feedback(request, entry);
   return { entry, used };
