@@ -26,6 +26,12 @@ import { startReplica, type Replica } from '../helpers/replica-process.js';
 const CONCURRENCY = 32;
 const LOAD_MS = 24_000;
 const API_KEY = 'sk-chaos-pg';
+/** Request bodies by turn: the plain model, the task route (a few inputs repeat), the cached route (most repeat). */
+const ROUTED: Array<(w: number, i: number) => unknown> = [
+  (w, i) => ({ model: 'm', messages: [{ role: 'user', content: `q ${w}-${i}` }] }),
+  (w, i) => ({ model: 'intents', messages: [{ role: 'user', content: `Intent: say hello number ${(w * 31 + i) % 400}` }] }),
+  (_w, i) => ({ model: 'cached', messages: [{ role: 'user', content: `opening hours ${i % 20}` }] }),
+];
 
 const skip = (await postgresSkipReason()) || (await redisSkipReason());
 
@@ -71,6 +77,12 @@ describe('three replicas while PostgreSQL drops and refuses connections under lo
       cluster: { redis: { url: TEST_REDIS_URL, key_prefix: keyPrefix, command_timeout_ms: 5_000 } },
       audit: { replica_id: '${TANDEM_REPLICA_ID}' },
       models: { m: { provider: 'openai-compatible', base_url: `${upstream.url}/v1`, api_key: 'sk-up', locality: 'cloud', timeout_ms: 10_000 } },
+      // The parts that came after the outage work also talk to PostgreSQL while it drops: a task route
+      // (example capture, student training, the registry poll), an answer cache kept in the store, feedback.
+      routes: {
+        intents: { models: ['m'], task: { prompt_template: 'Intent: {input}', labels: ['hi', 'bye'], min_examples: 50, retrain_every: 200 } },
+        cached: { models: ['m'], cache: { backend: 'store' } },
+      },
     };
     const configPath = join(dir, 'tandem.yaml');
     writeFileSync(configPath, stringify(config));
@@ -118,12 +130,25 @@ describe('three replicas while PostgreSQL drops and refuses connections under lo
             const response = await fetch(`${replica.url}/v1/chat/completions`, {
               method: 'POST',
               headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-              body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `q ${w}-${i}` }] }),
+              body: JSON.stringify(ROUTED[i % ROUTED.length]?.(w, i)),
             });
             const body = await response.text();
             statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-            if (response.status === 200) answered.push(response.headers.get('x-request-id') ?? '');
-            else if (response.status !== 503 || !/"code":"store_unavailable"/.test(body)) unclean.push(`${response.status} ${body.slice(0, 200)}`);
+            if (response.status === 200) {
+              const id = response.headers.get('x-request-id') ?? '';
+              answered.push(id);
+              // A rating of the answer just given: the feedback table is written during the outages too.
+              if (i % 7 === 0) {
+                const rated = await fetch(`${replica.url}/v1/feedback`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+                  body: JSON.stringify({ request_id: id, score: 1 }),
+                });
+                const text = await rated.text();
+                // A rating may find the row not yet replayed from the spool (404) or the store down (503).
+                if (rated.status >= 500 && !/"code":"store_unavailable"/.test(text)) unclean.push(`feedback ${rated.status} ${text.slice(0, 200)}`);
+              }
+            } else if (response.status !== 503 || !/"code":"store_unavailable"/.test(body)) unclean.push(`${response.status} ${body.slice(0, 200)}`);
           } catch {
             transportErrors++;
             await sleep(50);
