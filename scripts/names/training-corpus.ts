@@ -7,6 +7,7 @@
  *    false-alarm benchmark and are never read).
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { seededRandom } from '../../src/quality/eval/routing-metrics.js';
 import { localeNames, localeNonNames, localeWords, type LocaleNames } from './faker-names.js';
 import { LOCALE_LANGUAGE, NON_PERSON_WORDS, TRAIN_TEMPLATES } from './train-templates.js';
@@ -18,6 +19,8 @@ export interface Example {
   source: 'generated' | 'presidio' | 'benign';
   /** Which template made it (generated: the template text; Presidio: its template_id), so a dev set can hold whole templates out. */
   template: string;
+  /** A request rewritten for training (Title Cased), not one as people write it (train-name-model.ts, --floor-without-title-case). */
+  augmented?: boolean;
 }
 
 // The same mulberry32 the routing evaluation uses, so the corpus (and the shipped model) reproduce.
@@ -66,6 +69,18 @@ export function fill(
 
 const CASED = /[A-Za-zÀ-ɏЀ-ӿͰ-Ͽ]/;
 
+// The stopwords-iso list (MIT, a devDependency) of a faker locale's language, where it has one: Nepali
+// borrows Hindi's (both Devanagari), Norwegian Bokmål is "no", Macedonian borrows Bulgarian.
+const STOP_LANGUAGE: Record<string, string> = { nb: 'no', ne: 'hi', mk: 'bg', sr: 'hr' };
+let stopLists: Record<string, string[]> | undefined;
+export function localeStopWords(locale: string): string[] {
+  stopLists ??= createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
+  const base = locale.split('_')[0] ?? locale;
+  const list = stopLists[STOP_LANGUAGE[base] ?? base] ?? [];
+  const charTokens = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+  return list.filter((w) => /^[\p{L}\p{M}'’]+$/u.test(w) && (!charTokens.test(w) || [...w].length === 1));
+}
+
 /** Lowercased or uppercased as people type, keeping offsets (a character whose case changes length stays). */
 export function recase(text: string, mode: 'lower' | 'upper'): string {
   let out = '';
@@ -86,6 +101,7 @@ export function generatedExamples(seed: number, perLocale: number, part: 'train'
     const own = language ? TRAIN_TEMPLATES[language] : undefined;
     const nonNames = localeNonNames(l.locale, part);
     const words = localeWords(l.locale, part);
+    const stops = localeStopWords(l.locale);
     const other = (): string => {
       const x = r();
       if (x < 0.25) return pick(r, NON_PERSON_WORDS);
@@ -95,11 +111,13 @@ export function generatedExamples(seed: number, perLocale: number, part: 'train'
     const en = TRAIN_TEMPLATES.en!;
     const joiner = l.joiners.includes('') && !l.joiners.includes(' ') ? '' : ' ';
     for (let k = 0; k < perLocale; k++) {
-      // A tenth are runs of ordinary words of the language (faker's word lists), half of them with a name
-      // inside: the model meets far more of each language's vocabulary than the templates hold.
+      // A tenth are runs of ordinary words of the language (faker's word lists) and its function words
+      // (stopwords-iso), half of them with a name inside: the model meets far more of each language's
+      // vocabulary than the templates hold, and learns that a function word is not a name in any script.
       if (r() < 0.1) {
         const vocabulary = words.length >= 20 ? words : englishWords;
-        const parts: string[] = Array.from({ length: 3 + Math.floor(r() * 6) }, () => pick(r, vocabulary));
+        const word = (): string => (stops.length > 0 && r() < 0.4 ? pick(r, stops) : pick(r, vocabulary));
+        const parts: string[] = Array.from({ length: 3 + Math.floor(r() * 6) }, word);
         if (r() < 0.3) parts.splice(Math.floor(r() * parts.length), 0, other());
         let text = '';
         const spans: Array<[number, number]> = [];
@@ -170,24 +188,35 @@ export function presidioTuningExamples(path: string): Example[] {
 // non-names; what remains is ordinary requests.
 const NAMES_SOMEONE = /\b(?:my name|call me|name is|under the name|named|called me|i am [a-z]+ [a-z]+$)\b/i;
 
-function csvFirstColumn(path: string): string[] {
-  const rows: string[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+/** Text and label of each row of a two-column CSV ("text,category"). */
+function csvRows(path: string): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  for (const line of readFileSync(path, 'utf8').split(/\r?\n/).slice(1)) {
     if (line.length === 0) continue;
-    const m = /^"((?:[^"]|"")*)",|^([^,]*),/.exec(line);
-    const text = m?.[1]?.replace(/""/g, '"') ?? m?.[2];
-    if (text) rows.push(text);
+    const m = /^"((?:[^"]|"")*)",(.*)$|^([^,]*),(.*)$/.exec(line);
+    const text = m?.[1]?.replace(/""/g, '"') ?? m?.[3];
+    if (text) rows.push([text, (m?.[2] ?? m?.[4] ?? '').trim()]);
   }
   return rows;
 }
 
 const titleCase = (t: string): string => t.replace(/(?<![\p{L}'’])\p{Ll}/gu, (c) => c.toUpperCase());
 
-/** Ordinary requests as they are, and a fifth of them Title Cased, so a capital alone is not taken for a name. */
+/**
+ * Ordinary requests as they are, and a fifth of them Title Cased, so a capital alone is not taken for a name.
+ * An example's template is its intent: the dev set holds whole intents out, since the requests of one intent
+ * are paraphrases of each other and a dev request whose paraphrases were trained on says too little about
+ * how often new requests get a false alarm.
+ */
 export function benignTrainExamples(banking77Train: string, clincFull: string): Example[] {
-  const clinc = (JSON.parse(readFileSync(clincFull, 'utf8')) as { train: Array<[string, string]> }).train.map(([t]) => t);
-  return [...csvFirstColumn(banking77Train), ...clinc]
-    .filter((t) => !NAMES_SOMEONE.test(t))
-    .flatMap((text, i) => [text, ...(i % 5 === 0 ? [titleCase(text)] : [])])
-    .map((text) => ({ text, spans: [], source: 'benign' as const, template: text }));
+  const clinc = (JSON.parse(readFileSync(clincFull, 'utf8')) as { train: Array<[string, string]> }).train;
+  return [
+    ...csvRows(banking77Train).map(([t, intent]): [string, string] => [t, `banking77:${intent}`]),
+    ...clinc.map(([t, intent]): [string, string] => [t, `clinc150:${intent}`]),
+  ]
+    .filter(([t]) => !NAMES_SOMEONE.test(t))
+    .flatMap(([text, intent], i): Example[] => [
+      { text, spans: [], source: 'benign', template: intent },
+      ...(i % 5 === 0 ? [{ text: titleCase(text), spans: [], source: 'benign' as const, template: intent, augmented: true }] : []),
+    ]);
 }

@@ -3,6 +3,7 @@
  * detect-request-pii.ts). Pure CPU work with no I/O, built to stay well under a millisecond for a 2 KB prompt
  * (bench/pii-detect.ts measures it); precision and recall per type are in docs/privacy.md.
  */
+import { detectionText, originalSpan } from './detection-text.js';
 import type { PiiDetector, PiiFinding, PiiType } from './pii-finding.js';
 import { detectCreditCards } from './detectors/credit-card-detector.js';
 import { detectDatesOfBirth } from './detectors/date-of-birth-detector.js';
@@ -55,9 +56,16 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiFind
   const keep = (f: PiiFinding): void => {
     if (f.confidence >= minConfidence && (!wanted || wanted.has(f.type))) candidates.push(f);
   };
+  // The structured detectors read full-width and Arabic-Indic digits as digits, any space as a space and
+  // skip zero-width characters (detection-text.ts); the name model reads the text as it came.
+  const normal = detectionText(text);
   for (const family of FAMILIES) {
     if (wanted && !family.types.some((t) => wanted.has(t))) continue;
-    for (const f of family.detect(text)) keep(f);
+    if (!normal || family.detect === detectPersons) {
+      for (const f of family.detect(text)) keep(f);
+      continue;
+    }
+    for (const f of family.detect(normal.text)) keep({ ...f, ...originalSpan(normal, f.start, f.end) });
   }
   for (const detect of options.extraDetectors ?? []) for (const f of detect(text)) keep(f);
   return resolveOverlaps(candidates, text);

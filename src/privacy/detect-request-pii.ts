@@ -18,6 +18,7 @@ import { bareIdentifierSpans, urlParts } from './bare-identifier.js';
 import { DEFAULT_MIN_CONFIDENCE, detectPii, type DetectPiiOptions } from './detect-pii.js';
 import type { PiiFinding, PiiType } from './pii-finding.js';
 import { requestTexts, type RequestText } from './request-texts.js';
+import { holdsListedName } from './names/name-lexicon.js';
 import { isSystemRole, systemPromptFindings } from './system-prompt-findings.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 
@@ -62,17 +63,21 @@ interface Span {
 function detectField(t: RequestText, options: RequestDetectOptions): Span[] {
   // An identifier (a message `name`) is also read with `_` and `-` as spaces: `maria_gonzalez` is a name.
   const spans: Span[] = detectPii(t.text, options);
-  const text = t.onFinding === 'drop' ? t.text.replace(/[_-]/g, ' ') : t.text;
+  const identifier = t.onFinding === 'drop';
+  const text = identifier ? t.text.replace(/[_-]/g, ' ') : t.text;
   if (text !== t.text) spans.push(...detectPii(text, options));
-  if (t.cue === undefined) return spans;
-  const label = cueLabel(t.cue);
-  // Read without the label too (above), and keep the union: the label can make a weaker finding win an
-  // overlap ("user: jane.doe@example.com" reads "jane" as a name, which would hide only part of the address).
-  for (const f of detectPii(label + text, options)) {
-    if (f.end <= label.length) continue;
-    spans.push({ ...f, start: Math.max(0, f.start - label.length), end: f.end - label.length });
+  if (t.cue !== undefined) {
+    const label = cueLabel(t.cue);
+    // Read without the label too (above), and keep the union: the label can make a weaker finding win an
+    // overlap ("user: jane.doe@example.com" reads "jane" as a name, which would hide only part of the address).
+    for (const f of detectPii(label + text, options)) {
+      if (f.end <= label.length) continue;
+      spans.push({ ...f, start: Math.max(0, f.start - label.length), end: f.end - label.length });
+    }
   }
-  return spans;
+  // A message name is an identifier a developer chose (`user_proxy`, `code_reviewer`): with no sentence
+  // around it the name model guesses, so a person there must hold a listed name (`maria_gonzalez`).
+  return identifier ? spans.filter((s) => s.type !== 'PERSON' || holdsListedName(t.text.slice(s.start, s.end))) : spans;
 }
 
 /** Confidence of an `IDENTIFIER`: a shape in a field without context, above the default threshold. */
@@ -122,7 +127,9 @@ function mayBeCut(texts: readonly RequestText[], flow: readonly number[], k: num
   const before = texts[flow[k - 1] as number] as RequestText;
   const after = texts[flow[k] as number] as RequestText;
   if (before.turn !== after.turn && (before.role !== after.role || (after.turn ?? 0) - (before.turn ?? 0) !== 1)) return false;
-  return !(/[.!?]$/.test(before.text) && /^\p{Lu}\p{Ll}/u.test(after.text));
+  // A new sentence starts with a word ("Also …", "Yes."), not with "MaCe9@…" or "WhW50": a password cut after
+  // its "!" or "." reads on.
+  return !(/[.!?]$/.test(before.text) && /^\p{Lu}\p{Ll}+(?![\p{L}\p{N}@_-])/u.test(after.text));
 }
 
 /** Keeps the union of overlapping spans: coverage never shrinks. */

@@ -53,7 +53,12 @@ export function resolveOverlaps(findings: readonly PiiFinding[], text?: string):
   // A name that straddles an address's edge ("Lieferadresse An" before "An der Alster 3") keeps only its part
   // outside the address.
   const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS' && f.confidence >= 0.5);
-  const candidates = addresses.length === 0 ? findings : findings.flatMap((f) => (f.type === 'PERSON' ? outsideAddresses(f, addresses, text) : [f]));
+  // Likewise a name wholly inside any other structured finding ("Juli" of "am 3. Juli 1953 … geboren", a
+  // name in an e-mail address or a password): the structured finding covers it and more.
+  const structured = findings.filter((f) => f.type !== 'PERSON' && f.type !== 'IDENTIFIER' && f.type !== 'STREET_ADDRESS' && f.confidence >= 0.5);
+  const inside = (p: PiiFinding): boolean => structured.some((f) => f.start <= p.start && p.end <= f.end && f.end - f.start > p.end - p.start);
+  const unboxed = structured.length === 0 ? findings : findings.filter((f) => f.type !== 'PERSON' || !inside(f));
+  const candidates = addresses.length === 0 ? unboxed : unboxed.flatMap((f) => (f.type === 'PERSON' ? outsideAddresses(f, addresses, text) : [f]));
   const ranked = [...candidates].sort(
     (a, b) => b.confidence - a.confidence || SPECIFICITY[b.type] - SPECIFICITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );

@@ -103,6 +103,34 @@ function assignedValue(text: string, from: number): { start: number; end: number
   return { start, end };
 }
 
+// An environment variable or constant whose name holds a secret's name anywhere (`PGPASSWORD=`, `SECRET_KEY=`,
+// `DJANGO_SECRET_KEY:`), in upper case as such names are written; not one that names where a secret is
+// or how it is shaped (`TOKEN_URL`, `PASSWORD_FILE`, `SECRET_KEY_PATH`, `PASSWORD_MIN_LENGTH`).
+const ENV_ASSIGNED =
+  /(?<![A-Za-z0-9_])(?:[A-Z][A-Z0-9_]*)?(?:PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|API_KEY|AUTH|CREDENTIALS|PRIVATE_KEY)(?:_(?!URL|URI|PATH|FILE|DIR|ENDPOINT|HOST|PORT|LENGTH|TTL|EXPIR|TYPE|NAME|HEADER)[A-Z0-9]+)*(?![A-Za-z0-9_])[ \t]*[=:][ \t]*/g;
+// Credentials in HTTP headers: "Authorization: Bearer …", "Basic …", "Token …"; and a bare "Bearer <token>".
+const AUTH_HEADER = /(?<![A-Za-z-])(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:bearer|basic|token|digest|apikey|api-key)[ \t]+/gi;
+const BEARER = /(?<![A-Za-z])Bearer[ \t]+(?=[A-Za-z0-9._~+/-]*\d)/g;
+// Passwords on a command line: `--password=…`, `--db-password …`, `curl -u user:pass`, `mysql -pPASS`,
+// `sshpass -p …`, `docker login -p …`, `redis-cli -a …` (short flags only for the commands that mean a password by them).
+const LONG_FLAG = /(?<![\w-])--(?:[a-z]+-)*(?:password|passwd|pass|token|secret|api-?key|client-secret|auth)(?:=|[ \t]+)(?=[^\s-])/gi;
+const USER_FLAG = /(?<![\w-])(?:-u|--user|--proxy-user)[ \t]+["']?[^\s:"'@]+:/g;
+const SHORT_FLAG =
+  /(?<![\w-])(?:mysql\w*|mariadb\w*|sshpass|docker login|podman login|helm registry login|mongo(?:sh|dump|restore|import|export)?|redis-cli)\b[^\n|;&]*?[ \t]-(?:p|a)(?:[ \t]+|(?=[^\s-]))(?=[^\s-])/g;
+// `<input type="password" … value="…">`, the attributes in either order.
+const PASSWORD_INPUT = /<input\b(?=[^>]*\btype=["']?password\b)[^>]*?\bvalue=/gi;
+
+/**
+ * A value that starts at `from`, with the usual checks, pushed at `confidence`. A header or flag value
+ * inside a single-quoted shell argument ends before the closing quote (`-H 'Authorization: Bearer x'`).
+ */
+function pushValue(text: string, from: number, confidence: number, out: PiiFinding[]): void {
+  const v = assignedValue(text, from);
+  if (!v) return;
+  const end = text[v.end - 1] === "'" && !text.slice(v.start, v.end - 1).includes("'") ? v.end - 1 : v.end;
+  out.push({ type: 'SECRET', start: v.start, end, confidence });
+}
+
 export function detectAssignedSecrets(text: string): PiiFinding[] {
   const out: PiiFinding[] = [];
   if (text.includes('://')) urlPasswords(text, out);
@@ -110,5 +138,16 @@ export function detectAssignedSecrets(text: string): PiiFinding[] {
     const v = assignedValue(text, m.index + m[0].length);
     if (v) out.push({ type: 'SECRET', start: v.start, end: v.end, confidence: 0.85 });
   }
+  for (const m of matchesOf(ENV_ASSIGNED, text)) pushValue(text, m.index + m[0].length, 0.85, out);
+  if (/authoriz|bearer/i.test(text)) {
+    for (const m of matchesOf(AUTH_HEADER, text)) pushValue(text, m.index + m[0].length, 0.95, out);
+    for (const m of matchesOf(BEARER, text)) pushValue(text, m.index + m[0].length, 0.85, out);
+  }
+  if (text.includes('-')) {
+    for (const m of matchesOf(LONG_FLAG, text)) pushValue(text, m.index + m[0].length, 0.85, out);
+    for (const m of matchesOf(USER_FLAG, text)) pushValue(text, m.index + m[0].length, 0.85, out);
+    for (const m of matchesOf(SHORT_FLAG, text)) pushValue(text, m.index + m[0].length, 0.85, out);
+  }
+  if (/<input/i.test(text)) for (const m of matchesOf(PASSWORD_INPUT, text)) pushValue(text, m.index + m[0].length, 0.9, out);
   return out;
 }

@@ -85,7 +85,8 @@ const LENGTHS: Record<string, number> = {
   XK: 20,
 };
 
-const START = /(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?=[ ]?[A-Za-z0-9])/g;
+// "DE89 3704…", "DE 89 3704…" and "DE89-3704-…": one space or dash between groups.
+const START = /(?<![A-Za-z0-9])([A-Za-z]{2})[ ]?(\d{2})(?=[ -]?[A-Za-z0-9])/g;
 
 export function ibanValid(iban: string): boolean {
   const rearranged = iban.slice(4) + iban.slice(0, 4);
@@ -106,11 +107,11 @@ export function detectIbans(text: string): PiiFinding[] {
     if (length === undefined) continue;
     // Collect `length` alphanumerics, allowing single spaces between groups as printed IBANs have.
     let compact = country + (m[2] ?? '');
-    let i = m.index + 4;
+    let i = m.index + m[0].length;
     while (i < text.length && compact.length < length) {
       const ch = text[i] ?? '';
       if (/[A-Za-z0-9]/.test(ch)) compact += ch.toUpperCase();
-      else if (ch !== ' ' || text[i - 1] === ' ') break;
+      else if ((ch !== ' ' && ch !== '-') || !/[A-Za-z0-9]/.test(text[i - 1] ?? '')) break;
       i++;
     }
     if (compact.length !== length || /[A-Za-z0-9]/.test(text[i] ?? '')) continue;

@@ -16,7 +16,8 @@ export function detectIpAddresses(text: string): PiiFinding[] {
   if (text.includes('.')) {
     for (const m of matchesOf(IPV4, text)) {
       // Version-like strings ("1.0.0.0") are common in technical prompts; lower confidence for them.
-      const confidence = /^\d\.\d\.\d\.\d$/.test(m[0]) ? 0.5 : 0.9;
+      // Loopback and "any" as written in configs (127.0.0.1, 0.0.0.0) are every machine's, no one's.
+      const confidence = m[0] === '127.0.0.1' || m[0] === '0.0.0.0' ? 0.3 : /^\d\.\d\.\d\.\d$/.test(m[0]) ? 0.5 : 0.9;
       findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, confidence });
     }
   }
@@ -26,7 +27,7 @@ export function detectIpAddresses(text: string): PiiFinding[] {
       // The character class takes a sentence's full stop or a label's colon with it: "… from 2001:db8::1."
       while (value.length > 0 && /[.:]$/.test(value) && !isIPv6(value)) value = value.slice(0, -1);
       if (value.length < 6 || value.indexOf(':') === value.lastIndexOf(':') || !isIPv6(value)) continue;
-      findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + value.length, confidence: 0.9 });
+      findings.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + value.length, confidence: value === '::1' || value === '::' ? 0.3 : 0.9 });
     }
   }
   return findings;

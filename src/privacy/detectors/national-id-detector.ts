@@ -22,8 +22,13 @@ interface Shape {
 }
 
 const SHAPES: Shape[] = [
-  // NINO: "AB123456C", "AB 12 34 56 C".
-  { pattern: /(?<![\p{L}\p{N}])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\p{L}\p{N}])/gu, valid: ninoValid, bare: 0.7, cued: 0.95 },
+  // NINO: "AB123456C", "AB 12 34 56 C", "AB-12-34-56-C", "ab123456c" (upper case: ninoValid(compact.toUpperCase())).
+  {
+    pattern: /(?<![\p{L}\p{N}])[A-Za-z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d](?![\p{L}\p{N}])/gu,
+    valid: (c) => ninoValid(c.toUpperCase()),
+    bare: 0.7,
+    cued: 0.95,
+  },
   // Codice fiscale.
   {
     pattern: /(?<![\p{L}\p{N}])[A-Za-z]{6}[\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{2}[A-Za-z][\dLMNPQRSTUV]{3}[A-Za-z](?![\p{L}\p{N}])/gu,

@@ -25,12 +25,24 @@ const KEY_PATTERNS: Array<{ pattern: RegExp; confidence: number; hints: readonly
   { pattern: /(?<![\w])(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}/g, confidence: 0.97, hints: ['_live_', '_test_'] },
   { pattern: /(?<![\w])hf_[A-Za-z0-9]{30,}/g, confidence: 0.95, hints: ['hf_'] },
   { pattern: /(?<![\w])npm_[A-Za-z0-9]{36}/g, confidence: 0.95, hints: ['npm_'] },
+  // Incoming-webhook URLs carry their own secret: whoever has the URL can post.
+  { pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/g, confidence: 0.97, hints: ['hooks.slack.com'] },
+  { pattern: /https?:\/\/(?:\w+\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/g, confidence: 0.97, hints: ['/api/webhooks/'] },
+  // Telegram bot tokens: the bot's id, a colon, then "AA" and 33 more characters.
+  { pattern: /(?<![\w:])\d{6,12}:AA[A-Za-z0-9_-]{33}(?![\w-])/g, confidence: 0.95, hints: [':AA'] },
+  {
+    pattern: /(?<![\w])(?:whsec|sk_org|sq0csp|shpat|shpss|pypi-AgE)[_-][A-Za-z0-9_-]{20,}/g,
+    confidence: 0.95,
+    hints: ['whsec_', 'sk_org', 'sq0csp', 'shpat_', 'shpss_', 'pypi-'],
+  },
 ];
 
 const PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
 const JWT = /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const TOKEN = /(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=.-])/g;
 const HAS_DIGIT = /\d/;
+const SRI = /^sha(?:1|256|384|512)-/;
+const GIT_CUE = /(?<![\p{L}])(?:commit|commits|sha|sha1|sha-1|rev|revision|hash|digest|checksum|object|tree|blob|merge|cherry-pick|revert|git \w+)[\s:#=]*$/iu;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Shannon entropy in bits per character. */
@@ -80,8 +92,15 @@ export function detectSecrets(text: string): PiiFinding[] {
   // looksRandom rejects a token without a digit, so a text without one has no high-entropy token to find.
   if (!HAS_DIGIT.test(text)) return findings;
   for (const m of matchesOf(TOKEN, text)) {
-    if (!looksRandom(m[0])) continue;
-    findings.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, confidence: 0.6 });
+    // "created_at=1746370281924" is a name and a value: only the value can be a token.
+    const name = /^[A-Za-z][A-Za-z_]*=(?!=)/.exec(m[0]);
+    const token = name ? m[0].slice(name[0].length) : m[0];
+    const start = m.index + (name ? name[0].length : 0);
+    if (token.length < 24 || !looksRandom(token)) continue;
+    // A subresource-integrity hash ("sha512-…") and a git object id after "commit"/"sha"/"rev" are digests
+    // of public content, not secrets.
+    if (SRI.test(token) || (/^[0-9a-f]{7,64}$/.test(token) && GIT_CUE.test(text.slice(Math.max(0, start - 24), start)))) continue;
+    findings.push({ type: 'SECRET', start, end: start + token.length, confidence: 0.6 });
   }
   return findings;
 }

@@ -8,7 +8,8 @@
 import type { PiiFinding } from '../pii-finding.js';
 import { hasContextBefore, matchesOf } from './context-words.js';
 
-const GROUPED = /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g;
+// Dashes, spaces, dots or " - " ("123-45-6789", "123.45.6789", "123 - 45 - 6789"); other dashes are read as `-`.
+const GROUPED = /(?<![\d-])(\d{3})( - |[- .])(\d{2})\2(\d{4})(?![\d-]|\.\d)/g;
 const BARE = /(?<![\d.,])(\d{3})(\d{2})(\d{4})(?!\d|[.,]\d)/g;
 const CUE = /\b(?:ssn|ssns|social security|social sec|soc\.? ?sec|ss#|ss #|ss no|tin|taxpayer id)/i;
 const NEAR_PII =
@@ -23,7 +24,7 @@ export function detectUsSsns(text: string): PiiFinding[] {
   for (const m of matchesOf(GROUPED, text)) {
     if (!plausible(m[1] ?? '', m[3] ?? '', m[4] ?? '')) continue;
     const cue = hasContextBefore(text, m.index, CUE, 50);
-    const confidence = m[2] === '-' ? (cue ? 0.95 : 0.8) : cue ? 0.9 : 0.5;
+    const confidence = m[2] === '-' || m[2] === ' - ' ? (cue ? 0.95 : 0.8) : cue ? 0.9 : m[2] === '.' ? 0.45 : 0.5;
     findings.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length, confidence });
   }
   for (const m of matchesOf(BARE, text)) {

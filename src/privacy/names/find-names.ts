@@ -11,7 +11,7 @@ import { createTokenBuffer, tokenize } from './name-tokens.js';
 
 const tokens = createTokenBuffer();
 const scratch = createTagScratch();
-let lexBits: Uint8Array = new Uint8Array(512);
+let lexBits: Uint16Array = new Uint16Array(512);
 const MAX_CONFIDENCE = 0.85;
 
 export interface NameTaggerSetup {
@@ -25,7 +25,7 @@ export function findNames(text: string, setup: NameTaggerSetup): PiiFinding[] {
   const input = { tokens, lexBits, lexicon: setup.lexicon };
   tagTokens(input, setup.model, scratch);
   anchorListedNames(text, input, setup.model, scratch);
-  return spansOf(text, tokens, scratch, lexBits).map((s) => ({
+  return spansOf(text, tokens, scratch, lexBits, setup.lexicon).map((s) => ({
     type: 'PERSON' as const,
     start: s.start,
     end: s.end,

@@ -42,7 +42,32 @@ export const NAME_CUE_WORDS = (
   'שמי שם שמו שמה לקוח שלום היקר היקרה ' +
   'नाम मेरा ग्राहक प्रिय नमस्ते ' +
   'ชื่อ ผม ฉัน ดิฉัน ลูกค้า ' +
-  'անունս անուն სახელი'
+  'անունս անուն სახელი ' +
+  // Verbs and nouns that put a person next to them in other languages: call or call back, signed, regards,
+  // recipient, sender, customer.
+  'anrufen zurückrufen kontaktieren unterschrieben unterzeichnet grüße grüssen gruß empfänger absender ' +
+  'appeler appelez rappeler rappelez contacter contactez téléphoner signé signée cordialement salutations client cliente destinataire expéditeur ' +
+  'llame llamar contacte contactar firmado firmada firmó saludos atentamente destinatario remitente ' +
+  'chiamare chiami richiamare richiami contattare contatti telefonare firmato firmata saluti cordiali mittente ' +
+  'ligue ligar telefone contatar assinou assinado assinada atenciosamente destinatário remetente ' +
+  'bellen terugbellen ondertekend getekend groeten groet klant ontvanger afzender ' +
+  'zadzwoń zadzwonić oddzwoń oddzwonić skontaktuj podpisał podpisała pozdrawiam pozdrowienia klient odbiorca nadawca ' +
+  'zavolejte zavolat zavolej podepsal podepsala pozdravem příjemce odesílatel zákazník ' +
+  'ringa kontakta undertecknat undertecknad hälsningar mottagare avsändare kund ' +
+  'soita soittakaa allekirjoitti terveisin vastaanottaja lähettäjä asiakas ' +
+  'arayın imzaladı saygılarımla müşteri alıcı gönderen ' +
+  'hívja hívd aláírta üdvözlettel címzett feladó ügyfél ' +
+  'sunați semnat client destinatar expeditor ' +
+  'позвоните позвонить перезвоните перезвонить подписал подписала уважением получатель отправитель ' +
+  'зателефонуйте передзвоніть подзвоніть підписав підписала повагою клієнт одержувач отримувач відправник ' +
+  'τηλεφωνήστε καλέστε υπέγραψε φιλικά παραλήπτης αποστολέας ' +
+  'اتصل اتصلي الاتصال وقع وقّع توقيع المستلم المرسل ' +
+  'تماس زنگ امضا مشتری گیرنده فرستنده ' +
+  'התקשר התקשרי תתקשר חתם חתמה נמען שולח ' +
+  'फोन फ़ोन कॉल हस्ताक्षर प्राप्तकर्ता प्रेषक ' +
+  'gọi ký khách ' +
+  // Written without spaces, so found as runs of characters (name-tagger.ts, cjkCueLength).
+  '이름 이름은 이름이 성함 성함은 고객 고객님 수신인 발신인 名字 姓名 叫做 收件人 发件人 客户 名前 氏名 宛先 差出人 顧客'
 ).split(' ');
 
 /** Words after a capitalised sequence that make it a place or an organisation, not a person. */

@@ -13,7 +13,7 @@ const lexicon = buildLexicon([
 
 function features(text: string, i: number, prev = 0): number[] {
   const tokens = tokenize(text, createTokenBuffer(4));
-  const lexBits = computeLexBits(tokens, lexicon, new Uint8Array(tokens.count));
+  const lexBits = computeLexBits(tokens, lexicon, new Uint16Array(tokens.count));
   const out = new Int32Array(MAX_FEATURES);
   const n = tokenFeatures({ tokens, lexBits, lexicon }, i, prev, out);
   return Array.from(out.subarray(0, n));

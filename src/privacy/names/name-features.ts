@@ -13,7 +13,7 @@ import { TokenFlag, type TokenBuffer, fnvStep, hashRange } from './name-tokens.j
 import { type Script, isCharTokenScript } from './script-class.js';
 
 /** Bumped whenever a feature changes; the artifact records the version it was trained with. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 export const FEATURE_BITS = 18;
 export const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 /** Upper bound on the features of one token. */
@@ -67,6 +67,8 @@ const F = {
 const BOS = 0x2f1b3c4d;
 const EOS = 0x5a6b7c8d;
 const NUM = 0x13579bdf;
+/** The lexicon bits of a neighbour past either end of the text: above every class bit (Lex in name-lexicon.ts). */
+const NO_TOKEN = 256;
 
 function mix(template: number, value: number): number {
   let h = value ^ Math.imul(template, 0x9e3779b1);
@@ -81,12 +83,12 @@ function mix(template: number, value: number): number {
 /** Per-text state the features read: tokens, each token's lexicon bits, and whether the text has capitals. */
 export interface FeatureInput {
   tokens: TokenBuffer;
-  lexBits: Uint8Array;
+  lexBits: Uint16Array;
   lexicon: Lexicon;
 }
 
-export function computeLexBits(tokens: TokenBuffer, lexicon: Lexicon, out: Uint8Array): Uint8Array {
-  const bits = out.length >= tokens.count ? out : new Uint8Array(Math.max(tokens.count, out.length * 2));
+export function computeLexBits(tokens: TokenBuffer, lexicon: Lexicon, out: Uint16Array): Uint16Array {
+  const bits = out.length >= tokens.count ? out : new Uint16Array(Math.max(tokens.count, out.length * 2));
   for (let i = 0; i < tokens.count; i++) bits[i] = (tokens.flags[i]! & TokenFlag.Number) !== 0 ? 0 : lexicon.bits(tokens.hash[i]!);
   return bits;
 }
@@ -127,9 +129,9 @@ export function tokenFeatures(input: FeatureInput, i: number, prevLabel: number,
   const len = end - start;
   const shape = shapeOf(tokens, i);
   const lex = lexBits[i]!;
-  const lexBefore = i > 0 ? lexBits[i - 1]! : 128;
-  const lexAfter = i + 1 < tokens.count ? lexBits[i + 1]! : 128;
-  const lex2Before = i > 1 ? lexBits[i - 2]! : 128;
+  const lexBefore = i > 0 ? lexBits[i - 1]! : NO_TOKEN;
+  const lexAfter = i + 1 < tokens.count ? lexBits[i + 1]! : NO_TOKEN;
+  const lex2Before = i > 1 ? lexBits[i - 2]! : NO_TOKEN;
   const flags = tokens.flags[i]!;
   const w = tokens.hash[i]!;
   const sb = shapeOf(tokens, i - 1);
@@ -156,7 +158,7 @@ export function tokenFeatures(input: FeatureInput, i: number, prevLabel: number,
   out[n++] = mix(F.lex2Before, lex2Before);
   out[n++] = mix(F.lexBeforeShape, (lexBefore << 16) | shape);
   out[n++] = mix(F.lexAfterShape, (lexAfter << 16) | shape);
-  out[n++] = mix(F.lexBeforeLexAfter, (lexBefore << 8) | lexAfter);
+  out[n++] = mix(F.lexBeforeLexAfter, (lexBefore << 9) | lexAfter);
   out[n++] = mix(F.casedLex, (lex << 1) | (tokens.cased ? 1 : 0));
   out[n++] = mix(F.charClassLex, (lex << 8) | tokens.script[i]!);
   out[n++] = mix(F.shapeBefore, sb);

@@ -8,9 +8,9 @@
  * requests, where a capital cannot help and false alarms are many). Tagged runs become spans; a span's
  * confidence is σ(a · (mean score − threshold)), so 0.5 sits at the threshold.
  */
-import { Lex } from './name-lexicon.js';
+import { Lex, type Lexicon } from './name-lexicon.js';
 import { FEATURE_MASK, MAX_FEATURES, type FeatureInput, tokenFeatures } from './name-features.js';
-import { TokenFlag, type TokenBuffer } from './name-tokens.js';
+import { TokenFlag, type TokenBuffer, hashRange } from './name-tokens.js';
 import { Script, isCharTokenScript } from './script-class.js';
 
 export interface NameWeights {
@@ -53,6 +53,8 @@ export function isCandidate(input: FeatureInput, i: number, prevLabel: number): 
   // Function words ("The", "my", "Please") never start a name, whatever a list says; inside one they are
   // decided by the span rules, so they are skipped only when no name is running.
   if (prevLabel === 0 && (lexBits[i]! & Lex.NotName) !== 0) return false;
+  // Nor does a function word of some language that no list holds as a name ("से", "دارد", "naar").
+  if (prevLabel === 0 && (lexBits[i]! & (Lex.StopWord | NAME_BITS)) === Lex.StopWord) return false;
   const script = tokens.script[i]! as Script;
   if (script !== Script.Latin && script !== Script.Cyrillic && script !== Script.Greek && script !== Script.Armenian) return true;
   if ((flags & TokenFlag.Capital) !== 0 || prevLabel === 1) return true;
@@ -115,7 +117,7 @@ export function continuesName(text: string, tokens: TokenBuffer, i: number): boo
 }
 
 /** A capitalised word of a cased script, joined by a lone space, that is not a function, place or company word. */
-function runsOnName(text: string, tokens: TokenBuffer, lexBits: Uint8Array | undefined, k: number): boolean {
+function runsOnName(text: string, tokens: TokenBuffer, lexBits: Uint16Array | undefined, k: number): boolean {
   if (tokens.start[k]! - tokens.end[k - 1]! !== 1 || text.charCodeAt(tokens.end[k - 1]!) !== 32) return false;
   const flags = tokens.flags[k]!;
   if ((flags & TokenFlag.Capital) === 0 || (flags & TokenFlag.AllCaps) !== 0) return false;
@@ -126,13 +128,18 @@ function runsOnName(text: string, tokens: TokenBuffer, lexBits: Uint8Array | und
   return !notStart(bits) && (bits & (Lex.Title | Lex.NameCue | Lex.Given | Lex.AmbiguousGiven)) === 0;
 }
 
-function cueBefore(lexBits: Uint8Array | undefined, i: number): boolean {
+function cueBefore(lexBits: Uint16Array | undefined, i: number): boolean {
   if (lexBits === undefined) return true;
   return (i > 0 && (lexBits[i - 1]! & CUE_BITS) !== 0) || (i > 1 && (lexBits[i - 2]! & Lex.NameCue) !== 0);
 }
 
 function notStart(bits: number): boolean {
-  return (bits & Lex.NotName) !== 0 || ((bits & Lex.PlaceOrOrg) !== 0 && (bits & NAME_BITS) === 0);
+  return (bits & Lex.NotName) !== 0 || ((bits & Lex.PlaceOrOrg) !== 0 && (bits & NAME_BITS) === 0) || isCueOnly(bits);
+}
+
+/** A title or cue ("Dear", "Herr", "name") that no list holds as a name: it starts the next name, it is not part of one. */
+function isCueOnly(bits: number): boolean {
+  return (bits & CUE_BITS) !== 0 && (bits & NAME_BITS) === 0;
 }
 
 function isCasedScript(s: Script): boolean {
@@ -190,11 +197,31 @@ export function anchorListedNames(text: string, input: FeatureInput, model: Name
   }
 }
 
+/**
+ * How many characters at token `i` of a script written one token per character spell a cue or title of two or
+ * three characters ("이름은", "收件人"), which the per-character lexicon bits cannot see; 0 when none does.
+ */
+function cjkCueLength(tokens: TokenBuffer, lexicon: Lexicon, i: number): number {
+  if (!isCharTokenScript(tokens.script[i]! as Script)) return 0;
+  for (let k = 3; k >= 2; k--) {
+    const last = i + k - 1;
+    if (last >= tokens.count || tokens.end[last - 1]! !== tokens.start[last]! || (k === 3 && tokens.end[i]! !== tokens.start[i + 1]!)) continue;
+    if ((lexicon.bits(hashRange(tokens.lower, tokens.start[i]!, tokens.end[last]!)) & CUE_BITS) !== 0) return k;
+  }
+  return 0;
+}
+
 /** Runs of name-labelled tokens as character spans. */
-export function spansOf(text: string, tokens: TokenBuffer, scratch: TagScratch, lexBits?: Uint8Array): ScoredSpan[] {
+export function spansOf(text: string, tokens: TokenBuffer, scratch: TagScratch, lexBits?: Uint16Array, lexicon?: Lexicon): ScoredSpan[] {
   const spans: ScoredSpan[] = [];
   let i = 0;
   while (i < tokens.count) {
+    // Nor on the characters of a cue ("이름은 김민수": the name starts after "name is").
+    const cue = scratch.labels[i] === 1 && lexicon !== undefined ? cjkCueLength(tokens, lexicon, i) : 0;
+    if (cue > 0) {
+      i += cue;
+      continue;
+    }
     // A span does not start on a function word ("has", "just", "may": never a name however a list spells
     // it) or on a street or company word that is not also a name ("Rue de Rivoli 12" is an address).
     if (scratch.labels[i] !== 1 || (lexBits !== undefined && notStart(lexBits[i]!))) {
@@ -210,7 +237,12 @@ export function spansOf(text: string, tokens: TokenBuffer, scratch: TagScratch, 
     let j = i;
     let sum = scratch.scores[i]!;
     let runStart = i;
-    while (j + 1 < tokens.count && scratch.labels[j + 1] === 1 && continuesName(text, tokens, j + 1)) {
+    while (
+      j + 1 < tokens.count &&
+      scratch.labels[j + 1] === 1 &&
+      continuesName(text, tokens, j + 1) &&
+      (lexBits === undefined || !isCueOnly(lexBits[j + 1]!))
+    ) {
       // CJK characters join across a space ("熊谷 愛") only after two or more: a lone one is a particle ("은 김민수").
       const gap = tokens.start[j + 1]! > tokens.end[j]!;
       if (gap && isCharTokenScript(tokens.script[j]! as Script) && j - runStart < 1) break;
@@ -227,6 +259,8 @@ export function spansOf(text: string, tokens: TokenBuffer, scratch: TagScratch, 
     }
     // Nor does it end on a function word in lowercase ("maria and"); "Nguyễn Văn An" keeps its "An".
     while (lexBits !== undefined && last > i && (lexBits[last]! & Lex.NotName) !== 0 && (tokens.flags[last]! & TokenFlag.Capital) === 0) last--;
+    // Nor on a function word of some language that no list holds as a name, in any case ("… वाली से").
+    while (lexBits !== undefined && last > i && (lexBits[last]! & (Lex.StopWord | NAME_BITS)) === Lex.StopWord) last--;
     if (last < j) {
       sum = 0;
       for (let k = i; k <= last; k++) sum += scratch.scores[k]!;
