@@ -2,7 +2,7 @@
  * `llm_share` keeps its promise on traffic whose prompts all share a long constant prefix (MMLU behind an
  * 8-question prefix of ~2.5 KB, built from ../shared/data/routellm), where a learned scorer that sees the
  * prefix has its scores crowd into a narrow band: the realised share of large-model calls is within ±5 points of the
- * target offline (the artifact's held-out calibration) and through a real gateway over HTTP for the learned
+ * target offline (the artifact's calibration on its final model's scale) and through a real gateway over HTTP for the learned
  * router (calibrated and online holds) and the `scored` router (online hold).
  */
 import { after, before, describe, test } from 'node:test';
@@ -33,8 +33,8 @@ let h: Harness;
 before(async () => {
   const dataset = withConstantPrefix(await loadRouteLlmMmlu(process.env.ROUTELLM_DIR ?? DEFAULT_ROUTELLM_DIR));
   const order = shuffledIndices(dataset.examples.length, 1);
-  // 2,000 training prompts, of which 500 are the calibration slice: the quantile's sampling error
-  // (sd ~2 points at 50%) has to fit inside the ±5 points with room to spare.
+  // 2,000 training prompts, all fitted and all calibrating (rank-mapped out-of-fold scores): the quantile's
+  // sampling error (sd ~1 point at 50%) has to fit inside the ±5 points with room to spare.
   const train = order.slice(0, 2000).map((i) => dataset.examples[i] as LabelledExample);
   test_ = order.slice(2000, 6000).map((i) => dataset.examples[i] as LabelledExample);
   dir = await mkdtemp(join(tmpdir(), 'tandem-share-'));
@@ -82,8 +82,8 @@ async function gatewayShare(route: string, n: number): Promise<number> {
 describe('llm_share holds on prompts behind a long constant prefix', () => {
   // The artifact under test keeps the prefix in its features (stripCommonPrefix: false), the hard case for
   // calibration; the last test shows what stripping it does.
-  test('offline: the artifact calibrated on held-out scores of its final model sends the target share of unseen prompts', (t) => {
-    assert.match(scorer.artifact.calibration.reference, /held-out/);
+  test("offline: the artifact calibrated on its final model's scale (rank-mapped out-of-fold scores) sends the target share of unseen prompts", (t) => {
+    assert.match(scorer.artifact.calibration.reference, /out-of-fold scores of all 2000 training prompts, mapped by rank onto the final model's scale/);
     const scores = test_.map((e) => scorer.scoreText(e.prompt));
     t.diagnostic(`scores span ${Math.min(...scores).toFixed(3)}-${Math.max(...scores).toFixed(3)}`);
     for (const share of [0.2, 0.5, 0.8]) {

@@ -85,9 +85,9 @@ export function registerTrainRouterCommand(program: Command, io: TrainRouterIo =
     .option('--seed <n>', 'seed of the training sample', positiveInt, 1)
     .option(
       '--calibration-holdout <share>',
-      'share of the training prompts kept out of the fit, whose scores calibrate --llm-share (0 = inner-CV scores instead)',
+      'share of the training prompts kept out of the fit, whose scores calibrate --llm-share (0 = fit on all and calibrate on rank-mapped inner-CV scores)',
       holdoutShare,
-      0.25,
+      0,
     )
     .option('--register <route>', "also register the artifact in the model registry of --config's store, under this route (a candidate)")
     .option('--live', 'with --register: make it live at once (running gateways switch within seconds)')

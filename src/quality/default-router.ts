@@ -15,7 +15,7 @@ import { referenceQuantiles, thresholdForShare } from './calibration.js';
 import type { LabelledDataset, LabelledExample } from './datasets/labelled-dataset.js';
 import { blendedScore, LearnedScorer } from './learned-scorer.js';
 import type { PromptRouterArtifact, ScoreBlend } from './scorer-artifact.js';
-import { calibrationSplit, DEFAULT_CALIBRATION_HOLDOUT, trainRouterArtifact, type TrainRouterOptions } from './train-learned-scorer.js';
+import { BLEND_CALIBRATION_HOLDOUT, calibrationSplit, trainRouterArtifact, type TrainRouterOptions } from './train-learned-scorer.js';
 
 export { DEFAULT_ROUTER_ARTIFACT_PATH } from './default-router-path.js';
 
@@ -42,6 +42,8 @@ export function defaultRouterTrainingOptions(datasets: readonly LabelledDataset[
     // The prompt statistics only: the hashed n-grams learn each benchmark's vocabulary and transferred worse
     // (docs/routing-quality.md, "A zero-shot default").
     features: { wordWeight: 0, charWeight: 0 },
+    // The length blend is standardised and calibrated on held-out prompts, so this recipe keeps the slice.
+    calibrationHoldout: BLEND_CALIBRATION_HOLDOUT,
     seed: 17,
   };
 }
@@ -54,7 +56,7 @@ export function trainDefaultRouter(datasets: readonly LabelledDataset[]): Prompt
 
 /** Adds the equal-weight length blend to `artifact`, standardised and calibrated on its held-out prompts. */
 export function withLengthBlend(artifact: PromptRouterArtifact, options: TrainRouterOptions): PromptRouterArtifact {
-  const { calibrationRows } = calibrationSplit(options.examples.length, options.calibrationHoldout ?? DEFAULT_CALIBRATION_HOLDOUT, options.seed ?? 17);
+  const { calibrationRows } = calibrationSplit(options.examples.length, options.calibrationHoldout ?? BLEND_CALIBRATION_HOLDOUT, options.seed ?? 17);
   if (calibrationRows.length === 0) throw new Error('the length blend needs a held-out calibration slice');
   const scorer = new LearnedScorer(artifact);
   const prompts = calibrationRows.map((i) => (options.examples[i] as LabelledExample).prompt);

@@ -1,13 +1,16 @@
 /**
  * Trains a prompt router artifact in-process: prompt features -> logistic regression on the expected
- * quality gap ((strong - weak + 1) / 2, a soft label), L2 chosen by inner cross-validation, threshold
- * calibrated to `llmShare` on the final model's own scores of a held-out calibration slice.
+ * quality gap ((strong - weak + 1) / 2, a soft label), L2 chosen by inner cross-validation, the final
+ * model refitted on every training prompt, and the threshold calibrated to `llmShare` on that final
+ * model's scale (model/refit-calibration-reference.ts).
  *
- * Why a held-out slice and not the inner-CV out-of-fold scores: those come from other models (the fold
- * models), whose scores can sit on another scale than the final model's. When every prompt shares a long
- * constant prefix the final model's scores span a band ~0.01 wide, and a threshold taken from the fold
- * models then sends 0% or 70% instead of 50%. The slice costs training prompts (25% by default) and buys a
- * share that holds on traffic like the training set.
+ * Why not the inner-CV out-of-fold scores as they are: those come from other models (the fold models),
+ * whose scores can sit on another scale than the final model's. When every prompt shares a long constant
+ * prefix the final model's scores span a narrow band, and a threshold taken from the fold models then sends
+ * the wrong share (up to 50 points off before issue 24). Each out-of-fold score is therefore mapped by its
+ * rank among its fold model's training-prompt scores onto the final model's scores of the same prompts.
+ * The alternative, a held-out calibration slice (`calibrationHoldout`, 0.25 by default until 2026-12-05), holds the
+ * share as well but fits on 25% fewer prompts and cost about 0.01 APGR (docs/routing-quality.md).
  */
 import type { LabelledExample } from './datasets/labelled-dataset.js';
 import { referenceQuantiles, thresholdForShare } from './calibration.js';
@@ -15,6 +18,7 @@ import { FeatureBuffer, type SparseFeatures } from './features/feature-hasher.js
 import { DEFAULT_PROMPT_FEATURES, extractPromptFeatures, type PromptFeatureOptions } from './features/prompt-features.js';
 import { DEFAULT_WINDOW, learnCommonPrefix, promptView, type PromptViewOptions } from './features/prompt-view.js';
 import { fitWithInnerCv, shuffledIndices } from './model/fit-with-inner-cv.js';
+import { refitCalibrationReference } from './model/refit-calibration-reference.js';
 import { logisticMargin, sigmoid } from './model/logistic-regression.js';
 import { promptHash, SCORER_FORMAT, SCORER_VERSION, type PromptRouterArtifact } from './scorer-artifact.js';
 
@@ -35,11 +39,17 @@ export interface TrainRouterOptions {
   seed?: number;
   /** Learn the prefix most prompts share and cut it before featurising (default true; prompt-view.ts). */
   stripCommonPrefix?: boolean;
-  /** Share of the examples kept out of training to calibrate the final model on (default 0.25; 0 = none). */
+  /**
+   * Share of the examples kept out of training to calibrate the final model on (default 0: fit on all of
+   * them and calibrate on rank-mapped out-of-fold scores, see above).
+   */
   calibrationHoldout?: number;
 }
 
-export const DEFAULT_CALIBRATION_HOLDOUT = 0.25;
+/** The trainer's default: no held-out slice (the refit's calibration holds the share without one). */
+export const DEFAULT_CALIBRATION_HOLDOUT = 0;
+/** The slice the zero-shot default router standardises its length blend on (default-router.ts). */
+export const BLEND_CALIBRATION_HOLDOUT = 0.25;
 /** Fewer calibration prompts than this and the holdout is skipped (the quantiles would be meaningless). */
 const MIN_CALIBRATION_PROMPTS = 10;
 
@@ -101,7 +111,16 @@ export function trainRouterArtifact(options: TrainRouterOptions): PromptRouterAr
     folds: options.innerFolds ?? 3,
     seed,
   });
-  const reference = holdoutSize > 0 ? calibrationRows.map((i) => sigmoid(logisticMargin(fit.model, allFeatures[i] as SparseFeatures))) : fit.outOfFold;
+  const reference =
+    holdoutSize > 0
+      ? calibrationRows.map((i) => sigmoid(logisticMargin(fit.model, allFeatures[i] as SparseFeatures)))
+      : refitCalibrationReference({
+          features: fitRows.map((i) => allFeatures[i] as SparseFeatures),
+          foldOf: fit.foldOf,
+          foldModels: fit.foldModels,
+          outOfFold: fit.outOfFold,
+          final: fit.model,
+        });
   const quantiles = referenceQuantiles(reference);
   const llmShare = options.llmShare ?? 0.5;
   const indices = [...fit.model.weights.keys()].sort((a, b) => a - b);
@@ -126,7 +145,7 @@ export function trainRouterArtifact(options: TrainRouterOptions): PromptRouterAr
       reference:
         holdoutSize > 0
           ? `final model's scores of ${holdoutSize} held-out prompts (not trained on)`
-          : 'out-of-fold scores of the training prompts (too few prompts for a held-out slice)',
+          : `out-of-fold scores of all ${fitExamples.length} training prompts, mapped by rank onto the final model's scale (${fit.foldModels.length}-fold cross-fit; the final model fits every prompt)`,
     },
     training: {
       dataset: options.dataset ?? 'custom',

@@ -28,6 +28,9 @@ export interface InnerCvResult {
   innerValidation: Array<{ l2: number; apgr: number }>;
   /** Out-of-fold probabilities of the chosen l2, one per training example. */
   outOfFold: number[];
+  /** The fold of each training example, and the chosen l2's fold models (model f never saw fold f). */
+  foldOf: Int32Array;
+  foldModels: LogisticModel[];
 }
 
 /** Shuffled indices 0..n-1 (Fisher-Yates with a seeded PRNG). */
@@ -53,10 +56,11 @@ export function fitWithInnerCv(options: InnerCvOptions): InnerCvResult {
   const weak = modelAccuracy(examples, 'weak');
   const strong = modelAccuracy(examples, 'strong');
 
-  let best: { l2: number; apgr: number; oof: number[] } | undefined;
+  let best: { l2: number; apgr: number; oof: number[]; models: LogisticModel[] } | undefined;
   const innerValidation: Array<{ l2: number; apgr: number }> = [];
   for (const l2 of l2Grid) {
     const oof = new Array<number>(examples.length).fill(0.5);
+    const models: LogisticModel[] = [];
     for (let f = 0; f < folds; f++) {
       const train: number[] = [];
       const test: number[] = [];
@@ -66,14 +70,15 @@ export function fitWithInnerCv(options: InnerCvOptions): InnerCvResult {
         train.map((i) => targets[i] as number),
         { l2 },
       );
+      models.push(model);
       for (const i of test) oof[i] = sigmoid(logisticMargin(model, features[i] as SparseFeatures));
     }
     const curve = routingCurve({ examples, scores: oof.map(orient), mode: options.mode ?? 'route' });
     const apgr = strong > weak ? averagePgr(curve, weak, strong) : 0;
     innerValidation.push({ l2, apgr });
-    if (!best || apgr > best.apgr) best = { l2, apgr, oof };
+    if (!best || apgr > best.apgr) best = { l2, apgr, oof, models };
   }
   if (!best) throw new Error('l2Grid must not be empty');
   const model = trainLogistic(features, targets, { l2: best.l2 });
-  return { model, l2: best.l2, innerValidation, outOfFold: best.oof };
+  return { model, l2: best.l2, innerValidation, outOfFold: best.oof, foldOf, foldModels: best.models };
 }
