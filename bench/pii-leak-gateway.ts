@@ -84,6 +84,12 @@ for (const o of carrierMisses.slice(0, 10))
     `  carrier miss: ${o.mode} ${o.carrier} ${o.type} ${o.streamed ? 'streamed' : 'whole'}: ${JSON.stringify(cases[o.id % cases.length]?.carried.slice(0, 160))}`,
   );
 
+// Every leak of a structured value is listed: the target for them is 0.
+for (const o of run.outcomes.filter((o) => o.leaked !== null && o.type !== 'PERSON'))
+  console.log(
+    `  structured leak: ${o.mode} ${o.carrier} ${o.type} ${o.streamed ? 'streamed' : 'whole'}: ${JSON.stringify(o.leaked)} in ${JSON.stringify(cases[o.id % cases.length]?.carried.slice(0, 240))}`,
+  );
+
 console.log('\n## Per carrier\n');
 console.log(leakTable(run.outcomes, (o) => o.carrier).join('\n'));
 console.log('\n## Per type\n');

@@ -74,11 +74,16 @@ const READABLE_SEGMENT = /^(?:(?:\p{Lu}?\p{Ll}+|\p{Lo}+)\d{0,3}|\p{Lu}+|\p{Lu}{1
 // A word's own punctuation: a pair of quotes or brackets around it, a trailing comma, an apostrophe inside ("McDonald's").
 const WRAPPED = /^["'“‘«([](.*)["'”’»)\]]$/u;
 
+/** Words joined by `_`, `-`, `.`, `:`, `/` or an apostrophe, each of a readable shape: `user_proxy`, `agent_12`, `gpt-4o`. */
+export function isReadableIdentifier(token: string): boolean {
+  return token.split(/[_\-.:/'’]+/).every((segment) => READABLE_SEGMENT.test(segment));
+}
+
 function passwordShaped(raw: string): boolean {
   const unlisted = raw.replace(/[,;]+$/, '');
   const token = WRAPPED.exec(unlisted)?.[1] ?? unlisted;
   if (token.length < 6 || !/\p{L}/u.test(token) || RANDOM_TOKEN.test(token)) return false;
-  const readable = (s: string): boolean => s.split(/[_\-.:/'’]+/).every((segment) => READABLE_SEGMENT.test(segment));
+  const readable = isReadableIdentifier;
   if (readable(token)) return false;
   // With a digit, any symbol counts (`Rtwsvw95!`).
   if (/\d/.test(token)) return true;

@@ -186,6 +186,8 @@ describe('detectPiiInRequest', () => {
       ]),
       ['IDENTIFIER@messages.0.name:C48658753'],
     );
+    // A name that is not readable words keeps whatever covers it (here the name model's guess at a password).
+    assert.deepEqual(at(undefined, [{ role: 'user', content: 'hi', name: '_.VESuUbW' }]), ['PERSON@messages.0.name:VESuUbW']);
     const url = at(undefined, [
       { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://files.example.com/2024/scan.png?ref=15%20dezembro%201948&w=1200' } }] },
     ]);

@@ -14,7 +14,7 @@
  * Pure CPU work on strings, no closures in the inputs: the same function runs in the worker that takes
  * large bodies off the event loop (detect-pii-pool.ts).
  */
-import { bareIdentifierSpans, urlParts } from './bare-identifier.js';
+import { bareIdentifierSpans, isReadableIdentifier, urlParts } from './bare-identifier.js';
 import { DEFAULT_MIN_CONFIDENCE, detectPii, type DetectPiiOptions } from './detect-pii.js';
 import type { PiiFinding, PiiType } from './pii-finding.js';
 import { requestTexts, type RequestText } from './request-texts.js';
@@ -75,9 +75,11 @@ function detectField(t: RequestText, options: RequestDetectOptions): Span[] {
       spans.push({ ...f, start: Math.max(0, f.start - label.length), end: f.end - label.length });
     }
   }
-  // A message name is an identifier a developer chose (`user_proxy`, `code_reviewer`): with no sentence
-  // around it the name model guesses, so a person there must hold a listed name (`maria_gonzalez`).
-  return identifier ? spans.filter((s) => s.type !== 'PERSON' || holdsListedName(t.text.slice(s.start, s.end))) : spans;
+  // A message name made of readable words is an identifier a developer chose (`user_proxy`, `code_reviewer`):
+  // with no sentence around it the name model guesses, so a person there must hold a listed name
+  // (`maria_gonzalez`). Any other name (`_.VESuUbW`) keeps every finding: whatever covers it hides it.
+  if (!identifier || !isReadableIdentifier(t.text)) return spans;
+  return spans.filter((s) => s.type !== 'PERSON' || holdsListedName(t.text.slice(s.start, s.end)));
 }
 
 /** Confidence of an `IDENTIFIER`: a shape in a field without context, above the default threshold. */
