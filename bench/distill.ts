@@ -26,10 +26,19 @@ import { seededRandom } from '../src/testing/seeded-random.js';
 import { banking77, clinc150, clincOosTest, type IntentDataset, type Labelled } from './distill-data.js';
 
 const { values: args } = parseArgs({
-  options: { limit: { type: 'string' }, only: { type: 'string' }, concurrency: { type: 'string', default: '8' }, target: { type: 'string' } },
+  options: {
+    limit: { type: 'string' },
+    only: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    target: { type: 'string' },
+    confidence: { type: 'string' },
+  },
 });
 /** target_agreement of the task route (default: the config default, 0.98). */
 const TARGET = args.target === undefined ? undefined : Number(args.target);
+/** The task's `confidence` (default: the config default, `probability`); `--confidence trust` tries the trust score. */
+const CONFIDENCE: 'probability' | 'trust' | undefined = args.confidence === 'trust' || args.confidence === 'probability' ? args.confidence : undefined;
+if (args.confidence !== undefined && CONFIDENCE === undefined) throw new Error(`--confidence is probability or trust, not ${args.confidence}`);
 const LIMIT = args.limit === undefined ? Infinity : Number(args.limit);
 const CONCURRENCY = Number(args.concurrency);
 const ROUTE = 'intents';
@@ -111,6 +120,7 @@ async function startBench(teacher: Teacher, labels: string[]): Promise<Bench> {
     retrain_every: 250,
     shadow_fraction: 0.02,
     ...(TARGET === undefined ? {} : { target_agreement: TARGET }),
+    ...(CONFIDENCE === undefined ? {} : { confidence: CONFIDENCE }),
   };
   const input: TandemConfigInput = {
     store: { type: 'sqlite', path: join(dir, 'tandem.db') },
@@ -342,7 +352,7 @@ async function run(dataset: IntentDataset, noise: number, novelty: boolean): Pro
       );
     }
     return {
-      name: `${dataset.name}${noise ? ` (teacher ${pct(noise)} wrong)` : ''}${TARGET === undefined ? '' : `, target_agreement ${TARGET}`}`,
+      name: `${dataset.name}${noise ? ` (teacher ${pct(noise)} wrong)` : ''}${TARGET === undefined ? '' : `, target_agreement ${TARGET}`}${CONFIDENCE === undefined ? '' : `, confidence ${CONFIDENCE}`}`,
       curve,
       coverage: byStudent / test.length,
       studentAccuracy: byStudent === 0 ? 0 : studentRight / byStudent,

@@ -5,12 +5,18 @@
  * evaluated after the same quantisation, so its metrics describe exactly the model that serves.
  */
 import type { SoftmaxParams } from './softmax-model.js';
+import type { TrustIndexData } from './trust-index.js';
 
 export interface StudentThresholds {
-  /** The student answers when its top probability is at least this… */
+  /** The student answers when its confidence (the top probability, or the combined one: `combiner`) is at least this… */
   confidence: number;
   /** …and the input's novelty (distance to the predicted label's centroid) is at most this. */
   novelty: number;
+  /**
+   * Weights of the confidence combiner (confidence-combiner.ts): where present, `confidence` applies to the
+   * combination of the top probability and the trust score rather than to the top probability.
+   */
+  combiner?: number[];
 }
 
 export interface StudentMetrics {
@@ -42,12 +48,23 @@ export interface StudentArtifact {
   thresholds: StudentThresholds;
   metrics: StudentMetrics;
   params: SoftmaxParams;
+  /** The trust index over the training inputs (format 2; absent in students trained before it). */
+  trust?: TrustIndexData;
 }
 
+/** Format 1: the softmax only. Format 2: followed by the trust index. Both decode. */
 const MAGIC = 'tandem-student/1';
+const MAGIC_TRUST = 'tandem-student/2';
+
+/** Sizes of the trust index's arrays (format 2). */
+interface TrustSizes {
+  terms: number;
+  postings: number;
+  examples: number;
+}
 
 /** The artifact's JSON header: everything but the weights, which follow as bytes. */
-type Header = Omit<StudentArtifact, 'params'> & { magic: string; rows: number };
+type Header = Omit<StudentArtifact, 'params' | 'trust'> & { magic: string; rows: number; trust?: TrustSizes };
 
 /**
  * Rounds weights and centroids through int8-per-row in place, so a model evaluated afterwards is the one
@@ -74,8 +91,9 @@ export function encodeArtifact(artifact: StudentArtifact): Uint8Array {
   const { params } = artifact;
   const C = params.labelCount;
   const rows = params.buckets.length;
+  const { trust } = artifact;
   const header: Header = {
-    magic: MAGIC,
+    magic: trust ? MAGIC_TRUST : MAGIC,
     route: artifact.route,
     version: artifact.version,
     createdAt: artifact.createdAt,
@@ -84,12 +102,15 @@ export function encodeArtifact(artifact: StudentArtifact): Uint8Array {
     thresholds: artifact.thresholds,
     metrics: artifact.metrics,
     rows,
+    ...(trust ? { trust: { terms: trust.terms.length, postings: trust.examples.length, examples: trust.labels.length } } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   // Layout: u32 header length, header JSON, padding to 4, buckets i32[rows], bias f32[C], then per matrix
-  // scales f32[rows] and values i8[rows × C].
+  // scales f32[rows] and values i8[rows × C]. Format 2 goes on, from a 4-byte boundary: terms i32[T],
+  // idf f32[T], offsets i32[T + 1], examples i32[P], values f32[P], labels i32[N].
   const headerEnd = align4(4 + json.length);
-  const size = headerEnd + rows * 4 + C * 4 + 2 * (rows * 4 + rows * C);
+  const modelEnd = headerEnd + rows * 4 + C * 4 + 2 * (rows * 4 + rows * C);
+  const size = trust ? align4(modelEnd) + 4 * (3 * trust.terms.length + 1 + 2 * trust.examples.length + trust.labels.length) : modelEnd;
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, json.length, true);
@@ -109,14 +130,38 @@ export function encodeArtifact(artifact: StudentArtifact): Uint8Array {
       for (let c = 0; c < C; c++) view.setInt8(offset++, Math.max(-127, Math.min(127, Math.round((matrix[r * C + c] as number) / scale))));
     }
   }
+  if (trust) {
+    offset = align4(offset);
+    for (const array of [trust.terms, trust.idf, trust.offsets, trust.examples, trust.values, trust.labels]) {
+      bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
+      offset += array.byteLength;
+    }
+  }
   return bytes;
+}
+
+/** Little-endian hosts only (as every platform Node runs on here): the trust arrays are copied as they are. */
+function readTrust(bytes: Uint8Array, offset: number, sizes: TrustSizes): TrustIndexData {
+  const take = <T>(make: (buffer: ArrayBuffer) => T, count: number): T => {
+    const copy = bytes.slice(offset, offset + count * 4);
+    offset += count * 4;
+    return make(copy.buffer);
+  };
+  return {
+    terms: take((b) => new Int32Array(b), sizes.terms),
+    idf: take((b) => new Float32Array(b), sizes.terms),
+    offsets: take((b) => new Int32Array(b), sizes.terms + 1),
+    examples: take((b) => new Int32Array(b), sizes.postings),
+    values: take((b) => new Float32Array(b), sizes.postings),
+    labels: take((b) => new Int32Array(b), sizes.examples),
+  };
 }
 
 export function decodeArtifact(bytes: Uint8Array): StudentArtifact {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as Header;
-  if (header.magic !== MAGIC) throw new Error(`not a task student artifact (${String(header.magic)})`);
+  if (header.magic !== MAGIC && header.magic !== MAGIC_TRUST) throw new Error(`not a task student artifact (${String(header.magic)})`);
   const C = header.labels.length;
   const rows = header.rows;
   let offset = align4(4 + length);
@@ -135,6 +180,7 @@ export function decodeArtifact(bytes: Uint8Array): StudentArtifact {
     }
     matrices.push(matrix);
   }
+  const trust = header.magic === MAGIC_TRUST && header.trust ? readTrust(bytes, align4(offset), header.trust) : undefined;
   return {
     route: header.route,
     version: header.version,
@@ -144,6 +190,7 @@ export function decodeArtifact(bytes: Uint8Array): StudentArtifact {
     thresholds: header.thresholds,
     metrics: header.metrics,
     params: { labelCount: C, buckets, bias, weights: matrices[0] as Float32Array, centroids: matrices[1] as Float32Array },
+    ...(trust ? { trust } : {}),
   };
 }
 

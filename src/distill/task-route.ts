@@ -5,7 +5,7 @@
 import type { RouteConfig } from '../config/schema.js';
 import type { ModelInfo } from '../spec/model-info.js';
 import { LiveAgreement } from './live-agreement.js';
-import { SoftmaxClassifier } from './softmax-model.js';
+import { StudentModel } from './student-model.js';
 import type { StudentArtifact } from './student-artifact.js';
 import type { TaskConfig } from './task-schema.js';
 import { compileTaskSpec, type TaskSpec } from './task-spec.js';
@@ -14,7 +14,7 @@ export interface ServingStudent {
   artifact: StudentArtifact;
   /** The artifact encoded, as stored (sent to the training worker to compare the next student against). */
   bytes: Uint8Array;
-  classifier: SoftmaxClassifier;
+  classifier: StudentModel;
   info: ModelInfo;
   live: LiveAgreement;
 }
@@ -52,7 +52,7 @@ export class TaskRoute {
     return {
       artifact,
       bytes,
-      classifier: new SoftmaxClassifier(artifact.params),
+      classifier: new StudentModel(artifact),
       info: studentModelInfo(this.name, artifact.version, this.teacher),
       live: new LiveAgreement(this.task.demotion.window),
     };

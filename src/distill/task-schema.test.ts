@@ -30,6 +30,7 @@ test('a task route with defaults: whole-answer labels, 0.98 agreement, 2% shadow
   assert.equal(task?.target_agreement, 0.98);
   assert.equal(task?.shadow_fraction, 0.02);
   assert.equal(task?.capture, 'pseudonymised');
+  assert.equal(task?.confidence, 'probability');
   assert.deepEqual(task?.demotion, { margin: 0.03, min_checks: 50, window: 200 });
 });
 
@@ -41,5 +42,7 @@ test('task mistakes are config errors with their path', () => {
   );
   assert.match(issues(config('{ prompt_template: "no placeholder" }')).join('\n'), /task\.prompt_template/);
   assert.match(issues(config('{ target_agreement: 1 }')).join('\n'), /task\.target_agreement/);
+  assert.match(issues(config('{ confidence: margin }')).join('\n'), /task\.confidence/);
+  assert.deepEqual(issues(config('{ confidence: trust }')), []);
   assert.match(issues(config('{ shadow_fraction: 0.1, sample: 3 }')).join('\n'), /task\.sample: unknown key/);
 });

@@ -14,7 +14,6 @@ import type { ModelInfo } from '../spec/model-info.js';
 import type { ChatResult } from '../spec/stream-part.js';
 import type { TaskExampleStore } from '../store/task-examples.js';
 import { passes } from './calibrate-thresholds.js';
-import { featurize } from './hashed-features.js';
 import { runShadowCheck, type ShadowPrivacy } from './shadow-check.js';
 import { StudentTrainer } from './student-trainer.js';
 import { TaskRoute } from './task-route.js';
@@ -147,7 +146,7 @@ export class DistillingTaskStage implements TaskStage {
     if (request.params.tools?.length || (request.params.n ?? 1) > 1) return null;
     const input = task.spec.input(request);
     if (input.length === 0) return null;
-    const prediction = student.classifier.predict(featurize(input));
+    const prediction = student.classifier.predict(input);
     if (!passes(student.artifact.thresholds, prediction)) return null;
     const label = student.artifact.labels[prediction.label] as string;
     return {

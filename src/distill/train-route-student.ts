@@ -48,6 +48,7 @@ export async function trainRouteStudent(o: {
     version,
     targetAgreement: route.task.target_agreement,
     examples,
+    trust: route.task.confidence === 'trust',
     current: current?.bytes,
     now: o.now ?? Date.now(),
   });

@@ -35,8 +35,10 @@ parentPort?.on('message', (message: TrainMessage) => {
   const transfer: TransferListItem[] = [];
   if ('result' in reply) {
     // The new model's arrays move to the gateway thread rather than being copied.
-    const { params } = reply.result.artifact;
+    const { params, trust } = reply.result.artifact;
     for (const array of [params.weights, params.centroids, params.buckets, params.bias]) transfer.push(array.buffer as ArrayBuffer);
+    if (trust)
+      for (const array of [trust.terms, trust.idf, trust.offsets, trust.examples, trust.values, trust.labels]) transfer.push(array.buffer as ArrayBuffer);
     if (reply.result.bytes) transfer.push(reply.result.bytes.buffer as ArrayBuffer);
   }
   parentPort?.postMessage(reply, transfer);
