@@ -15,7 +15,7 @@
  *   BENCH_SYSTEM_PROMPT_FILE (the request's system message read from this file instead of the one-line default;
  *   applications send kilobytes of it with every request).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
@@ -25,6 +25,11 @@ import { BENCH_REQUEST_BODY, BENCH_STREAM_HEADERS, BENCH_STREAM_REQUEST_BODY, be
 
 const [buildA, buildB] = process.argv.slice(2);
 if (!buildA || !buildB) throw new Error('usage: npm run bench:compare -- <build A> <build B>');
+// A build reads its version from the package.json two levels above its cli/main.js, as dist/ does.
+for (const build of [buildA, buildB]) {
+  const manifest = join(build, '..', 'package.json');
+  if (!existsSync(manifest)) copyFileSync('package.json', manifest);
+}
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const C1_SECONDS = Number(process.env.BENCH_C1_SECONDS ?? 2);

@@ -2,7 +2,7 @@
  * Counts the system calls each server makes per request (strace -c), for the gateway bench's targets:
  * the bare proxy, the minimal gateway and Tandem (every default), whole answers at c=8. Syscall counts do
  * not depend on how busy the machine is, unlike times, so this shows the per-request I/O work on any machine.
- *   npx tsx bench/syscall-count.ts   (needs strace; builds nothing: run `npm run build` first)
+ *   npm run bench:syscalls   (needs strace; builds dist/ and the bench servers first, as `npm run bench` does)
  *   SYSCALL_REQUESTS (2000), SYSCALL_CONFIG_EXTRA (top-level YAML appended to Tandem's config, for ablations,
  *   e.g. $'audit: { enabled: false }\n')
  */
