@@ -100,6 +100,27 @@ describe('experiment runtime', () => {
     assert.equal(other.state.reason, 'by hand');
   });
 
+  test('observations a failed save could not write go into the next save', async () => {
+    const store = memoryExperimentStore();
+    let down = false;
+    const flaky: ExperimentStore = {
+      ...store,
+      add: (...args) => (down ? Promise.reject(new Error('store unavailable')) : store.add(...args)),
+    };
+    const e = await open(flaky);
+    for (let i = 0; i < 20; i++) e.observeRequest('control', { answered: true, latencyMs: 1, cost: 0 });
+    await e.flush();
+    down = true;
+    for (let i = 0; i < 15; i++) e.observeRequest('control', { answered: true, latencyMs: 1, cost: 0 });
+    await e.flush();
+    assert.equal((await store.get('chat:cand'))?.arms.control.n, 20, 'the failed save wrote nothing');
+    down = false;
+    for (let i = 0; i < 5; i++) e.observeRequest('control', { answered: true, latencyMs: 1, cost: 0 });
+    await e.flush();
+    assert.equal((await store.get('chat:cand'))?.arms.control.n, 40, 'none of the 15 was lost');
+    assert.equal(e.state.arms.control.n, 40);
+  });
+
   test('two replicas on one store decide on their summed observations, and the first decision wins', async () => {
     const store = memoryExperimentStore();
     const decisions: string[] = [];

@@ -190,7 +190,16 @@ export class ExperimentRuntime {
     const count = this.pendingCount;
     this.pending = { control: emptyArmState(), candidate: emptyArmState() };
     this.pendingCount = 0;
-    const stored = count > 0 ? await store.add(this.name, deltas, this.now()) : await store.get(this.name);
+    let stored: ExperimentState | undefined;
+    try {
+      stored = count > 0 ? await store.add(this.name, deltas, this.now()) : await store.get(this.name);
+    } catch (error) {
+      // Not saved (the store is down): the observations go back into the next save, not lost.
+      addArm(this.pending.control, deltas.control);
+      addArm(this.pending.candidate, deltas.candidate);
+      this.pendingCount += count;
+      throw error;
+    }
     if (stored === undefined) return;
     if (this.decision !== null) {
       const decision = this.decision;
