@@ -9,6 +9,17 @@ import { cpuMs, type Target } from './bench-processes.js';
 /** Sends one request on the pool and returns its latency in milliseconds (or throws on a bad status). */
 export type SendRequest = (pool: Pool) => Promise<number>;
 
+/** A sender of one chat completion with `body`, read whole; any status but 200 throws. */
+export function chatSender(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): SendRequest {
+  return async (pool) => {
+    const started = performance.now();
+    const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+    return performance.now() - started;
+  };
+}
+
 /** One sender for every target, or one per target name (gateways that take different paths or headers). */
 export type Senders = SendRequest | ReadonlyMap<string, SendRequest>;
 

@@ -18,8 +18,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'undici';
-import { concurrent } from './bench-load.js';
+import { chatSender, concurrent } from './bench-load.js';
 import { compileBenchServers, cpuMs, spawnServer, stopAll, type Target } from './bench-processes.js';
 import { BENCH_REQUEST_BODY, BENCH_STREAM_HEADERS, BENCH_STREAM_REQUEST_BODY, benchConfigYaml } from './servers/bench-config.js';
 
@@ -45,13 +44,7 @@ function withSystemPrompt(body: string, file: string | undefined): string {
   return JSON.stringify({ ...request, messages: request.messages.map((m) => (m.role === 'system' ? { ...m, content } : m)) });
 }
 
-async function send(pool: Pool): Promise<number> {
-  const started = performance.now();
-  const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: HEADERS, body: BODY });
-  await res.body.dump();
-  if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-  return performance.now() - started;
-}
+const send = chatSender(BODY, HEADERS);
 
 async function measure(target: Target): Promise<{ rps: number; cpu: number }> {
   const before = cpuMs(target.process.pid ?? 0);

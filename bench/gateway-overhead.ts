@@ -20,8 +20,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'undici';
-import { concurrent, interleavedLatencies, interleavedThroughput, quantile } from './bench-load.js';
+import { chatSender, concurrent, interleavedLatencies, interleavedThroughput, quantile } from './bench-load.js';
 import { compileBenchServers, rssMb, spawnServer, stopAll } from './bench-processes.js';
 import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
@@ -30,13 +29,7 @@ const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3_000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const THROUGHPUT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-async function send(pool: Pool): Promise<number> {
-  const started = performance.now();
-  const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: BODY });
-  await res.body.arrayBuffer();
-  if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-  return performance.now() - started;
-}
+const send = chatSender(BODY);
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const servers = compileBenchServers();

@@ -10,20 +10,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'undici';
-import { concurrent } from './bench-load.js';
+import { chatSender, concurrent } from './bench-load.js';
 import { compileBenchServers, spawnServer, stopAll, type Target } from './bench-processes.js';
 import { BENCH_REQUEST_BODY as BODY, benchConfigYaml } from './servers/bench-config.js';
 
 const REQUESTS = Number(process.env.SYSCALL_REQUESTS ?? 2_000);
 
-async function send(pool: Pool): Promise<number> {
-  const started = performance.now();
-  const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: BODY });
-  await res.body.arrayBuffer();
-  if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-  return performance.now() - started;
-}
+const send = chatSender(BODY);
 
 /** strace -c over `target` while `REQUESTS` requests run; returns calls per request by syscall name. */
 async function countCalls(target: Target, dir: string): Promise<Map<string, number>> {

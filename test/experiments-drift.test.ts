@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { TEST_LABELS } from '../src/distill/testing-examples.js';
-import { mulberry32 } from '../src/lifecycle/experiment-simulation.js';
+import { seededRandom } from '../src/quality/eval/routing-metrics.js';
 import type { FakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startFakeUpstream } from '../src/providers/testing/fake-upstream.js';
 import { startGateway, twoModelConfig, type Harness } from './helpers/gateway-harness.js';
@@ -25,7 +25,7 @@ const SHARED = new URL('../../shared/data/intents/', import.meta.url);
 
 /** Seeded shuffle: the CSV is grouped by intent, and real traffic is not. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

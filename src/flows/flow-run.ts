@@ -48,7 +48,7 @@ export class StepFailure extends Error {
     readonly status: FlowStepRecord['status'],
     readonly error: unknown,
   ) {
-    super(`step ${step} ${status}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    super(`step ${step} ${status}: ${errorMessage(error)}`, { cause: error });
     this.name = 'StepFailure';
   }
 }
@@ -208,11 +208,9 @@ export class FlowRun {
       return { result, model, usage, cost };
     } catch (error) {
       const status: FlowStepRecord['status'] = this.call.signal.aborted ? 'cancelled' : timeout?.aborted ? 'timeout' : 'failed';
-      const message = status === 'timeout' ? `timed out after ${options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const message = status === 'timeout' ? `timed out after ${options.timeoutMs} ms` : errorMessage(error);
       if (span) failSpan(span, error);
-      this.records.push(
-        this.record({ index, name, started, model: plan.order[0]?.name ?? null, status, usage: null, cost: 0, ttftMs: null, privacy, error: message }),
-      );
+      this.recordUnanswered({ index, name, started, privacy }, plan.order[0]?.name ?? null, status, message);
       throw new StepFailure(name, status, status === 'timeout' ? new Error(message) : error);
     } finally {
       this.inFlight -= worst;
@@ -237,20 +235,7 @@ export class FlowRun {
         failSpan(span, error);
         span.end();
       }
-      this.records.push(
-        this.record({
-          index,
-          name,
-          started,
-          model: plan.order[0]?.name ?? null,
-          status,
-          usage: null,
-          cost: 0,
-          ttftMs: null,
-          privacy,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      this.recordUnanswered({ index, name, started, privacy }, plan.order[0]?.name ?? null, status, errorMessage(error));
       throw new StepFailure(name, status, error);
     }
     const ttftMs = performance.now() - started;
@@ -303,20 +288,7 @@ export class FlowRun {
       const left = this.reserved - this.spent - this.inFlight;
       // A relative epsilon: sums of float prices must not refuse a step that exactly fits.
       if (worst > left + this.reserved * 1e-9) {
-        this.records.push(
-          this.record({
-            index,
-            name,
-            started,
-            model: plan.order[0]?.name ?? null,
-            status: 'skipped',
-            usage: null,
-            cost: 0,
-            ttftMs: null,
-            privacy,
-            error: 'the reservation cannot cover it',
-          }),
-        );
+        this.recordUnanswered({ index, name, started, privacy }, plan.order[0]?.name ?? null, 'skipped', 'the reservation cannot cover it');
         throw new FlowBudgetExhausted(name, worst, left);
       }
       this.inFlight += worst;
@@ -324,20 +296,7 @@ export class FlowRun {
     } catch (error) {
       if (error instanceof FlowBudgetExhausted) throw error;
       const status = this.call.signal.aborted ? 'cancelled' : 'failed';
-      this.records.push(
-        this.record({
-          index,
-          name,
-          started,
-          model: null,
-          status,
-          usage: null,
-          cost: 0,
-          ttftMs: null,
-          privacy,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      this.recordUnanswered({ index, name, started, privacy }, null, status, errorMessage(error));
       throw new StepFailure(name, status, error);
     }
   }
@@ -345,6 +304,16 @@ export class FlowRun {
   private deps(): ExecutionDeps {
     const { gateway } = this;
     return { adapters: gateway.adapters, breaker: gateway.breaker, latency: gateway.latency, verifier: gateway.verifier };
+  }
+
+  /** The row of a step that ended without an answer: no usage, no cost. */
+  private recordUnanswered(
+    at: { index: number; name: string; started: number; privacy: string | null },
+    model: string | null,
+    status: FlowStepRecord['status'],
+    error: string,
+  ): void {
+    this.records.push(this.record({ ...at, model, status, usage: null, cost: 0, ttftMs: null, error }));
   }
 
   private record(r: {
@@ -378,4 +347,8 @@ export class FlowRun {
       error: r.error === null ? null : r.error.slice(0, 500),
     };
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { driftSchema } from './experiment-schema.js';
 import { binText, Histogram, jensenShannon, psi, SlidingHistogram } from './drift-histogram.js';
 import { DriftMonitor } from './drift-monitor.js';
-import { mulberry32 } from './experiment-simulation.js';
+import { seededRandom } from '../quality/eval/routing-metrics.js';
 
 const SHARED = new URL('../../../shared/data/intents/', import.meta.url);
 
@@ -37,7 +37,7 @@ const bank = banking77();
 const clinc = clinc150();
 
 function monitorFor(seed: number): { monitor: DriftMonitor; stream: string[]; random: () => number; alerts: string[] } {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const order = shuffled(bank, random);
   const alerts: string[] = [];
   const monitor = new DriftMonitor({ route: 'support/intent', config, log: (m) => alerts.push(m) });

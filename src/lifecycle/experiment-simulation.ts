@@ -4,19 +4,8 @@
  * gateway checks them. Used by the simulation test (error rate and power) and by `npm run bench:experiments`
  * (the sample-size table in docs/lifecycle.md). Seeded, so every figure reproduces.
  */
+import { seededRandom } from '../quality/eval/routing-metrics.js';
 import { addObservation, emptyArm, evaluate, type Decision, type SequentialTestOptions } from './sequential-test.js';
-
-/** mulberry32: a small, fast, seedable PRNG with a 2^32 period (plenty for these simulations). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SimulationSpec {
   /** Success probability of the control arm. */
@@ -42,7 +31,7 @@ export interface SimulationResult {
 export function simulate(spec: SimulationSpec): SimulationResult {
   const counts: Record<Exclude<Decision, 'continue'>, number> = { promote: 0, rollback: 0, max_samples: 0 };
   let observations = 0;
-  const random = mulberry32(spec.seed);
+  const random = seededRandom(spec.seed);
   for (let e = 0; e < spec.experiments; e++) {
     const control = emptyArm();
     const candidate = emptyArm();

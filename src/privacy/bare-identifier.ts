@@ -83,13 +83,12 @@ function passwordShaped(raw: string): boolean {
   const unlisted = raw.replace(/[,;]+$/, '');
   const token = WRAPPED.exec(unlisted)?.[1] ?? unlisted;
   if (token.length < 6 || !/\p{L}/u.test(token) || RANDOM_TOKEN.test(token)) return false;
-  const readable = isReadableIdentifier;
-  if (readable(token)) return false;
+  if (isReadableIdentifier(token)) return false;
   // With a digit, any symbol counts (`Rtwsvw95!`).
   if (/\d/.test(token)) return true;
   // Without one, three kinds of character (`QwErTy!?`), a sentence's own end not counted ("ATM's?").
   const word = token.replace(/[.!?:]$/, '');
-  if (readable(word)) return false;
+  if (isReadableIdentifier(word)) return false;
   const classes = [/\p{Ll}/u, /\p{Lu}/u, /[^\p{L}\p{N}\s_\-.:/'’]/u].filter((r) => r.test(word)).length;
   return classes >= 3;
 }

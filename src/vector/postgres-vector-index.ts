@@ -146,11 +146,7 @@ export class PostgresVectorIndex implements VectorIndex {
     const { table, type, op } = await this.#table(dimensions);
     const q = literal(normalised(query));
     const rows = await this.db.transaction().execute(async (trx) => {
-      await sql
-        .raw(
-          `set local hnsw.ef_search = ${Math.max(this.#efSearch, k)}; set local hnsw.iterative_scan = strict_order${this.#exactScan ? '; set local enable_indexscan = off' : ''}`,
-        )
-        .execute(trx);
+      await this.#searchSettings(k).execute(trx);
       return sql<{ id: string; distance: number }>`select id, embedding ${sql.raw(op)} ${q}::${sql.raw(type)} as distance from ${sql.raw(table)}
         where space = ${space} order by embedding ${sql.raw(op)} ${q}::${sql.raw(type)} limit ${Math.floor(k)}`.execute(trx);
     });
@@ -163,6 +159,13 @@ export class PostgresVectorIndex implements VectorIndex {
     return out;
   }
 
+  /** The session settings of one search, local to its transaction. */
+  #searchSettings(k: number) {
+    return sql.raw(
+      `set local hnsw.ef_search = ${Math.max(this.#efSearch, k)}; set local hnsw.iterative_scan = strict_order${this.#exactScan ? '; set local enable_indexscan = off' : ''}`,
+    );
+  }
+
   /** The plan of a search (EXPLAIN), so the benchmark can say which index served it. */
   async explainSearch(space: string, query: Float32Array, k: number): Promise<string> {
     const dimensions = await this.#spaceDimensions(space);
@@ -170,11 +173,7 @@ export class PostgresVectorIndex implements VectorIndex {
     const { table, type, op } = await this.#table(dimensions);
     const q = literal(normalised(query));
     const rows = await this.db.transaction().execute(async (trx) => {
-      await sql
-        .raw(
-          `set local hnsw.ef_search = ${Math.max(this.#efSearch, k)}; set local hnsw.iterative_scan = strict_order${this.#exactScan ? '; set local enable_indexscan = off' : ''}`,
-        )
-        .execute(trx);
+      await this.#searchSettings(k).execute(trx);
       return sql<{
         'QUERY PLAN': string;
       }>`explain select id from ${sql.raw(table)} where space = ${space} order by embedding ${sql.raw(op)} ${q}::${sql.raw(type)} limit ${Math.floor(k)}`.execute(

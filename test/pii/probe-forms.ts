@@ -9,6 +9,7 @@
  */
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { type CountryCode, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { seededRandom } from '../../src/quality/eval/routing-metrics.js';
 
 export interface PlantedSpan {
   start: number;
@@ -36,18 +37,11 @@ export interface ProbeNegative {
   text: string;
 }
 
-/** mulberry32: small, fast, good enough for test data. */
+/** The routing evaluation's seeded mulberry32, with the draws the forms need. */
 export class Rng {
-  private s: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
